@@ -1,0 +1,33 @@
+# Homeward — the two commands: `make demo` and `make test`. Both install what is missing on Debian (as root).
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+.PHONY: deps build demo test db-start db-stop clean
+
+## Install the system packages Homeward needs (PostgreSQL server and client, libpq-dev, pkg-config).
+deps:
+	@Scripts/install-deps
+
+## Build the homeward CLI (debug).
+build: deps
+	swift build --product homeward
+
+## Start a throwaway local Postgres, migrate, load the demo programme and run the main job.
+demo: build
+	@Scripts/postgres-local start
+	@eval "$$(Scripts/postgres-local env)" && Scripts/demo
+
+## Start a fresh throwaway cluster, run every test against it, stop it; non-zero on any failure.
+test: deps
+	@Scripts/run-tests
+
+db-start: deps
+	@Scripts/postgres-local start && Scripts/postgres-local env
+
+db-stop:
+	@Scripts/postgres-local stop
+
+clean:
+	@Scripts/postgres-local destroy
+	@PG_LOCAL_DIR=.pg-test Scripts/postgres-local destroy
+	rm -rf .build

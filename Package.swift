@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Homeward: programme scheduling and progress tracking for returnees' rehabilitation.
+/// Dependencies flow one way: CLI → store → (domain, Postgres); the domain and the scheduler know nothing below them.
+let package = Package(
+    name: "Homeward",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "homeward", targets: ["homeward"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        /// libpq, the PostgreSQL C client library (Debian: libpq-dev).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        /// A thin, safe Swift wrapper over libpq: connections, parameterized queries, rows, COPY, errors.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        /// The pure scheduling algorithm: Instance → Solution. No I/O.
+        .target(name: "Scheduler"),
+        /// Maps between the domain and SQL; runs migrations.
+        .target(name: "HomewardStore", dependencies: ["Postgres", "Scheduler", .product(name: "Yams", package: "Yams")]),
+        /// The `homeward` admin CLI.
+        .executableTarget(
+            name: "homeward",
+            dependencies: [
+                "HomewardStore", "Postgres", "Scheduler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        /// Shared helpers for database tests: a throwaway database per test, cloned from a migrated template.
+        .target(name: "TestSupport", dependencies: ["Postgres", "HomewardStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "HomewardStoreTests", dependencies: ["HomewardStore", "Postgres", "TestSupport"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+    ]
+)

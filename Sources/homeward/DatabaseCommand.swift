@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import HomewardStore
+
+/// `homeward db …`: schema migrations.
+struct DatabaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Apply and inspect the database schema migrations.",
+        subcommands: [Migrate.self, Status.self]
+    )
+
+    /// Finds and reads `SQL/migrations`, or explains where it looked.
+    static func loadMigrations(_ directory: String?) throws -> [Migration] {
+        guard let url = directory.map({ URL(fileURLWithPath: $0) }) ?? InstallationPaths.locate("SQL/migrations") else {
+            throw CommandFailure(
+                "cannot find SQL/migrations: run from the Homeward checkout, set HOMEWARD_HOME, or pass --migrations DIR",
+                status: .configuration)
+        }
+        return try Migration.load(from: url)
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending migrations, each in its own transaction.",
+            discussion: """
+                Takes an advisory lock, so two runs never apply the same file twice; refuses to run when an
+                already-applied file has changed (fix mistakes with a new migration).
+
+                Examples:
+                  homeward db migrate
+                  homeward db migrate --db 'service=homeward' --quiet
+                """)
+
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Folder of NNNN_name.sql files (default: SQL/migrations of this installation).")
+        var migrations: String?
+        @Flag(help: "Print nothing on success.") var quiet = false
+
+        func run() throws {
+            let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
+            let database = try connection.connect(for: "db migrate")
+            let report = try runner.migrate(database)
+            guard !quiet else { return }
+            for (file, seconds) in report.applied {
+                print("applied \(file) (\(String(format: "%.2f", seconds)) s)")
+            }
+            print("\(report.applied.count) applied, \(report.alreadyApplied) already applied: \(database.endpoint)")
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List migrations: applied (when, by whom), pending, changed or missing.",
+            discussion: """
+                Exits with status 78 when a migration is pending, changed or missing, so scripts can check readiness.
+
+                Examples:
+                  homeward db status
+                  homeward db status --format json
+                """)
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Folder of NNNN_name.sql files (default: SQL/migrations of this installation).")
+        var migrations: String?
+
+        func run() throws {
+            let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
+            let database = try connection.connect(for: "db status")
+            let statuses = try runner.status(database)
+            var table = TextTable(columns: ["version", "name", "state", "applied_at", "applied_by"])
+            for status in statuses {
+                let version = String(format: "%04d", status.version)
+                switch status.state {
+                case .applied(let at, let by): table.append([version, status.name, "applied", Self.timestamp(at), by])
+                case .pending: table.append([version, status.name, "pending", nil, nil])
+                case .changed(let at, let by): table.append([version, status.name, "CHANGED since applied", Self.timestamp(at), by])
+                case .missingFile(let at, let by): table.append([version, status.name, "applied, file missing", Self.timestamp(at), by])
+                }
+            }
+            table.print(output.format)
+            if statuses.contains(where: { !$0.isApplied }) {
+                throw ExitCode(ExitStatus.configuration.rawValue)
+            }
+        }
+
+        static func timestamp(_ date: Date) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            return formatter.string(from: date)
+        }
+    }
+}
+
+extension MigrationRunner.Status {
+    /// Applied and unchanged.
+    var isApplied: Bool { if case .applied = state { true } else { false } }
+}

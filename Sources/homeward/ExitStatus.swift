@@ -1,0 +1,14 @@
+/// Exit statuses cron and scripts can branch on (sysexits-style where one fits).
+enum ExitStatus: Int32 {
+    case success = 0
+    /// Something unexpected failed.
+    case failure = 1
+    /// Input was rejected: a constraint, a bad CSV row, an unknown identifier.
+    case dataError = 65
+    /// The database could not be reached.
+    case databaseUnavailable = 69
+    /// Another run holds the lock; try again later.
+    case busy = 75
+    /// Installation or migration state is wrong (changed migration, missing files).
+    case configuration = 78
+}

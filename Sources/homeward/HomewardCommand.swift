@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// The `homeward` admin CLI: parse, call the store or the scheduler, print.
+@main
+struct HomewardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "homeward",
+        abstract: "Schedule and track the rehabilitation programme of people returned from conflict zones.",
+        discussion: """
+            Homeward connects to PostgreSQL through libpq, so it honours what psql users already have:
+            PGHOST, PGDATABASE, PGUSER, PGSERVICE (pg_service.conf), ~/.pgpass, conninfo strings and URIs, SSL modes.
+            Pass --db to give a conninfo or URI explicitly.
+
+            Examples:
+              homeward db migrate
+              PGSERVICE=homeward homeward db status --format json
+            """,
+        subcommands: [DatabaseCommand.self]
+    )
+
+    /// Runs the command; errors become one line on stderr and a meaningful exit status (see `ExitStatus`).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            Log.error(failure.message)
+            Foundation.exit(failure.status.rawValue)
+        } catch {
+            if let failure = CommandFailure(error) {
+                Log.error(failure.message)
+                Foundation.exit(failure.status.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// How results are printed: a table for people, JSON or CSV for scripts.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: table (default), json or csv.")
+    var format: OutputFormat = .table
+}
