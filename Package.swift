@@ -23,15 +23,17 @@ let package = Package(
         ),
         /// A thin, safe Swift wrapper over libpq: connections, parameterized queries, rows, COPY, errors.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        /// Domain types and rules of the programme (participants, staff, programmes, sessions). No I/O.
+        .target(name: "Homeward"),
         /// The pure scheduling algorithm: Instance → Solution. No I/O.
         .target(name: "Scheduler"),
         /// Maps between the domain and SQL; runs migrations.
-        .target(name: "HomewardStore", dependencies: ["Postgres", "Scheduler", .product(name: "Yams", package: "Yams")]),
+        .target(name: "HomewardStore", dependencies: ["Homeward", "Postgres", "Scheduler", .product(name: "Yams", package: "Yams")]),
         /// The `homeward` admin CLI.
         .executableTarget(
             name: "homeward",
             dependencies: [
-                "HomewardStore", "Postgres", "Scheduler",
+                "Homeward", "HomewardStore", "Postgres", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,7 +41,7 @@ let package = Package(
         /// Shared helpers for database tests: a throwaway database per test, cloned from a migrated template.
         .target(name: "TestSupport", dependencies: ["Postgres", "HomewardStore"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "HomewardStoreTests", dependencies: ["HomewardStore", "Postgres", "TestSupport"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(name: "HomewardTests", dependencies: ["Homeward"]),
+        .testTarget(name: "HomewardStoreTests", dependencies: ["Homeward", "HomewardStore", "Postgres", "TestSupport"]),
     ]
 )
