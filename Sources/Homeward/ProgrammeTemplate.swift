@@ -16,6 +16,15 @@ public struct ProgrammeTemplate: Sendable, Equatable, Codable {
     public var description: String?
     public var phases: [Phase]
 
+    public init(code: String, name: String, audience: Audience, version: Int, description: String?, phases: [Phase]) {
+        self.code = code
+        self.name = name
+        self.audience = audience
+        self.version = version
+        self.description = description
+        self.phases = phases
+    }
+
     /// A stage of the programme (e.g. residential rehabilitation, 8 weeks).
     public struct Phase: Sendable, Equatable, Codable {
         public var code: String
@@ -24,6 +33,14 @@ public struct ProgrammeTemplate: Sendable, Equatable, Codable {
         /// How often an assessment is due during this phase.
         public var reviewIntervalDays: Int
         public var requirements: [Requirement]
+
+        public init(code: String, name: String, durationDays: Int, reviewIntervalDays: Int, requirements: [Requirement]) {
+            self.code = code
+            self.name = name
+            self.durationDays = durationDays
+            self.reviewIntervalDays = reviewIntervalDays
+            self.requirements = requirements
+        }
 
         enum CodingKeys: String, CodingKey {
             case code, name, requirements
@@ -138,17 +155,14 @@ public struct ProgrammeTemplate: Sendable, Equatable, Codable {
                 if !(requirement.sessionsPerWeek > 0 && requirement.sessionsPerWeek <= 14) {
                     fail(record, "sessions_per_week", requirement.sessionsPerWeek, "must be more than 0 and at most 14")
                 }
-                switch requirement.mode {
-                case .group:
-                    guard let min = requirement.groupMin, let max = requirement.groupMax, min >= 2, min <= max else {
+                if requirement.mode == .group {
+                    let sizeIsValid = requirement.groupMin.map { min in min >= 2 && min <= (requirement.groupMax ?? 0) } ?? false
+                    if !sizeIsValid {
                         fail(record, "group_min/group_max", "\(requirement.groupMin.map(String.init) ?? "-")/\(requirement.groupMax.map(String.init) ?? "-")",
                              "a group needs 2 ≤ group_min ≤ group_max")
-                        continue
                     }
-                case .individual, .family:
-                    if requirement.groupMin != nil || requirement.groupMax != nil {
-                        fail(record, "group_min/group_max", "set", "only group requirements have a group size")
-                    }
+                } else if requirement.groupMin != nil || requirement.groupMax != nil {
+                    fail(record, "group_min/group_max", "set", "only group requirements have a group size")
                 }
                 if let min = requirement.minAge, let max = requirement.maxAge, min > max {
                     fail(record, "min_age/max_age", "\(min)/\(max)", "min_age is above max_age")
