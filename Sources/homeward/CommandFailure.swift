@@ -1,3 +1,4 @@
+import Homeward
 import HomewardStore
 import Postgres
 
@@ -21,6 +22,10 @@ struct CommandFailure: Error {
                 self.init(error.description, status: .dataError)
             default: self.init(error.description, status: .failure)
             }
+        case let error as StoreError:
+            self.init(error.description, status: error.isInputError ? .dataError : .failure)
+        case let error as InvalidInput:
+            self.init(error.description, status: .dataError)
         case let error as MigrationError:
             switch error {
             case .failed: self.init(error.description, status: .failure)

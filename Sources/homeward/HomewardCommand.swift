@@ -16,7 +16,9 @@ struct HomewardCommand: ParsableCommand {
               homeward db migrate
               PGSERVICE=homeward homeward db status --format json
             """,
-        subcommands: [DatabaseCommand.self]
+        subcommands: [
+            DatabaseCommand.self, CentreCommand.self, RoomCommand.self,
+        ]
     )
 
     /// Runs the command; errors become one line on stderr and a meaningful exit status (see `ExitStatus`).

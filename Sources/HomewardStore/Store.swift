@@ -1,0 +1,93 @@
+import Foundation
+import Homeward
+import Postgres
+
+/// Reads and writes the domain in PostgreSQL: one extension per aggregate (`Store+Participants.swift`, …).
+///
+/// All SQL lives in the store; every statement is parameterized. Database errors leave the store as `StoreError`,
+/// which says in the domain's words which record and which rule.
+public final class Store {
+    public let connection: Connection
+
+    public init(connection: Connection) { self.connection = connection }
+
+    /// Runs `body`, turning server errors into `StoreError` with a sentence a coordinator understands.
+    func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PostgresError {
+            throw StoreError(error)
+        }
+    }
+
+    /// Runs `body` in one transaction, with errors translated.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try translatingErrors { try connection.transaction { _ in try body() } }
+    }
+
+    /// Today's date in the database server's view of UTC (the store's reference day for validation).
+    public func today() throws -> LocalDate {
+        try translatingErrors { try connection.query("SELECT current_date::text").scalar(LocalDate.self) }
+    }
+
+    /// Runs a query and decodes each row with `decode`.
+    func fetch<T>(_ sql: String, _ parameters: [any PostgresEncodable] = [], _ decode: (Row) throws -> T) throws -> [T] {
+        try translatingErrors { try connection.query(sql, parameters).rows.map(decode) }
+    }
+
+    /// Runs a query expected to return one row, or throws `notFound`.
+    func fetchOne<T>(
+        _ sql: String, _ parameters: [any PostgresEncodable], notFound: StoreError, _ decode: (Row) throws -> T
+    ) throws -> T {
+        guard let value = try fetch(sql, parameters, decode).first else { throw notFound }
+        return value
+    }
+
+    /// Runs a write expected to touch at least one row (the lookup by code succeeded), or throws `notFound`.
+    @discardableResult
+    func write(_ sql: String, _ parameters: [any PostgresEncodable], notFound: StoreError) throws -> Int {
+        let count = try translatingErrors { try connection.execute(sql, parameters) }
+        guard count > 0 else { throw notFound }
+        return count
+    }
+}
+
+extension LocalDate: PostgresCodable {
+    public var postgresText: String? { description }
+    public init(postgresText text: String) throws {
+        guard let date = LocalDate(text) else { throw PostgresDecodingFailure() }
+        self = date
+    }
+}
+
+extension TimeOfDay: PostgresCodable {
+    public var postgresText: String? { minutes == 1440 ? "24:00" : description }
+    public init(postgresText text: String) throws {
+        guard let time = TimeOfDay(text) else { throw PostgresDecodingFailure() }
+        self = time
+    }
+}
+
+extension PostgresEncodable where Self: Vocabulary {
+    public var postgresText: String? { rawValue }
+}
+
+extension PostgresDecodable where Self: Vocabulary {
+    public init(postgresText text: String) throws {
+        guard let value = Self(rawValue: text) else { throw PostgresDecodingFailure() }
+        self = value
+    }
+}
+
+extension StaffRole: PostgresCodable {}
+extension SessionType: PostgresCodable {}
+extension SessionMode: PostgresCodable {}
+extension SessionStatus: PostgresCodable {}
+extension CancelledBy: PostgresCodable {}
+extension AttendanceStatus: PostgresCodable {}
+extension Centre.Kind: PostgresCodable {}
+extension Room.Kind: PostgresCodable {}
+extension Participant.Sex: PostgresCodable {}
+extension Participant.LegalSituation: PostgresCodable {}
+extension Participant.Status: PostgresCodable {}
+extension ProgrammeTemplate.Audience: PostgresCodable {}

@@ -1,0 +1,64 @@
+import Homeward
+import Postgres
+
+/// What went wrong, in the domain's words: which record, which field or rule, and why.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// No record with that identifier (e.g. `no centre with code "AKT-X"`).
+    case notFound(what: String, identifier: String)
+    /// Input failed validation before reaching the database.
+    case invalid(InvalidInput)
+    /// The database refused the change: a named constraint or rule, its sentence and the server's detail.
+    case rejected(rule: String, sentence: String, detail: String?)
+    /// A file import found problems; nothing was written.
+    case importRejected(file: String, problems: [ImportProblem])
+    /// Any other database failure.
+    case database(String)
+
+    /// Translates a server error using the constraint's name, falling back to the server's own words.
+    public init(_ error: PostgresError) {
+        if error.kind == .server, let rule = error.constraint, let sentence = ConstraintMessages.sentence(for: rule) {
+            self = .rejected(rule: rule, sentence: sentence, detail: error.detail)
+        } else if error.kind == .server, error.sqlState?.hasPrefix("23") == true {
+            self = .rejected(rule: error.constraint ?? error.sqlState ?? "", sentence: error.message, detail: error.detail)
+        } else {
+            self = .database(error.description)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notFound(let what, let identifier): return "no \(what) \"\(identifier)\""
+        case .invalid(let input): return input.description
+        case .rejected(let rule, let sentence, let detail):
+            return sentence + (detail.map { " (\($0))" } ?? "") + " [\(rule)]"
+        case .importRejected(let file, let problems):
+            let shown = problems.prefix(50).map { "  \($0)" }.joined(separator: "\n")
+            let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
+            return "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s"), nothing was imported:\n\(shown)\(more)"
+        case .database(let message): return message
+        }
+    }
+
+    /// True when the error is about the input (exit 65), not the system.
+    public var isInputError: Bool {
+        switch self {
+        case .notFound, .invalid, .rejected, .importRejected: return true
+        case .database: return false
+        }
+    }
+}
+
+/// One problem in an imported file: the line, the field and why.
+public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var field: String?
+    public var message: String
+
+    public init(line: Int, field: String?, message: String) {
+        self.line = line
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "line \(line)" + (field.map { ", \($0)" } ?? "") + ": \(message)" }
+}

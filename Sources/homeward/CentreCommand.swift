@@ -1,0 +1,162 @@
+import ArgumentParser
+import Homeward
+import HomewardStore
+
+/// `homeward centre …`: rehabilitation centres, NGO day centres, prisons, community offices.
+struct CentreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "centre",
+        abstract: "Add, list, show and change centres, their opening hours and timetable.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Hours.self, Block.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a centre.",
+            discussion: """
+                Examples:
+                  homeward centre add AKT-RC --name "Aktau Rehabilitation Centre" --kind rehabilitation-centre \\
+                    --region Mangystau --address "14th microdistrict, Aktau" --time-zone Asia/Aqtau --capacity 120 \\
+                    --hours "mon-sat 08:00-19:00"
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Centre code, e.g. AKT-RC.") var code: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "Kind of centre.") var kind: Centre.Kind
+        @Option(help: "Region (oblast).") var region: String
+        @Option(help: "Street address.") var address: String
+        @Option(help: "IANA time zone, e.g. Asia/Aqtau or Asia/Almaty.") var timeZone: String
+        @Option(help: "How many participants it can hold or serve.") var capacity: Int
+        @Option(help: "Opening hours, repeatable: \"mon-fri 09:00-18:00\".") var hours: [String] = []
+
+        func run() throws {
+            let centre = try Centre.validated(code: code, name: name, kind: kind, region: region, address: address,
+                                              timeZone: timeZone, capacity: capacity)
+            let openingHours = try hours.flatMap { try WeeklyHours.parse($0, field: "--hours") }
+            let store = try Store(connection: connection.connect(for: "centre add"))
+            try store.addCentre(centre, openingHours: openingHours)
+            Log.info("added centre \(centre.code)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List centres.",
+            discussion: """
+                Examples:
+                  homeward centre list
+                  homeward centre list --kind prison --format csv
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only centres of this kind.") var kind: Centre.Kind?
+        @Option(help: "Only centres in this region.") var region: String?
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "centre list"))
+            Printer.list(try store.centres(kind: kind, region: region), format: output.format)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a centre with its hours, timetable and rooms.",
+            discussion: "Example:\n  homeward centre show AKT-RC")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Centre code.") var code: String
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "centre show"))
+            let detail = try store.centre(code: code.uppercased())
+            if output.format == .json { return Printer.json(detail) }
+            let centre = detail.centre
+            Printer.fields([
+                ("Code", centre.code), ("Name", centre.name), ("Kind", centre.kind.displayName), ("Region", centre.region),
+                ("Address", centre.address), ("Time zone", centre.timeZone), ("Capacity", String(centre.capacity)),
+                ("Placed now", String(detail.participantsPlaced)), ("Staff", String(detail.staffCount)),
+            ])
+            Printer.heading("Opening hours")
+            Printer.table(["day", "opens", "closes"], detail.openingHours.map {
+                [WeeklyHours.weekdayNames[$0.weekday], $0.start.description, $0.end.description]
+            })
+            if !detail.timetableBlocks.isEmpty {
+                Printer.heading("Timetable blocks (participants unavailable)")
+                Printer.table(["day", "from", "to", "label"], detail.timetableBlocks.map {
+                    [WeeklyHours.weekdayNames[$0.hours.weekday], $0.hours.start.description, $0.hours.end.description, $0.label]
+                })
+            }
+            Printer.heading("Rooms")
+            Printer.table(Room.columns, detail.rooms.map(\.cells))
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a centre's details.",
+            discussion: "Example:\n  homeward centre update AKT-RC --capacity 150")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Centre code.") var code: String
+        @Option var name: String?
+        @Option var kind: Centre.Kind?
+        @Option var region: String?
+        @Option var address: String?
+        @Option(help: "IANA time zone.") var timeZone: String?
+        @Option var capacity: Int?
+
+        func validate() throws {
+            if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1") }
+            if [name, region, address, timeZone].allSatisfy({ $0 == nil }), kind == nil, capacity == nil {
+                throw ValidationError("nothing to change: give at least one option such as --capacity")
+            }
+        }
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "centre update"))
+            try store.updateCentre(code: code.uppercased(), CentreChanges(
+                name: name, kind: kind, region: region, address: address, timeZone: timeZone, capacity: capacity))
+            Log.info("updated centre \(code.uppercased())")
+        }
+    }
+
+    struct Hours: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a centre's weekly opening hours.",
+            discussion: "Example:\n  homeward centre hours AKT-RC \"mon-fri 08:00-19:00\" \"sat 09:00-14:00\"")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Centre code.") var code: String
+        @Argument(help: "Opening hours such as \"mon-fri 09:00-18:00\".") var hours: [String]
+
+        func run() throws {
+            let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
+            let store = try Store(connection: connection.connect(for: "centre hours"))
+            try store.transaction { try store.replaceOpeningHours(centreCode: code.uppercased(), parsed) }
+            Log.info("set \(parsed.count) opening-hour entries for \(code.uppercased())")
+        }
+    }
+
+    struct Block: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add daily timetable blocks when the centre's participants cannot attend sessions (meals, counts, work).",
+            discussion: "Example:\n  homeward centre block KAR-PRISON \"mon-sun 13:00-14:00\" --label lunch")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Centre code.") var code: String
+        @Argument(help: "When, such as \"mon-sun 13:00-14:00\".") var hours: [String]
+        @Option(help: "What happens then.") var label: String
+
+        func run() throws {
+            let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
+            let store = try Store(connection: connection.connect(for: "centre block"))
+            try store.addTimetableBlocks(centreCode: code.uppercased(), parsed, label: label)
+        }
+    }
+}
+
+extension Centre: TabularRecord {
+    static let columns = ["code", "name", "kind", "region", "time_zone", "capacity"]
+    var cells: [String?] { [code, name, kind.displayName, region, timeZone, String(capacity)] }
+}
+
+extension Room: TabularRecord {
+    static let columns = ["centre", "code", "name", "kind", "capacity"]
+    var cells: [String?] { [centreCode, code, name, kind.displayName, String(capacity)] }
+}

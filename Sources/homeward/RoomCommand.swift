@@ -1,0 +1,87 @@
+import ArgumentParser
+import Homeward
+import HomewardStore
+
+/// `homeward room …`: rooms in a centre (counselling rooms, classrooms, group halls, family and play rooms).
+struct RoomCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "room",
+        abstract: "Add, list, show and change rooms.",
+        subcommands: [Add.self, List.self, Show.self, Update.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a room to a centre.",
+            discussion: "Example:\n  homeward room add AKT-RC C1 --name \"Counselling 1\" --kind counselling-room --capacity 3")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Centre code.") var centre: String
+        @Argument(help: "Room code, unique in the centre.") var code: String
+        @Option var name: String
+        @Option var kind: Room.Kind
+        @Option(help: "How many participants fit.") var capacity: Int
+
+        func run() throws {
+            let room = Room(centreCode: try Rules.code(centre, field: "centre"), code: try Rules.code(code, field: "code"),
+                            name: try Rules.required(name, field: "name"), kind: kind, capacity: capacity)
+            guard capacity >= 1 else { throw InvalidInput(record: room.code, field: "capacity", value: String(capacity), reason: "must be at least 1") }
+            try Store(connection: connection.connect(for: "room add")).addRoom(room)
+            Log.info("added room \(room.centreCode)/\(room.code)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List rooms.",
+            discussion: "Examples:\n  homeward room list --centre AKT-RC\n  homeward room list --kind group-hall --format json")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only rooms of this centre.") var centre: String?
+        @Option(help: "Only rooms of this kind.") var kind: Room.Kind?
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "room list"))
+            Printer.list(try store.rooms(centreCode: centre?.uppercased(), kind: kind), format: output.format)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one room.", discussion: "Example:\n  homeward room show AKT-RC C1")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Centre code.") var centre: String
+        @Argument(help: "Room code.") var code: String
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "room show"))
+            guard let room = try store.rooms(centreCode: centre.uppercased()).first(where: { $0.code == code.uppercased() }) else {
+                throw StoreError.notFound(what: "room", identifier: "\(centre.uppercased())/\(code.uppercased())")
+            }
+            if output.format == .json { return Printer.json(room) }
+            Printer.fields([("Centre", room.centreCode), ("Code", room.code), ("Name", room.name),
+                            ("Kind", room.kind.displayName), ("Capacity", String(room.capacity))])
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a room.", discussion: "Example:\n  homeward room update AKT-RC HALL --capacity 14")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Centre code.") var centre: String
+        @Argument(help: "Room code.") var code: String
+        @Option var name: String?
+        @Option var kind: Room.Kind?
+        @Option var capacity: Int?
+
+        func validate() throws {
+            if name == nil, kind == nil, capacity == nil { throw ValidationError("nothing to change: give --name, --kind or --capacity") }
+            if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1") }
+        }
+
+        func run() throws {
+            try Store(connection: connection.connect(for: "room update")).updateRoom(
+                centreCode: centre.uppercased(), code: code.uppercased(), name: name, kind: kind, capacity: capacity)
+            Log.info("updated room \(centre.uppercased())/\(code.uppercased())")
+        }
+    }
+}
