@@ -181,6 +181,8 @@ public struct CourseTemplate: Sendable, Equatable, Codable {
     public var code: String
     public var name: String
     public var description: String?
+    /// Code of the prison where the course is taught; nil = offered in every prison.
+    public var centre: String?
     public var modules: [Module]
 
     public struct Module: Sendable, Equatable, Codable {

@@ -76,6 +76,15 @@ enum ConstraintMessages {
         "session_staff_paediatric_only": "only a paediatric psychologist may give this session",
         "attendance_participant_in_session_fk": "the participant is not in this session",
         "attendance_session_took_place": "attendance can only be recorded for a session that was planned or held",
+        "session_participants_group_size": "more participants than this session's group size allows",
+        "session_participants_in_family": "only members of the session's family can join a family session",
+        "session_staff_active": "the staff member no longer works for the programme and cannot hold planned sessions",
+        "session_staff_on_leave": "the staff member is on leave during this session",
+        "sessions_family_fk": "there is no family with this id",
+        "sessions_cancellation_only_when_cancelled": "only cancelled or rescheduled sessions carry a cancellation reason",
+        "attendance_pkey": "attendance is already recorded for this participant in this session",
+        "assessments_summary_not_blank": "an assessment needs a summary",
+        "assessments_level_not_blank": "an assessment's level must not be blank",
         // Assessments and milestones
         "milestones_once_per_day": "this milestone is already recorded on that day",
     ]

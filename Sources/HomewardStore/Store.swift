@@ -91,3 +91,14 @@ extension Participant.Sex: PostgresCodable {}
 extension Participant.LegalSituation: PostgresCodable {}
 extension Participant.Status: PostgresCodable {}
 extension ProgrammeTemplate.Audience: PostgresCodable {}
+extension Enrolment.Status: PostgresCodable {}
+extension SchoolEnrolment.Shift: PostgresCodable {}
+extension SchoolEnrolment.Status: PostgresCodable {}
+extension SchoolAttendance.Status: PostgresCodable {}
+extension CourseEnrolment.Status: PostgresCodable {}
+extension ModuleCompletion.Result: PostgresCodable {}
+extension Assessment.Kind: PostgresCodable {}
+extension Milestone.Kind: PostgresCodable {}
+extension Consent.Kind: PostgresCodable {}
+extension FamilyLink.Relationship: PostgresCodable {}
+extension StaffLeave.Kind: PostgresCodable {}

@@ -16,10 +16,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 
     /// Translates a server error using the constraint's name, falling back to the server's own words.
     public init(_ error: PostgresError) {
+        // "Failing row contains (…)" repeats the whole row — names, birth dates — into messages and logs: never pass it on.
+        let detail = error.detail.flatMap { $0.hasPrefix("Failing row contains") ? nil : $0 }
         if error.kind == .server, let rule = error.constraint, let sentence = ConstraintMessages.sentence(for: rule) {
-            self = .rejected(rule: rule, sentence: sentence, detail: error.detail)
+            self = .rejected(rule: rule, sentence: sentence, detail: detail)
         } else if error.kind == .server, error.sqlState?.hasPrefix("23") == true {
-            self = .rejected(rule: error.constraint ?? error.sqlState ?? "", sentence: error.message, detail: error.detail)
+            self = .rejected(rule: error.constraint ?? error.sqlState ?? "", sentence: error.message, detail: detail)
         } else {
             self = .database(error.description)
         }

@@ -14,11 +14,20 @@ extension SessionMode: ExpressibleByArgument {}
 extension SessionStatus: ExpressibleByArgument {}
 extension CancelledBy: ExpressibleByArgument {}
 extension AttendanceStatus: ExpressibleByArgument {}
+extension Assessment.Kind: ExpressibleByArgument {}
+extension Milestone.Kind: ExpressibleByArgument {}
 extension Centre.Kind: ExpressibleByArgument {}
 extension Room.Kind: ExpressibleByArgument {}
 extension Participant.Sex: ExpressibleByArgument {}
 extension Participant.LegalSituation: ExpressibleByArgument {}
 extension Participant.Status: ExpressibleByArgument {}
+extension Enrolment.Status: ExpressibleByArgument {}
+extension SchoolEnrolment.Shift: ExpressibleByArgument {}
+extension SchoolAttendance.Status: ExpressibleByArgument {}
+extension ModuleCompletion.Result: ExpressibleByArgument {}
+extension Consent.Kind: ExpressibleByArgument {}
+extension FamilyLink.Relationship: ExpressibleByArgument {}
+extension StaffLeave.Kind: ExpressibleByArgument {}
 
 /// Parses `YYYY-MM-DD` arguments.
 extension LocalDate: ExpressibleByArgument {

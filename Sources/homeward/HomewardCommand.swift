@@ -18,6 +18,10 @@ struct HomewardCommand: ParsableCommand {
             """,
         subcommands: [
             DatabaseCommand.self, CentreCommand.self, RoomCommand.self,
+            ParticipantCommand.self, FamilyCommand.self, StaffCommand.self,
+            ImportCommand.self,
+            ProgrammeCommand.self, EnrolmentCommand.self, SchoolCommand.self, CourseCommand.self,
+            SessionCommand.self, AttendanceCommand.self, AssessmentCommand.self, MilestoneCommand.self,
         ]
     )
 

@@ -1,0 +1,228 @@
+import ArgumentParser
+import Homeward
+import HomewardStore
+
+/// `homeward staff …`: religious experts, psychologists, teachers… with their roles, centres, hours and leave.
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff",
+        abstract: "Add, list, show and change staff members; set their weekly availability and record leave.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, AvailabilityCommand.self, LeaveCommand.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a staff member with their roles and centres.",
+            discussion: """
+                Example:
+                  homeward staff add ST-0042 --given-name Dana --family-name Abenova --role psychologist \\
+                    --role paediatric-psychologist --centre AKT-RC --languages kk,ru --weekly-hours 36 --children
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Staff code, e.g. ST-0042.") var code: String
+        @Option var givenName: String
+        @Option var familyName: String
+        @Option(help: "A role the staff member may take (repeat for several).") var role: [StaffRole] = []
+        @Option(help: "A centre where they work (repeat for several).") var centre: [String] = []
+        @Option(help: "Languages they work in, e.g. kk,ru.") var languages: String
+        @Option(help: "Most session hours per week the scheduler may give them (up to 60).") var weeklyHours: Double
+        @Flag(help: "Cleared to work with children (under 18).") var children = false
+
+        func run() throws {
+            let member = try StaffMember(
+                code: code, givenName: givenName, familyName: familyName, roles: role, centreCodes: centre,
+                languages: ParticipantCommand.languageList(languages), mayWorkWithChildren: children, weeklyHourLimit: weeklyHours
+            ).validated()
+            try Store(connection: connection.connect(for: "staff add")).addStaffMember(member)
+            Log.info("added staff member \(member.code)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List staff members.",
+            discussion: """
+                Examples:
+                  homeward staff list --centre AKT-RC --role psychologist
+                  homeward staff list --language ar --format json
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only staff working at this centre.") var centre: String?
+        @Option(help: "Only staff holding this role.") var role: StaffRole?
+        @Option(help: "Only staff working in this language, e.g. ar.") var language: String?
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "staff list"))
+            let members = try store.staffMembers(centreCode: centre?.uppercased(), role: role, language: language?.lowercased())
+            Printer.list(members, format: output.format)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a staff member: roles, centres, weekly availability and leave to come.",
+            discussion: "Example:\n  homeward staff show ST-0042")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Staff code.") var code: String
+
+        func run() throws {
+            let detail = try Store(connection: connection.connect(for: "staff show")).staffMember(code: code.uppercased())
+            if output.format == .json { return Printer.json(detail) }
+            let member = detail.member
+            Printer.fields([
+                ("Code", member.code), ("Name", member.fullName), ("Roles", member.roles.map(\.displayName).joined(separator: ", ")),
+                ("Centres", member.centreCodes.joined(separator: ", ")), ("Languages", member.languages.joined(separator: ",")),
+                ("Weekly hours", StaffCommand.hours(member.weeklyHourLimit)),
+                ("Children", member.mayWorkWithChildren ? "cleared" : "not cleared"), ("Active", member.active ? "yes" : "no"),
+            ])
+            Printer.heading("Weekly availability")
+            Printer.table(["centre", "day", "from", "to", "valid_from", "valid_to"], detail.availability.map(\.cells))
+            Printer.heading("Leave to come")
+            Printer.table(StaffLeave.columns, detail.upcomingLeave.map(\.cells))
+        }
+    }
+
+    struct Update: ParsableCommand {
+        /// `--active` or `--inactive`.
+        enum Activity: String, EnumerableFlag { case active, inactive }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Change a staff member's details, roles, centres or status.",
+            discussion: """
+                Examples:
+                  homeward staff update ST-0042 --add-role social-worker --add-centre ATY-CO
+                  homeward staff update ST-0042 --inactive
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Staff code.") var code: String
+        @Option var givenName: String?
+        @Option var familyName: String?
+        @Option(help: "Languages, e.g. kk,ru (replaces the list).") var languages: String?
+        @Option(help: "Weekly hour limit.") var weeklyHours: Double?
+        @Flag(inversion: .prefixedNo, help: "Cleared (or not) to work with children.") var children: Bool?
+        @Flag(help: "Whether the person still works for the programme.") var activity: Activity?
+        @Option(help: "Role to add (repeatable).") var addRole: [StaffRole] = []
+        @Option(help: "Role to remove (repeatable).") var removeRole: [StaffRole] = []
+        @Option(help: "Centre to add (repeatable).") var addCentre: [String] = []
+        @Option(help: "Centre to remove (repeatable); availability there goes too.") var removeCentre: [String] = []
+
+        func validate() throws {
+            if changes.isEmpty { throw ValidationError("nothing to change: give at least one option such as --add-role") }
+        }
+
+        var changes: StaffChanges {
+            StaffChanges(
+                givenName: givenName, familyName: familyName, languages: languages.map(ParticipantCommand.languageList),
+                weeklyHourLimit: weeklyHours, mayWorkWithChildren: children, active: activity.map { $0 == .active },
+                addRoles: addRole, removeRoles: removeRole, addCentres: addCentre.map { $0.uppercased() },
+                removeCentres: removeCentre.map { $0.uppercased() })
+        }
+
+        func run() throws {
+            let record = try Rules.code(code, field: "code")
+            var changes = changes
+            changes.languages = try changes.languages.map { try Rules.languages($0, record: record) }
+            try Store(connection: connection.connect(for: "staff update")).updateStaffMember(code: record, changes)
+            Log.info("updated staff member \(record)")
+        }
+    }
+
+    struct AvailabilityCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "availability",
+            abstract: "Weekly hours when a staff member is available at a centre.",
+            subcommands: [SetPattern.self])
+
+        struct SetPattern: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "set",
+                abstract: "Replace a staff member's weekly pattern at one centre (from a date on; earlier windows end the day before).",
+                discussion: "Example:\n  homeward staff availability set ST-0042 --centre AKT-RC \"mon-fri 09:00-13:00\" \"tue 14:00-18:00\" --from 2026-01-05")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "Staff code.") var code: String
+            @Option(help: "Centre code (one where the staff member works).") var centre: String
+            @Argument(help: "Windows such as \"mon-fri 09:00-13:00\", in the centre's local time.") var hours: [String]
+            @Option(help: "First day the pattern applies (default: today).") var from: LocalDate?
+
+            func validate() throws {
+                if hours.isEmpty { throw ValidationError("give at least one window such as \"mon-fri 09:00-13:00\"") }
+            }
+
+            func run() throws {
+                let record = try Rules.code(code, field: "code")
+                let centreCode = try Rules.code(centre, field: "centre", record: record)
+                let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
+                let store = try Store(connection: connection.connect(for: "staff availability set"))
+                let day = try from ?? store.today()
+                try store.setAvailability(staffCode: record, centreCode: centreCode, parsed, from: day)
+                Log.info("set \(parsed.count) weekly window(s) for \(record) at \(centreCode) from \(day)")
+            }
+        }
+    }
+
+    struct LeaveCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "leave",
+            abstract: "Days a staff member is away (holiday, sickness, training).",
+            subcommands: [Add.self, List.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record leave; refused when it overlaps leave already recorded.",
+                discussion: "Example:\n  homeward staff leave add ST-0042 --from 2026-03-02 --to 2026-03-13 --kind leave --note \"spring holiday\"")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "Staff code.") var code: String
+            @Option(help: "First day away.") var from: LocalDate
+            @Option(help: "Last day away (inclusive).") var to: LocalDate
+            @Option(help: "Why.") var kind: StaffLeave.Kind
+            @Option var note: String?
+
+            func run() throws {
+                let leave = try StaffLeave(staffCode: code, firstDay: from, lastDay: to, kind: kind, note: note).validated()
+                try Store(connection: connection.connect(for: "staff leave add")).addLeave(leave)
+                Log.info("recorded \(kind.displayName) for \(leave.staffCode) from \(from) to \(to)")
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List a staff member's leave, oldest first.",
+                discussion: "Example:\n  homeward staff leave list ST-0042")
+            @OptionGroup var connection: ConnectionOptions
+            @OptionGroup var output: OutputOptions
+            @Argument(help: "Staff code.") var code: String
+
+            func run() throws {
+                let store = try Store(connection: connection.connect(for: "staff leave list"))
+                Printer.list(try store.leave(staffCode: code.uppercased()), format: output.format)
+            }
+        }
+    }
+
+    /// `36` rather than `36.0` when the limit is whole.
+    static func hours(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+extension StaffMember: TabularRecord {
+    static let columns = ["code", "name", "roles", "centres", "languages", "weekly_hours", "children", "active"]
+    var cells: [String?] {
+        [code, fullName, roles.map(\.displayName).joined(separator: ","), centreCodes.joined(separator: ","),
+         languages.joined(separator: ","), StaffCommand.hours(weeklyHourLimit), mayWorkWithChildren ? "yes" : "no", active ? "yes" : "no"]
+    }
+}
+
+extension StaffLeave: TabularRecord {
+    static let columns = ["from", "to", "kind", "note"]
+    var cells: [String?] { [firstDay.description, lastDay.description, kind.displayName, note] }
+}
+
+extension StaffAvailability {
+    /// Cells for the availability table of `staff show`.
+    var cells: [String?] {
+        [centreCode, WeeklyHours.weekdayNames[hours.weekday], hours.start.description, hours.end.description,
+         validFrom.description, validTo.text]
+    }
+}

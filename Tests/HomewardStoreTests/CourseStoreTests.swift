@@ -1,0 +1,100 @@
+import Foundation
+import Homeward
+import HomewardStore
+import Postgres
+import TestSupport
+import Testing
+
+@Suite struct CourseStoreTests {
+    private func day(_ text: String) -> LocalDate { LocalDate(text)! }
+
+    @Test func aModuleOfAnotherCourseIsRejected() throws {
+        try SyncFixture.withSynced { store, connection in
+            try SyncFixture.addParticipant(connection, "KZ-PRIS-1", sex: "male")
+            _ = try store.enrolInCourse(caseNumber: "KZ-PRIS-1", courseCode: "IT-INTRO", start: day("2026-02-02"))
+            // LIT-BASIC has M2; IT-INTRO does not.
+            let error = #expect(throws: StoreError.self) {
+                try store.completeModule(caseNumber: "KZ-PRIS-1", courseCode: "IT-INTRO", moduleCode: "M2", on: day("2026-02-20"),
+                                         result: .passed, score: nil)
+            }
+            #expect(error?.description.contains("no module of course IT-INTRO with code \"M2\"") == true)
+
+            // Any writer naming another course's module is stopped by the database.
+            let direct = #expect(throws: PostgresError.self) {
+                try connection.execute(
+                    """
+                    INSERT INTO homeward.module_completions (course_enrolment_id, module_id, completed_on, result)
+                    SELECT e.id, m.id, '2026-02-20', 'passed'
+                    FROM homeward.course_enrolments e, homeward.course_modules m JOIN homeward.courses c ON c.id = m.course_id
+                    WHERE c.code = 'LIT-BASIC' AND m.code = 'M2'
+                    """)
+            }
+            let translated = StoreError(try #require(direct))
+            #expect(translated.description.contains("the module is not part of the participant's course"), "\(translated)")
+            #expect(translated.description.contains("module_completions_module_in_course_fk"))
+        }
+    }
+
+    @Test func progressCountsPassedModulesAgainstThePace() throws {
+        try SyncFixture.withSynced { store, connection in
+            try SyncFixture.addParticipant(connection, "KZ-PRIS-2", sex: "male")
+            _ = try store.enrolInCourse(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", start: day("2026-02-02"))
+            // Pace: M1 by week 2, M2 by week 5, M3 by week 9.
+            var progress = try #require(try store.courseProgress(caseNumber: "KZ-PRIS-2", on: day("2026-02-15")).first)
+            #expect(progress.expected == 0 && progress.passed == 0)
+            progress = try #require(try store.courseProgress(caseNumber: "KZ-PRIS-2", on: day("2026-02-16")).first)
+            #expect(progress.expected == 1 && progress.behind == 1)
+
+            try store.completeModule(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", moduleCode: "M1", on: day("2026-02-13"),
+                                     result: .failed, score: 41)
+            try store.completeModule(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", moduleCode: "M1", on: day("2026-02-27"),
+                                     result: .passed, score: 72.5)
+            progress = try #require(try store.courseProgress(caseNumber: "KZ-PRIS-2", on: day("2026-03-09")).first)
+            #expect(progress.modules == 3 && progress.passed == 1 && progress.expected == 2 && progress.behind == 1)
+
+            let twice = #expect(throws: StoreError.self) {
+                try store.completeModule(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", moduleCode: "M1", on: day("2026-03-02"),
+                                         result: .passed, score: nil)
+            }
+            #expect(twice?.description.contains("already passed this module") == true)
+
+            #expect(try store.completeModule(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", moduleCode: "M2", on: day("2026-03-09"),
+                                             result: .passed, score: nil) == false)
+            #expect(try store.completeModule(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", moduleCode: "M3", on: day("2026-04-01"),
+                                             result: .passed, score: nil) == true)
+            progress = try #require(try store.courseProgress(caseNumber: "KZ-PRIS-2", on: day("2026-04-01")).first)
+            #expect(progress.status == .completed && progress.passed == 3 && progress.behind == 0)
+            #expect(throws: StoreError.self) {
+                try store.completeModule(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", moduleCode: "M3", on: day("2026-04-02"),
+                                         result: .passed, score: nil)
+            }
+        }
+    }
+
+    @Test func enrolmentsAreOneActivePerCourseAndResultsNeedAnEnrolment() throws {
+        try SyncFixture.withSynced { store, connection in
+            try SyncFixture.addParticipant(connection, "KZ-PRIS-3", sex: "male")
+            let missing = #expect(throws: StoreError.self) {
+                try store.completeModule(caseNumber: "KZ-PRIS-3", courseCode: "LIT-BASIC", moduleCode: "M1", on: day("2026-02-20"),
+                                         result: .passed, score: nil)
+            }
+            #expect(missing?.description.contains("active enrolment in course LIT-BASIC") == true)
+            _ = try store.enrolInCourse(caseNumber: "KZ-PRIS-3", courseCode: "LIT-BASIC", start: day("2026-02-02"))
+            let twice = #expect(throws: StoreError.self) {
+                try store.enrolInCourse(caseNumber: "KZ-PRIS-3", courseCode: "LIT-BASIC", start: day("2026-03-02"))
+            }
+            #expect(twice?.description.contains("already enrolled in this course") == true)
+            #expect(throws: StoreError.notFound(what: "course with code", identifier: "NOPE")) {
+                try store.enrolInCourse(caseNumber: "KZ-PRIS-3", courseCode: "NOPE", start: day("2026-03-02"))
+            }
+            #expect(try store.courses().first { $0.code == "LIT-BASIC" }?.activeEnrolments == 1)
+        }
+    }
+
+    @Test func expectedModulesFollowCumulativeWeeks() {
+        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 0) == 0)
+        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 14) == 1)
+        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 35) == 2)
+        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 400) == 3)
+    }
+}
