@@ -37,15 +37,4 @@ import Testing
         #expect(outcome.stderr.contains("/tmp/homeward-nowhere/.s.PGSQL.5999"))
         #expect(outcome.stdout.isEmpty)
     }
-
-    @Test func everyCommandHasHelpWithAnExample() throws {
-        let root = try CLI.run(["--help"])
-        #expect(root.status == 0)
-        // Every subcommand group listed in the root help answers --help with an example.
-        for group in ["db migrate", "db status", "centre add", "centre list", "room add"] {
-            let help = try CLI.run(group.split(separator: " ").map(String.init) + ["--help"])
-            #expect(help.status == 0, "\(group): \(help)")
-            #expect(help.stdout.contains("Example"), "\(group) --help has no example")
-        }
-    }
 }
