@@ -909,161 +909,164 @@ CREATE TRIGGER session_participants_copy_session BEFORE INSERT ON homeward.sessi
 CREATE TRIGGER session_participants_copy_session_on_move BEFORE UPDATE OF session_id ON homeward.session_participants
     FOR EACH ROW WHEN (OLD.session_id IS DISTINCT FROM NEW.session_id) EXECUTE FUNCTION homeward.session_member_copy_session();
 
--- The sessions among the given ids that occupy their slot, with their local start and end day
--- in the centre's time zone. (SQL, so the planner inlines it into the rule queries.)
+-- The sessions among the given ids that occupy their slot (planned or held), with their local
+-- start and end day in the centre's time zone. Deliberately plpgsql (never inlined): the rule
+-- queries below scan its result once, as the outer side of every join.
 CREATE FUNCTION homeward.sessions_to_check(p_session_ids bigint[])
-    RETURNS TABLE (id bigint, local_day date, local_end date)
-    LANGUAGE sql STABLE
+    RETURNS TABLE (id bigint, local_day date, local_end date, mode text, status text, centre_id bigint,
+                   centre_code text, room_id bigint, requirement_id bigint, family_id bigint)
+    LANGUAGE plpgsql STABLE ROWS 100
 AS $$
-    SELECT s.id, (s.starts_at AT TIME ZONE c.time_zone)::date, (s.ends_at AT TIME ZONE c.time_zone)::date
+BEGIN
+    RETURN QUERY
+    SELECT s.id, (s.starts_at AT TIME ZONE c.time_zone)::date, (s.ends_at AT TIME ZONE c.time_zone)::date,
+           s.mode, s.status, s.centre_id, c.code, s.room_id, s.requirement_id, s.family_id
     FROM (SELECT DISTINCT u.id FROM unnest(p_session_ids) AS u(id)) AS i
     JOIN homeward.sessions s ON s.id = i.id AND s.occupies
-    JOIN homeward.centres c ON c.id = s.centre_id
-$$;
+    JOIN homeward.centres c ON c.id = s.centre_id;
+END $$;
+COMMENT ON FUNCTION homeward.sessions_to_check(bigint[]) IS
+    'Internal: the planned or held sessions among the given ids, with their local day; used by check_session_rules.';
 
 -- The session rules, checked set-based for a batch of session ids. Only sessions that occupy
 -- their slot (planned or held) are checked; cancelled and rescheduled sessions are history.
-CREATE FUNCTION homeward.check_session_rules(p_session_ids bigint[]) RETURNS void
+--
+-- Plan shape matters: these queries run inside bulk loads, when the planner's statistics for
+-- session_staff / session_participants are often stale (e.g. "empty"), and a hash join of a
+-- whole table per session would be quadratic. Every query therefore starts from the batch
+-- (sessions_to_check, scanned once) and reaches everything else through LATERAL subqueries
+-- fenced with OFFSET 0: one index lookup per row whatever the statistics say.
+CREATE FUNCTION homeward.check_session_rules(p_session_ids bigint[], p_check_staff boolean DEFAULT true,
+                                             p_check_participants boolean DEFAULT true) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
-    r record;
+    r  record;
+    r2 record;
 BEGIN
     IF p_session_ids IS NULL OR cardinality(p_session_ids) = 0 THEN
         RETURN;
     END IF;
 
-
-    -- sessions_room_capacity
-    SELECT s.id, rm.code AS room_code, rm.capacity, count(*) AS booked INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id
-    JOIN homeward.rooms rm ON rm.id = s.room_id
-    JOIN homeward.session_participants sp ON sp.session_id = s.id
-    GROUP BY s.id, rm.code, rm.capacity
-    HAVING count(*) > rm.capacity
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'sessions_room_capacity: session % has % participants but room % holds %', r.id, r.booked, r.room_code, r.capacity
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'sessions_room_capacity', SCHEMA = 'homeward', TABLE = 'session_participants';
+    IF p_check_participants THEN
+        -- One pass over the participants of each session:
+        --   sessions_room_capacity, session_participants_group_size, session_participants_in_family,
+        --   session_participants_eligibility, and session_staff_child_clearance for a child just added.
+        SELECT k.id, k.mode, rm.room_code, rm.capacity, q.req_code, q.min_age, q.max_age, q.req_sex,
+               CASE k.mode WHEN 'individual' THEN 1 WHEN 'group' THEN q.group_max END AS size_limit,
+               x.booked, x.ineligible, x.outsider, x.child
+          INTO r
+        FROM homeward.sessions_to_check(p_session_ids) k
+        CROSS JOIN LATERAL (
+            SELECT r1.code AS room_code, r1.capacity FROM homeward.rooms r1 WHERE r1.id = k.room_id OFFSET 0) rm
+        LEFT JOIN LATERAL (
+            SELECT q1.code AS req_code, q1.min_age, q1.max_age, q1.sex AS req_sex, q1.group_max
+            FROM homeward.phase_requirements q1 WHERE q1.id = k.requirement_id OFFSET 0) q ON true
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS booked,
+                   (array_agg(format('%s (%s years, %s)', p.case_number, p.age, p.sex))
+                        FILTER (WHERE (q.req_sex IS NOT NULL AND p.sex <> q.req_sex)
+                                   OR (q.min_age IS NOT NULL AND p.age < q.min_age)
+                                   OR (q.max_age IS NOT NULL AND p.age > q.max_age)))[1] AS ineligible,
+                   (array_agg(p.case_number)
+                        FILTER (WHERE k.mode = 'family' AND NOT EXISTS (
+                            SELECT 1 FROM homeward.family_members fm WHERE fm.family_id = k.family_id AND fm.participant_id = sp.participant_id)))[1] AS outsider,
+                   (array_agg(p.case_number) FILTER (WHERE p.age < 18))[1] AS child
+            FROM homeward.session_participants sp
+            CROSS JOIN LATERAL (
+                SELECT p1.case_number, p1.sex, homeward.age_on(p1.birth_date, k.local_day) AS age
+                FROM homeward.participants p1 WHERE p1.id = sp.participant_id OFFSET 0) p
+            WHERE sp.session_id = k.id
+            OFFSET 0) x
+        WHERE x.booked > rm.capacity
+           OR x.booked > CASE k.mode WHEN 'individual' THEN 1 WHEN 'group' THEN q.group_max END
+           OR x.ineligible IS NOT NULL
+           OR x.outsider IS NOT NULL
+           OR (x.child IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM homeward.session_staff ss
+                   WHERE ss.session_id = k.id
+                     AND NOT (SELECT s1.may_work_with_children FROM homeward.staff s1 WHERE s1.id = ss.staff_id)))
+        LIMIT 1;
+        IF FOUND THEN
+            IF r.booked > r.capacity THEN
+                RAISE EXCEPTION 'sessions_room_capacity: session % has % participants but room % holds %', r.id, r.booked, r.room_code, r.capacity
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'sessions_room_capacity', SCHEMA = 'homeward', TABLE = 'session_participants';
+            ELSIF r.booked > r.size_limit THEN
+                RAISE EXCEPTION 'session_participants_group_size: % session % has % participants, at most % allowed', r.mode, r.id, r.booked, r.size_limit
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_participants_group_size', SCHEMA = 'homeward', TABLE = 'session_participants';
+            ELSIF r.outsider IS NOT NULL THEN
+                RAISE EXCEPTION 'session_participants_in_family: participant % is not a member of the family of session %', r.outsider, r.id
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_participants_in_family', SCHEMA = 'homeward', TABLE = 'session_participants';
+            ELSIF r.ineligible IS NOT NULL THEN
+                RAISE EXCEPTION 'session_participants_eligibility: participant % may not join session % (requirement %: ages %-%, sex %)',
+                        r.ineligible, r.id, r.req_code, coalesce(r.min_age::text, 'any'), coalesce(r.max_age::text, 'any'), coalesce(r.req_sex, 'any')
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_participants_eligibility', SCHEMA = 'homeward', TABLE = 'session_participants';
+            ELSE
+                SELECT st.code INTO r2 FROM homeward.session_staff ss JOIN homeward.staff st ON st.id = ss.staff_id
+                WHERE ss.session_id = r.id AND NOT st.may_work_with_children LIMIT 1;
+                RAISE EXCEPTION 'session_staff_child_clearance: staff % is not cleared to work with children (session %, child %)', r2.code, r.id, r.child
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_child_clearance', SCHEMA = 'homeward', TABLE = 'session_participants';
+            END IF;
+        END IF;
     END IF;
 
-    -- session_participants_group_size
-    SELECT s.id, s.mode, CASE s.mode WHEN 'individual' THEN 1 ELSE q.group_max END AS limit_, count(*) AS booked INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id AND s.mode IN ('individual', 'group')
-    LEFT JOIN homeward.phase_requirements q ON q.id = s.requirement_id
-    JOIN homeward.session_participants sp ON sp.session_id = s.id
-    GROUP BY s.id, s.mode, q.group_max
-    HAVING count(*) > CASE s.mode WHEN 'individual' THEN 1 ELSE q.group_max END
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_participants_group_size: % session % has % participants, at most % allowed', r.mode, r.id, r.booked, r.limit_
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_participants_group_size', SCHEMA = 'homeward', TABLE = 'session_participants';
-    END IF;
-
-    -- session_participants_in_family
-    SELECT s.id, p.case_number INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id AND s.mode = 'family'
-    JOIN homeward.session_participants sp ON sp.session_id = s.id
-    JOIN homeward.participants p ON p.id = sp.participant_id
-    WHERE NOT EXISTS (SELECT 1 FROM homeward.family_members fm WHERE fm.family_id = s.family_id AND fm.participant_id = sp.participant_id)
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_participants_in_family: participant % is not a member of the family of session %', r.case_number, r.id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_participants_in_family', SCHEMA = 'homeward', TABLE = 'session_participants';
-    END IF;
-
-    -- session_participants_eligibility (age on the session's local day, sex)
-    SELECT s.id, p.case_number, homeward.age_on(p.birth_date, k.local_day) AS age, p.sex, q.code AS req_code, q.min_age, q.max_age, q.sex AS req_sex INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id
-    JOIN homeward.phase_requirements q ON q.id = s.requirement_id
-    JOIN homeward.session_participants sp ON sp.session_id = s.id
-    JOIN homeward.participants p ON p.id = sp.participant_id
-    WHERE (q.sex IS NOT NULL AND p.sex <> q.sex)
-       OR (q.min_age IS NOT NULL AND homeward.age_on(p.birth_date, k.local_day) < q.min_age)
-       OR (q.max_age IS NOT NULL AND homeward.age_on(p.birth_date, k.local_day) > q.max_age)
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_participants_eligibility: participant % (% years, %) may not join session % (requirement %: ages %-%, sex %)',
-                r.case_number, r.age, r.sex, r.id, r.req_code, coalesce(r.min_age::text, 'any'), coalesce(r.max_age::text, 'any'), coalesce(r.req_sex, 'any')
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_participants_eligibility', SCHEMA = 'homeward', TABLE = 'session_participants';
-    END IF;
-
-    -- session_staff_works_at_centre
-    SELECT s.id, st.code, c.code AS centre_code INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id
-    JOIN homeward.centres c ON c.id = s.centre_id
-    JOIN homeward.session_staff ss ON ss.session_id = s.id
-    JOIN homeward.staff st ON st.id = ss.staff_id
-    WHERE NOT EXISTS (SELECT 1 FROM homeward.staff_centres sc WHERE sc.staff_id = ss.staff_id AND sc.centre_id = s.centre_id)
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_staff_works_at_centre: staff % does not work at centre % (session %)', r.code, r.centre_code, r.id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_works_at_centre', SCHEMA = 'homeward', TABLE = 'session_staff';
-    END IF;
-
-    -- session_staff_active
-    SELECT s.id, st.code INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id AND s.status = 'planned'
-    JOIN homeward.session_staff ss ON ss.session_id = s.id
-    JOIN homeward.staff st ON st.id = ss.staff_id AND NOT st.active
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_staff_active: staff % is no longer active and cannot hold planned session %', r.code, r.id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_active', SCHEMA = 'homeward', TABLE = 'session_staff';
-    END IF;
-
-    -- session_staff_has_role
-    SELECT s.id, st.code, q.staff_role INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id
-    JOIN homeward.phase_requirements q ON q.id = s.requirement_id
-    JOIN homeward.session_staff ss ON ss.session_id = s.id
-    JOIN homeward.staff st ON st.id = ss.staff_id
-    WHERE NOT EXISTS (SELECT 1 FROM homeward.staff_roles sr WHERE sr.staff_id = ss.staff_id AND sr.role = q.staff_role)
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_staff_has_role: staff % does not have the role % needed for session %', r.code, r.staff_role, r.id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_has_role', SCHEMA = 'homeward', TABLE = 'session_staff';
-    END IF;
-
-    -- session_staff_child_clearance
-    SELECT s.id, st.code,
-           (SELECT p.case_number FROM homeward.session_participants sp JOIN homeward.participants p ON p.id = sp.participant_id
-             WHERE sp.session_id = s.id AND homeward.age_on(p.birth_date, k.local_day) < 18 LIMIT 1) AS child INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id
-    LEFT JOIN homeward.phase_requirements q ON q.id = s.requirement_id
-    JOIN homeward.session_staff ss ON ss.session_id = s.id
-    JOIN homeward.staff st ON st.id = ss.staff_id AND NOT st.may_work_with_children
-    WHERE coalesce(q.requires_child_clearance, false)
-       OR EXISTS (SELECT 1 FROM homeward.session_participants sp JOIN homeward.participants p ON p.id = sp.participant_id
-                  WHERE sp.session_id = s.id AND homeward.age_on(p.birth_date, k.local_day) < 18)
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_staff_child_clearance: staff % is not cleared to work with children (session %, child %)',
-                r.code, r.id, coalesce(r.child, 'none yet; the requirement needs clearance')
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_child_clearance', SCHEMA = 'homeward', TABLE = 'session_staff';
-    END IF;
-
-    -- session_staff_on_leave (planned sessions only; held ones are history)
-    SELECT s.id, st.code, l.kind, l.first_day, l.last_day INTO r
-    FROM homeward.sessions_to_check(p_session_ids) k
-    JOIN homeward.sessions s ON s.id = k.id AND s.status = 'planned'
-    JOIN homeward.session_staff ss ON ss.session_id = s.id
-    JOIN homeward.staff st ON st.id = ss.staff_id
-    JOIN homeward.staff_leave l ON l.staff_id = ss.staff_id AND l.during && daterange(k.local_day, k.local_end, '[]')
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'session_staff_on_leave: staff % is away (%) from % to %, during session %', r.code, r.kind, r.first_day, r.last_day, r.id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_on_leave', SCHEMA = 'homeward', TABLE = 'session_staff';
+    IF p_check_staff THEN
+        -- One pass over the staff of each session:
+        --   session_staff_works_at_centre, session_staff_active, session_staff_has_role,
+        --   session_staff_child_clearance, session_staff_on_leave.
+        SELECT k.id, k.centre_code, k.status, q.staff_role, q.requires_child_clearance, x.*
+          INTO r
+        FROM homeward.sessions_to_check(p_session_ids) k
+        LEFT JOIN LATERAL (
+            SELECT q1.staff_role, q1.requires_child_clearance
+            FROM homeward.phase_requirements q1 WHERE q1.id = k.requirement_id OFFSET 0) q ON true
+        CROSS JOIN LATERAL (
+            SELECT st.code, st.active, st.may_work_with_children,
+                   EXISTS (SELECT 1 FROM homeward.staff_centres sc WHERE sc.staff_id = ss.staff_id AND sc.centre_id = k.centre_id) AS works_here,
+                   (q.staff_role IS NULL OR EXISTS (SELECT 1 FROM homeward.staff_roles sr WHERE sr.staff_id = ss.staff_id AND sr.role = q.staff_role)) AS has_role,
+                   (SELECT l.id FROM homeward.staff_leave l
+                     WHERE k.status = 'planned' AND l.staff_id = ss.staff_id AND l.during && daterange(k.local_day, k.local_end, '[]') LIMIT 1) AS leave_id,
+                   CASE WHEN NOT st.may_work_with_children THEN
+                       (SELECT (SELECT p1.case_number FROM homeward.participants p1
+                                 WHERE p1.id = sp.participant_id AND homeward.age_on(p1.birth_date, k.local_day) < 18)
+                          FROM homeward.session_participants sp
+                         WHERE sp.session_id = k.id
+                           AND (SELECT homeward.age_on(p1.birth_date, k.local_day) < 18 FROM homeward.participants p1 WHERE p1.id = sp.participant_id)
+                         LIMIT 1) END AS child
+            FROM homeward.session_staff ss
+            CROSS JOIN LATERAL (
+                SELECT s1.code, s1.active, s1.may_work_with_children FROM homeward.staff s1 WHERE s1.id = ss.staff_id OFFSET 0) st
+            WHERE ss.session_id = k.id
+            OFFSET 0) x
+        WHERE NOT x.works_here
+           OR (k.status = 'planned' AND NOT x.active)
+           OR NOT x.has_role
+           OR x.leave_id IS NOT NULL
+           OR (NOT x.may_work_with_children AND (coalesce(q.requires_child_clearance, false) OR x.child IS NOT NULL))
+        LIMIT 1;
+        IF FOUND THEN
+            IF NOT r.works_here THEN
+                RAISE EXCEPTION 'session_staff_works_at_centre: staff % does not work at centre % (session %)', r.code, r.centre_code, r.id
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_works_at_centre', SCHEMA = 'homeward', TABLE = 'session_staff';
+            ELSIF r.status = 'planned' AND NOT r.active THEN
+                RAISE EXCEPTION 'session_staff_active: staff % is no longer active and cannot hold planned session %', r.code, r.id
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_active', SCHEMA = 'homeward', TABLE = 'session_staff';
+            ELSIF NOT r.has_role THEN
+                RAISE EXCEPTION 'session_staff_has_role: staff % does not have the role % needed for session %', r.code, r.staff_role, r.id
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_has_role', SCHEMA = 'homeward', TABLE = 'session_staff';
+            ELSIF NOT r.may_work_with_children AND (coalesce(r.requires_child_clearance, false) OR r.child IS NOT NULL) THEN
+                RAISE EXCEPTION 'session_staff_child_clearance: staff % is not cleared to work with children (session %, child %)',
+                        r.code, r.id, coalesce(r.child, 'none yet; the requirement needs clearance')
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_child_clearance', SCHEMA = 'homeward', TABLE = 'session_staff';
+            ELSE
+                SELECT l.kind, l.first_day, l.last_day INTO r2 FROM homeward.staff_leave l WHERE l.id = r.leave_id;
+                RAISE EXCEPTION 'session_staff_on_leave: staff % is away (%) from % to %, during session %',
+                        r.code, r2.kind, r2.first_day, r2.last_day, r.id
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'session_staff_on_leave', SCHEMA = 'homeward', TABLE = 'session_staff';
+            END IF;
+        END IF;
     END IF;
 END $$;
-COMMENT ON FUNCTION homeward.check_session_rules(bigint[]) IS
+COMMENT ON FUNCTION homeward.check_session_rules(bigint[], boolean, boolean) IS
     'Checks the session rules a CHECK cannot express for the given sessions; raises check_violation with CONSTRAINT set to the rule name.';
 
 -- Statement-level triggers feeding check_session_rules with the touched session ids.
@@ -1081,10 +1084,12 @@ BEGIN
         WHERE n.occupies
           AND ((n.room_id, n.centre_id, n.requirement_id, n.family_id, n.mode, n.occupies, n.status)
                IS DISTINCT FROM (o.room_id, o.centre_id, o.requirement_id, o.family_id, o.mode, o.occupies, o.status));
+        PERFORM homeward.check_session_rules(v_ids);
     ELSE
         SELECT array_agg(DISTINCT n.session_id) INTO v_ids FROM new_rows n WHERE n.occupies;
+        -- staff rows: staff rules (incl. child clearance); participant rows: participant rules (incl. child clearance)
+        PERFORM homeward.check_session_rules(v_ids, TG_TABLE_NAME = 'session_staff', TG_TABLE_NAME = 'session_participants');
     END IF;
-    PERFORM homeward.check_session_rules(v_ids);
     RETURN NULL;
 END $$;
 
@@ -1182,4 +1187,227 @@ CREATE TRIGGER attendance_session_took_place_on_update AFTER UPDATE ON homeward.
 -- Error names -> sentences for the Swift error mapper (constraint names and trigger rule names).
 -- Unique-index names appear as the constraint name of a unique_violation.
 ------------------------------------------------------------------------------------------------
--- (filled in below)
+--
+-- SQLSTATE: 23P01 exclusion, 23505 unique, 23503 foreign key, 23514 check and trigger rules.
+-- A foreign key error raised by UPDATE/DELETE of the referenced row (message starts with
+-- "update or delete on table") means "it is still in use" rather than "does not exist".
+--
+-- Double booking and time overlaps
+-- sessions_room_no_overlap: this room is already booked for another session at that time
+-- session_staff_no_overlap: this staff member already has a session at that time
+-- session_participants_no_overlap: this participant already has a session at that time
+-- staff_leave_no_overlap: this staff member already has leave recorded on some of these days
+-- staff_availability_no_overlap: this staff member is already available somewhere else at that time on that weekday
+-- participant_placements_no_overlap: this participant is already placed somewhere else during these dates
+-- school_enrolments_no_overlap: this child is already enrolled in a school during these dates
+-- centre_opening_hours_no_overlap: these opening hours overlap other opening hours of the centre on that day
+-- centre_opening_hours_key: the centre already has opening hours starting at that time on that day
+--
+-- Session rules (triggers)
+-- sessions_room_capacity: the room is too small for the number of participants booked
+-- session_participants_group_size: the session already has the maximum number of participants (one for an individual session)
+-- session_participants_in_family: only members of the session's family can be added to a family session
+-- session_participants_eligibility: this participant's age or sex does not fit this session (e.g. a child in an adults-only group)
+-- session_staff_works_at_centre: this staff member does not work at the centre where the session takes place
+-- session_staff_active: this staff member is no longer active and cannot hold planned sessions
+-- session_staff_has_role: this staff member does not have the professional role this session needs
+-- session_staff_child_clearance: this staff member is not cleared to work with children, and the session includes a child (or requires clearance)
+-- session_staff_on_leave: this staff member is on leave on the day of the session
+-- attendance_session_took_place: attendance can only be recorded for a session that has started and was not cancelled or moved
+-- sessions_room_in_centre_fk: this room does not belong to the chosen centre
+-- sessions_matches_requirement_fk: the session type or mode does not match the programme requirement it is meant to fulfil
+-- sessions_centre_fk: unknown centre (or the centre still has sessions)
+-- sessions_family_fk: unknown family (or the family still has sessions)
+-- sessions_replaced_by_fk: the replacement session does not exist (or this session is named as a replacement)
+-- session_staff_session_fk: the session does not exist
+-- session_participants_session_fk: the session does not exist
+-- session_staff_staff_fk: unknown staff member (or the staff member still has sessions)
+-- session_participants_participant_fk: unknown participant (or the participant still has sessions)
+-- session_staff_pkey: this staff member is already on this session
+-- session_participants_pkey: this participant is already booked into this session
+-- sessions_ends_after_starts: a session must end after it starts
+-- sessions_at_most_8_hours: a session cannot last more than 8 hours
+-- sessions_session_type_check: unknown session type
+-- sessions_mode_check: the mode must be individual, group or family
+-- sessions_status_check: the status must be planned, held, cancelled or rescheduled
+-- sessions_cancelled_by_check: "cancelled by" must be staff, participant, centre or other
+-- sessions_cancellation_reason_required: say who cancelled the session and why
+-- sessions_cancellation_only_when_cancelled: a cancellation reason can only be given for a cancelled or rescheduled session
+-- sessions_replacement_iff_rescheduled: a rescheduled session must name its replacement, and only a rescheduled session can
+-- sessions_not_replaced_by_itself: a session cannot be its own replacement
+-- sessions_family_iff_family_mode: a family session must name the family, and only a family session can
+-- sessions_id_during_occupies_key: (internal) session key used to keep staff and participant bookings in step
+--
+-- Attendance
+-- attendance_participant_in_session_fk: this participant is not booked into this session (or attendance was already recorded for the booking being removed)
+-- attendance_pkey: attendance for this participant in this session is already recorded
+-- attendance_status_check: attendance must be attended, late, absent_excused or absent_unexcused
+--
+-- Centres and rooms
+-- centres_code_key: another centre already uses this code
+-- centres_code_format: a centre code uses capital letters, digits and dashes, 2 to 32 characters (e.g. AKT-RC)
+-- centres_name_not_blank: the centre needs a name
+-- centres_kind_check: the centre kind must be rehabilitation_centre, ngo_day_centre, prison or community_office
+-- centres_time_zone_not_blank: the centre needs a time zone
+-- centres_time_zone_known: unknown time zone; use a name such as Asia/Aqtau
+-- centres_capacity_positive: the centre capacity must be at least 1
+-- centre_opening_hours_centre_fk: unknown centre
+-- centre_opening_hours_weekday_check: the weekday must be between 1 (Monday) and 7 (Sunday)
+-- centre_opening_hours_opens_before_closes: the centre must open before it closes
+-- centre_timetable_blocks_centre_fk: unknown centre
+-- centre_timetable_blocks_weekday_check: the weekday must be between 1 (Monday) and 7 (Sunday)
+-- centre_timetable_blocks_starts_before_ends: a timetable block must start before it ends
+-- centre_timetable_blocks_label_not_blank: the timetable block needs a label (e.g. Lunch)
+-- rooms_centre_fk: unknown centre (or the centre still has rooms)
+-- rooms_code_key: this centre already has a room with this code
+-- rooms_code_format: a room code uses capital letters, digits and dashes, 2 to 32 characters
+-- rooms_id_centre_key: (internal) room key used to check that a session's room is in its centre
+-- rooms_name_not_blank: the room needs a name
+-- rooms_kind_check: the room kind must be counselling_room, classroom, group_hall, family_room or play_room
+-- rooms_capacity_positive: the room capacity must be at least 1
+--
+-- Staff
+-- staff_code_key: another staff member already uses this code
+-- staff_code_format: a staff code uses capital letters, digits and dashes, 2 to 32 characters (e.g. ST-0042)
+-- staff_name_not_blank: the staff member needs a given name and a family name
+-- staff_languages_valid: give at least one language as a two-letter code (kk, ru, ar, uz, ky, tg, en, tr), without repeats
+-- staff_weekly_hour_limit_range: the weekly hour limit must be more than 0 and at most 60
+-- staff_roles_pkey: this staff member already has this role
+-- staff_roles_role_check: unknown role
+-- staff_roles_staff_fk: unknown staff member
+-- staff_centres_pkey: this staff member is already registered at this centre
+-- staff_centres_staff_fk: unknown staff member
+-- staff_centres_centre_fk: unknown centre (or staff still work there)
+-- staff_availability_works_at_centre_fk: this staff member does not work at that centre, so cannot be available there
+-- staff_availability_weekday_check: the weekday must be between 1 (Monday) and 7 (Sunday)
+-- staff_availability_starts_before_ends: availability must start before it ends
+-- staff_availability_valid_dates: the last valid day cannot be before the first
+-- staff_leave_staff_fk: unknown staff member
+-- staff_leave_days_ordered: the last day of leave cannot be before the first
+-- staff_leave_kind_check: the leave kind must be leave, sick, training or other
+--
+-- Participants, placements, consents, families
+-- participants_case_number_key: another participant already has this case number
+-- participants_case_number_format: a case number uses capital letters, digits and dashes, 2 to 32 characters (e.g. KZ-2019-0417)
+-- participants_name_not_blank: the participant needs a given name and a family name
+-- participants_sex_check: sex must be female or male
+-- participants_languages_valid: give at least one language as a two-letter code (kk, ru, ar, uz, ky, tg, en, tr), without repeats
+-- participants_legal_situation_check: the legal situation must be free, under_investigation, in_custody or convicted
+-- participants_sentence_only_when_convicted: give the sentence end date for a convicted person, and only for a convicted person
+-- participants_status_check: unknown participant status
+-- participants_birth_before_return: the date of birth cannot be after the date of return
+-- participant_placements_participant_fk: unknown participant
+-- participant_placements_centre_fk: unknown centre (or participants are placed there)
+-- participant_placements_during_valid: a placement needs a start date and cannot be empty
+-- consents_participant_fk: unknown participant
+-- consents_kind_check: unknown consent kind
+-- consents_given_by_not_blank: say who gave the consent
+-- consents_withdrawn_after_given: a consent cannot be withdrawn before it was given
+-- consents_one_current_per_kind: this participant already has a current consent of this kind
+-- relatives_name_not_blank: the relative needs a given name and a family name
+-- family_links_participant_fk: unknown participant
+-- family_links_relative_fk: unknown relative
+-- family_links_related_participant_fk: unknown related participant
+-- family_links_exactly_one_person: link the participant to either a relative or another participant, not both or neither
+-- family_links_not_self: a participant cannot be linked to themselves
+-- family_links_relationship_check: unknown relationship
+-- family_links_guardian_since_only_for_guardian: a guardianship date can only be given for a guardian
+-- family_links_relative_key: this relative is already linked to this participant
+-- family_links_related_participant_key: these two participants are already linked
+-- families_label_not_blank: the family needs a name
+-- family_members_pkey: this participant is already a member of this family
+-- family_members_family_fk: unknown family
+-- family_members_participant_fk: unknown participant
+--
+-- Programmes and enrolments
+-- programmes_code_key: another programme already uses this code
+-- programmes_code_format: a programme code uses capital letters, digits and dashes, 2 to 32 characters
+-- programmes_name_not_blank: the programme needs a name
+-- programmes_audience_check: the audience must be adult_women, children, adult_men or mixed
+-- programmes_version_positive: the programme version must be 1 or more
+-- programme_phases_programme_fk: unknown programme
+-- programme_phases_code_key: this programme already has a phase with this code
+-- programme_phases_code_format: a phase code uses capital letters, digits and dashes, 2 to 32 characters
+-- programme_phases_ordinal_key: this programme already has a phase in that position
+-- programme_phases_id_programme_key: (internal) phase key used to check enrolments
+-- programme_phases_ordinal_positive: phase positions start at 1
+-- programme_phases_name_not_blank: the phase needs a name
+-- programme_phases_duration_positive: the phase must last at least one day
+-- programme_phases_review_interval_positive: the review interval must be at least one day
+-- phase_requirements_phase_fk: unknown phase
+-- phase_requirements_code_key: this phase already has a requirement with this code
+-- phase_requirements_code_format: a requirement code uses capital letters, digits and dashes, 2 to 32 characters
+-- phase_requirements_id_type_mode_key: (internal) requirement key used to check sessions
+-- phase_requirements_session_type_check: unknown session type
+-- phase_requirements_staff_role_check: unknown staff role
+-- phase_requirements_mode_check: the mode must be individual, group or family
+-- phase_requirements_group_size: group sessions need a minimum of at least 2 and a maximum not below it; individual and family sessions have no group size
+-- phase_requirements_duration_check: a session lasts 15 to 240 minutes, in steps of 15
+-- phase_requirements_sessions_per_week_range: sessions per week must be more than 0 and at most 14
+-- phase_requirements_age_range: ages must be between 0 and 120, and the minimum age cannot be above the maximum
+-- phase_requirements_sex_check: sex must be female, male or left empty
+-- phase_requirements_room_kind_check: unknown room kind
+-- phase_requirements_paediatric_only_role: a paediatric-only requirement must be held by a paediatric psychologist
+-- enrolments_participant_fk: unknown participant (or the participant still has enrolments)
+-- enrolments_programme_fk: unknown programme (or participants are still enrolled in it)
+-- enrolments_phase_in_programme_fk: the chosen phase does not belong to this programme (or it still has enrolled participants)
+-- enrolments_status_check: the enrolment status must be active, paused, completed or withdrawn
+-- enrolments_phase_after_start: the current phase cannot start before the enrolment
+-- enrolments_planned_end_after_start: the planned end cannot be before the start
+-- enrolments_ended_when_closed: give an end date for a completed or withdrawn enrolment, and only for those
+-- enrolments_end_after_start: the end date cannot be before the start
+-- enrolments_one_open_per_programme: this participant is already enrolled (active or paused) in this programme
+--
+-- Schooling
+-- schools_code_key: another school already uses this code
+-- schools_code_format: a school code uses capital letters, digits and dashes, 2 to 32 characters
+-- schools_name_not_blank: the school needs a name
+-- school_enrolments_participant_fk: unknown participant
+-- school_enrolments_school_fk: unknown school (or children are enrolled there)
+-- school_enrolments_grade_range: the grade must be between 0 and 11
+-- school_enrolments_shift_check: the shift must be morning or afternoon
+-- school_enrolments_day_ordered: the school day must start before it ends
+-- school_enrolments_weekdays_valid: school days must be weekdays 1 (Monday) to 7 (Sunday), at least one, without repeats
+-- school_enrolments_dates_ordered: the last school day cannot be before the first
+-- school_enrolments_status_check: the status must be enrolled, transferred, left or completed
+-- school_enrolments_end_when_closed: give the last school day when a child is transferred, has left or completed
+-- school_enrolments_id_participant_key: (internal) enrolment key used to check attendance
+-- school_attendance_enrolment_fk: this school enrolment does not belong to this child
+-- school_attendance_status_check: school attendance must be present, absent_excused or absent_unexcused
+-- school_attendance_one_per_day: school attendance for this child on this day is already recorded
+-- school_attendance_within_enrolment: this day is outside the child's school enrolment
+--
+-- Prison education
+-- courses_code_key: another course already uses this code
+-- courses_code_format: a course code uses capital letters, digits and dashes, 2 to 32 characters
+-- courses_name_not_blank: the course needs a name
+-- courses_centre_fk: unknown centre
+-- courses_centre_is_prison: courses can only be attached to a prison
+-- course_modules_course_fk: unknown course
+-- course_modules_code_key: this course already has a module with this code
+-- course_modules_code_format: a module code uses capital letters, digits and dashes, 2 to 32 characters
+-- course_modules_ordinal_key: this course already has a module in that position
+-- course_modules_id_course_key: (internal) module key used to check results
+-- course_modules_ordinal_positive: module positions start at 1
+-- course_modules_title_not_blank: the module needs a title
+-- course_modules_expected_weeks_positive: a module must be expected to take at least one week
+-- course_enrolments_participant_fk: unknown participant
+-- course_enrolments_course_fk: unknown course (or people are enrolled in it)
+-- course_enrolments_status_check: the status must be active, completed or withdrawn
+-- course_enrolments_id_course_key: (internal) course enrolment key used to check module results
+-- course_enrolments_one_active: this person is already actively enrolled in this course
+-- module_completions_enrolment_fk: unknown course enrolment
+-- module_completions_module_in_course_fk: this module is not part of the course the person is enrolled in
+-- module_completions_result_check: the result must be passed, failed or incomplete
+-- module_completions_score_range: the score must be between 0 and 100
+-- module_completions_passed_once: this module is already recorded as passed for this enrolment
+--
+-- Progress
+-- assessments_participant_fk: unknown participant
+-- assessments_staff_fk: unknown staff member (or the staff member has recorded assessments)
+-- assessments_kind_check: the assessment kind must be psychological, religious_views, educational, social, family or vocational
+-- assessments_level_not_blank: the level cannot be blank (leave it empty instead)
+-- assessments_summary_not_blank: the assessment needs a summary
+-- milestones_participant_fk: unknown participant
+-- milestones_kind_check: unknown milestone kind
+-- milestones_once_per_day: this milestone is already recorded for this participant on that day
