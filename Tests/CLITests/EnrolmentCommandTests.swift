@@ -47,7 +47,7 @@ import Testing
 
             let twice = try CLI.run(["enrolment", "add", "KZ-CLI-2", "--programme", "TEST-PROG", "--start", "2026-02-05"], database: database)
             #expect(twice.status == 65)
-            #expect(twice.stderr.contains("the participant already has an open enrolment in this programme"), "\(twice)")
+            #expect(twice.stderr.contains("[enrolments_one_open_per_programme]"), "\(twice)")
 
             #expect(try CLI.run(["enrolment", "update", id, "--status", "paused"], database: database).status == 0)
             let advance = try CLI.run(["enrolment", "advance", id], database: database)
@@ -76,7 +76,7 @@ import Testing
             #expect(try CLI.run(["school", "add", "ATY-SCH-4", "--name", "School 4", "--region", "Atyrau"], database: database).status == 0)
             let duplicate = try CLI.run(["school", "add", "ATY-SCH-4", "--name", "School 4", "--region", "Atyrau"], database: database)
             #expect(duplicate.status == 65)
-            #expect(duplicate.stderr.contains("a school with this code already exists"))
+            #expect(duplicate.stderr.contains("[schools_code_key]"))
 
             let first = try CLI.run(["school", "enrol", "KZ-CHILD-9", "--school", "AKT-SCH-12", "--grade", "3", "--shift", "morning",
                                      "--hours", "08:00-13:00", "--from", "2026-09-01"], database: database)
@@ -103,7 +103,7 @@ import Testing
             let twice = try CLI.run(["school", "attendance", "record", "KZ-CHILD-9", "--day", "2027-01-12", "--status", "present",
                                      "--reported-by", "A. Nurlanova"], database: database)
             #expect(twice.status == 65)
-            #expect(twice.stderr.contains("school attendance is already recorded for this child on this day"))
+            #expect(twice.stderr.contains("[school_attendance_one_per_day]"))
 
             let badGrade = try CLI.run(["school", "enrol", "KZ-CHILD-9", "--school", "ATY-SCH-4", "--grade", "12", "--shift", "morning",
                                         "--hours", "08:00-13:00", "--from", "2027-09-01"], database: database)
@@ -120,7 +120,7 @@ import Testing
             #expect(enrol.status == 0, "\(enrol)")
             let twice = try CLI.run(["course", "enrol", "KZ-PRIS-9", "--course", "LIT-BASIC", "--start", "2026-03-02"], database: database)
             #expect(twice.status == 65)
-            #expect(twice.stderr.contains("the participant is already enrolled in this course"))
+            #expect(twice.stderr.contains("[course_enrolments_one_active]"))
 
             let other = try CLI.run(["course", "complete", "KZ-PRIS-9", "--course", "LIT-BASIC", "--module", "K1", "--on", "2026-02-16",
                                      "--result", "passed"], database: database)
@@ -133,7 +133,7 @@ import Testing
             let again = try CLI.run(["course", "complete", "KZ-PRIS-9", "--course", "LIT-BASIC", "--module", "M1", "--on", "2026-02-20",
                                      "--result", "passed"], database: database)
             #expect(again.status == 65)
-            #expect(again.stderr.contains("the participant has already passed this module"))
+            #expect(again.stderr.contains("[module_completions_passed_once]"))
 
             let progress = try CLI.run(["course", "progress", "KZ-PRIS-9", "--on", "2026-03-09", "--format", "csv"], database: database)
             #expect(progress.status == 0, "\(progress)")

@@ -1,6 +1,6 @@
 import Foundation
 import Homeward
-import HomewardStore
+@testable import HomewardStore
 import Postgres
 import TestSupport
 import Testing
@@ -113,6 +113,12 @@ enum SyncFixture {
             _ = try store.syncProgrammes(try ProgrammeCatalogue.load(from: try standard()))
             return try body(store, connection)
         }
+    }
+
+    /// True when the database refused the change by `rule`, and the coordinator reads that rule's sentence.
+    static func isRejected(_ error: StoreError?, by rule: String) -> Bool {
+        guard case .rejected(let actual, let sentence, _) = error, let expected = ConstraintMessages.sentence(for: rule) else { return false }
+        return actual == rule && sentence == expected && error?.description.hasPrefix(expected) == true
     }
 
     /// Every row id (and row content) of the template tables, to prove a sync left them alone.
@@ -282,6 +288,37 @@ enum SyncFixture {
             #expect(problem.reason.contains("enrolment id \(enrolment)"), "\(problem)")
             // Nothing was written: not even the unused requirement was removed.
             #expect(try SyncFixture.snapshot(connection) == before)
+        }
+    }
+
+    @Test func aRemovedRequirementStillUsedBySessionsFailsTheSync() throws {
+        try SyncFixture.withSynced { store, connection in
+            try connection.execute(
+                """
+                INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity)
+                VALUES ('AKT-RC', 'Aktau centre', 'rehabilitation_centre', 'Mangystau', 'x', 'Asia/Aqtau', 100);
+                """)
+            try connection.execute(
+                """
+                INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity)
+                SELECT id, 'C1', 'Counselling 1', 'counselling_room', 2 FROM homeward.centres WHERE code = 'AKT-RC'
+                """)
+            let session = try connection.query(
+                """
+                INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at)
+                SELECT q.session_type, q.id, q.mode, r.centre_id, r.id, '2026-03-02 09:00+05', '2026-03-02 10:00+05'
+                FROM homeward.phase_requirements q JOIN homeward.programme_phases ph ON ph.id = q.phase_id, homeward.rooms r
+                WHERE ph.code = 'INTAKE' AND q.code = 'PSY-IND'
+                RETURNING id
+                """).scalar(Int.self)
+
+            var template = try #require(try ProgrammeCatalogue.load(from: try SyncFixture.standard()).programmes.first?.template)
+            template.phases[0].requirements.removeAll { $0.code == "PSY-IND" }
+            let catalogue = try ProgrammeCatalogue.parse(files: [("test-prog.yaml", try Self.yaml(template))])
+            let error = #expect(throws: ProgrammeCatalogueError.self) { try store.syncProgrammes(catalogue) }
+            let problem = try #require(error?.problems.first)
+            #expect(problem.record == "TEST-PROG/INTAKE/PSY-IND" && problem.field == "requirements")
+            #expect(problem.reason.contains("1 session still uses it (session id \(session))"), "\(problem)")
         }
     }
 

@@ -75,13 +75,13 @@ import Testing
                     SELECT participant_id, id, '2026-08-31', 'present', 'psql' FROM homeward.school_enrolments
                     """)
             }
-            #expect(StoreError(try #require(direct)).description.contains("outside the child's school enrolment"))
+            #expect(SyncFixture.isRejected(StoreError(try #require(direct)), by: "school_attendance_within_enrolment"))
 
             try store.recordSchoolAttendance(caseNumber: "KZ-CHILD-1", day: day("2026-09-02"), status: .present, reportedBy: "A. N.")
             let twice = #expect(throws: StoreError.self) {
                 try store.recordSchoolAttendance(caseNumber: "KZ-CHILD-1", day: day("2026-09-02"), status: .absentUnexcused, reportedBy: "A. N.")
             }
-            #expect(twice?.description.contains("already recorded for this child on this day") == true)
+            #expect(SyncFixture.isRejected(twice, by: "school_attendance_one_per_day"), "\(String(describing: twice))")
         }
     }
 
