@@ -189,6 +189,38 @@ def staff(rng):
     return rows
 
 
+FAMILY_COLUMNS = ["label", "members", "head", "relative_given_name", "relative_family_name", "relationship"]
+
+
+def families(people, rng):
+    """Households for family sessions: mothers with the children returned with them, and the children of the
+    2025-11-27 group (mothers still in prison abroad) placed with grandmothers and aunts, grouped by centre.
+
+    `head` is the mother's case number, or empty when the guardian is a relative who is not a participant."""
+    rows = []
+    iraq = [p for p in people if p["returned_on"] == "2025-11-27"]
+    for centre in ("AKT-RC", "ALM-NGO"):
+        group = [p for p in iraq if p["centre"] == centre]
+        for start in range(0, len(group), 3):
+            members = group[start:start + 3]
+            relationship = rng.choice(["grandmother", "aunt"])
+            surname = members[0]["family_name"]
+            surname = surname if surname.endswith("а") else surname + "а"
+            given = rng.choice(WOMEN_GIVEN)
+            rows.append({"label": f"{given} {surname}'s household ({relationship})",
+                         "members": ";".join(m["case_number"] for m in members), "head": "",
+                         "relative_given_name": given, "relative_family_name": surname, "relationship": relationship})
+    women = [p for p in people if p["sex"] == "female" and p["centre"] == "AKT-RC" and p["birth_date"] < "2008-11-25"]
+    children = [p for p in people if p["centre"] == "AKT-RC" and p["returned_on"] >= "2026-09-01" and p["birth_date"] >= "2008-11-26"]
+    for woman in women:
+        if not children or rng.random() < 0.35:
+            continue
+        own = [children.pop(0) for _ in range(min(len(children), rng.choice([1, 1, 2])))]
+        rows.append({"label": f"{woman['family_name']} family", "members": ";".join([woman["case_number"]] + [c["case_number"] for c in own]),
+                     "head": woman["case_number"], "relative_given_name": "", "relative_family_name": "", "relationship": "mother"})
+    return rows
+
+
 def write(path, columns, rows):
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
@@ -205,6 +237,8 @@ def main():
     team = staff(rng)
     write(os.path.join(out, "participants.csv"), PARTICIPANT_COLUMNS, people)
     write(os.path.join(out, "staff.csv"), STAFF_COLUMNS, team)
+    households = families(people, random.Random(SEED + 1))
+    write(os.path.join(out, "families.csv"), FAMILY_COLUMNS, households)
     print(f"wrote {len(people)} participants and {len(team)} staff members to {os.path.normpath(out)}", file=sys.stderr)
 
 
