@@ -26,14 +26,14 @@ let package = Package(
         /// Domain types and rules of the programme (participants, staff, programmes, sessions). No I/O.
         .target(name: "Homeward"),
         /// The pure scheduling algorithm: Instance → Solution. No I/O.
-        .target(name: "Scheduler", sources: ["Placeholder.swift"]),
+        .target(name: "Scheduler"),
         /// Maps between the domain and SQL; runs migrations.
-        .target(name: "HomewardStore", dependencies: ["Homeward", "Postgres", .product(name: "Yams", package: "Yams")]),
+        .target(name: "HomewardStore", dependencies: ["Homeward", "Postgres", "Scheduler", .product(name: "Yams", package: "Yams")]),
         /// The `homeward` admin CLI.
         .executableTarget(
             name: "homeward",
             dependencies: [
-                "Homeward", "HomewardStore", "Postgres",
+                "Homeward", "HomewardStore", "Postgres", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "HomewardStore"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HomewardTests", dependencies: ["Homeward"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
         .testTarget(name: "CLITests", dependencies: ["homeward", "TestSupport"]),
         .testTarget(name: "HomewardStoreTests", dependencies: ["Homeward", "HomewardStore", "Postgres", "TestSupport"]),
     ]

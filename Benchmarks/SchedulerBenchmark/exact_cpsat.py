@@ -2,7 +2,7 @@
 """Exact optimum (placed demand units) of a Homeward scheduler instance with OR-Tools CP-SAT.
 
 Individual and family demands only (group demands are skipped and reported), so use it on instances
-generated with --no-groups. Usage: python3 exact_cpsat.py instance.json [seconds]
+generated with --no-groups. Usage: python3 exact_cpsat.py instance.json [seconds] [assignment-out.json]
 Prints: optimum (or best bound), status, and the number of demands modelled.
 Needs `pip install ortools`; not part of the build or the tests.
 """
@@ -56,6 +56,7 @@ def main():
     per_day = defaultdict(list)
     per_week = defaultdict(list)
     placed = []
+    all_choices = []
     skipped = 0
     for d in inst["demands"]:
         if d.get("mode", "individual") == "group":
@@ -91,6 +92,7 @@ def main():
             if ss and rr:
                 starts.append((t, ss, rr))
         tot = []
+        chosen_vars = []
         for t, ss, rr in starts:
             y = m.NewBoolVar("")
             tot.append(y)
@@ -98,6 +100,7 @@ def main():
             xr = [m.NewBoolVar("") for _ in rr]
             m.Add(sum(xs) == y)
             m.Add(sum(xr) == y)
+            chosen_vars.append((d["id"], t, list(zip([s["id"] for s in ss], xs)), list(zip([r["id"] for r in rr], xr)), y))
             for s, v in zip(ss, xs):
                 for u in range(t, t + dur):
                     use_s[(s["id"], u)].append(v)
@@ -114,6 +117,7 @@ def main():
         if tot:
             m.Add(sum(tot) <= 1)
             placed.extend(tot)
+            all_choices.extend(chosen_vars)
     for vs in list(use_s.values()) + list(use_r.values()) + list(use_p.values()):
         if len(vs) > 1:
             m.Add(sum(vs) <= 1)
@@ -129,6 +133,13 @@ def main():
     solver.parameters.max_time_in_seconds = limit
     solver.parameters.num_workers = 2
     st = solver.Solve(m)
+    if len(sys.argv) > 3:
+        out = []
+        for did, t, xs, xr, y in all_choices:
+            if solver.Value(y):
+                out.append({"demand": did, "start": t, "staff": [a for a, v in xs if solver.Value(v)][0],
+                            "room": [a for a, v in xr if solver.Value(v)][0]})
+        json.dump(out, open(sys.argv[3], "w"))
     print(json.dumps({"status": solver.StatusName(st), "optimum": int(solver.ObjectiveValue()),
                       "bound": int(solver.BestObjectiveBound()), "modelled": len(inst["demands"]) - skipped,
                       "skippedGroups": skipped, "seconds": round(solver.WallTime(), 2)}))

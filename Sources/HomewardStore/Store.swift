@@ -102,3 +102,16 @@ extension Milestone.Kind: PostgresCodable {}
 extension Consent.Kind: PostgresCodable {}
 extension FamilyLink.Relationship: PostgresCodable {}
 extension StaffLeave.Kind: PostgresCodable {}
+extension FlagRule: PostgresCodable {}
+extension FlagSeverity: PostgresCodable {}
+extension FlagStatus: PostgresCodable {}
+extension FlagEventKind: PostgresCodable {}
+
+extension Store {
+    /// Today's date in `timeZone` (e.g. the planning grid's zone), as the nightly job sees it.
+    public func today(in timeZone: String) throws -> LocalDate {
+        try translatingErrors {
+            try connection.query("SELECT (now() AT TIME ZONE $1::text)::date::text", [timeZone]).scalar(LocalDate.self)
+        }
+    }
+}

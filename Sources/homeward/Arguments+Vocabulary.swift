@@ -28,6 +28,7 @@ extension ModuleCompletion.Result: ExpressibleByArgument {}
 extension Consent.Kind: ExpressibleByArgument {}
 extension FamilyLink.Relationship: ExpressibleByArgument {}
 extension StaffLeave.Kind: ExpressibleByArgument {}
+extension FlagSeverity: ExpressibleByArgument {}
 
 /// Parses `YYYY-MM-DD` arguments.
 extension LocalDate: ExpressibleByArgument {

@@ -8,7 +8,7 @@ struct AttendanceCommand: ParsableCommand {
         commandName: "attendance",
         abstract: "Record and list whether booked participants came to their sessions.",
         discussion: "Example:\n  homeward attendance record 42 --participant KZ-2019-0417 --status attended",
-        subcommands: [Record.self, List.self])
+        subcommands: [Record.self, List.self, MarkUnrecorded.self])
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(

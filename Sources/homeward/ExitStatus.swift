@@ -3,6 +3,8 @@ enum ExitStatus: Int32 {
     case success = 0
     /// Something unexpected failed.
     case failure = 1
+    /// The scheduler ran, but some demand could not be placed (see `homeward schedule gaps`).
+    case unplacedDemand = 3
     /// Input was rejected: a constraint, a bad CSV row, an unknown identifier.
     case dataError = 65
     /// The database could not be reached.

@@ -22,6 +22,8 @@ struct HomewardCommand: ParsableCommand {
             ImportCommand.self,
             ProgrammeCommand.self, EnrolmentCommand.self, SchoolCommand.self, CourseCommand.self,
             SessionCommand.self, AttendanceCommand.self, AssessmentCommand.self, MilestoneCommand.self,
+            ScheduleCommand.self,
+            ProgressCommand.self, FlagsCommand.self,
         ]
     )
 

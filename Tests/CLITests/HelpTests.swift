@@ -6,11 +6,13 @@ import Testing
 @Suite struct HelpTests {
     /// The subcommand names listed under SUBCOMMANDS in a help text.
     private func subcommands(of help: String) -> [String] {
-        guard let section = help.range(of: "SUBCOMMANDS:") else { return [] }
-        return help[section.upperBound...].split(separator: "\n").compactMap { line in
+        guard let section = help.range(of: "SUBCOMMANDS:\n") else { return [] }
+        // The section ends at the first blank line (then comes "See 'homeward help <subcommand>'…").
+        let lines = help[section.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
+        return lines.compactMap { line in
             // Subcommand lines are indented by exactly two spaces; wrapped descriptions by more.
-            guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }
-            return line.split(separator: " ").first.map(String.init)
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first else { return nil }
+            return name.allSatisfy({ $0.isLowercase || $0 == "-" }) ? String(name) : nil
         }.filter { $0 != "help" }
     }
 
@@ -18,6 +20,10 @@ import Testing
         var pending: [[String]] = [[]]
         var leaves: [String] = []
         while let path = pending.popLast() {
+            guard path.count <= 3, leaves.count < 500 else {
+                Issue.record("command tree deeper or larger than expected at \(path)")
+                break
+            }
             let help = try CLI.run(path + ["--help"])
             #expect(help.status == 0, "\(path.joined(separator: " ")): \(help)")
             let children = subcommands(of: help.stdout)

@@ -86,7 +86,7 @@ import Testing
             let first = try id(try book(database))
             let clash = try book(database, start: "2026-12-01 10:45", staff: ["ST-0002"], participants: ["KZ-2019-0418"])
             #expect(clash.status == 65, "\(clash)")
-            #expect(clash.stderr.contains("the room is already booked at that time"))
+            #expect(clash.stderr.contains("this room is already booked for another session at that time"))
             #expect(clash.stderr.contains("room AKT-RC/C1 is already in session \(first)"))
             #expect(try sessionCount(database) == 1)
         }
@@ -135,7 +135,7 @@ import Testing
         try withWorld { database in
             let outcome = try book(database, staff: ["ST-0002"], participants: ["KZ-2019-0419"])
             #expect(outcome.status == 65, "\(outcome)")
-            #expect(outcome.stderr.contains("a session with a child needs staff cleared to work with children"))
+            #expect(outcome.stderr.contains("this staff member is not cleared to work with children, and the session includes a child (or requires clearance)"))
             #expect(outcome.stderr.contains("staff ST-0002 is not cleared to work with children"))
             #expect(try sessionCount(database) == 0)
         }
@@ -145,7 +145,7 @@ import Testing
         try withWorld { database in
             let outcome = try book(database, room: "P1")
             #expect(outcome.status == 65, "\(outcome)")
-            #expect(outcome.stderr.contains("the room is not in the session's centre"))
+            #expect(outcome.stderr.contains("this room does not belong to the chosen centre"))
             #expect(outcome.stderr.contains("room P1 belongs to centre NGO-AST, not AKT-RC"))
         }
     }
@@ -170,7 +170,7 @@ import Testing
             let stranger = try CLI.run(["attendance", "record", String(past), "--participant", "KZ-2019-0418", "--status", "attended"],
                                        database: database)
             #expect(stranger.status == 65, "\(stranger)")
-            #expect(stranger.stderr.contains("the participant is not in this session"))
+            #expect(stranger.stderr.contains("this participant is not booked into this session (or attendance was already recorded for the booking being removed)"))
             #expect(stranger.stderr.contains("participant KZ-2019-0418 is not booked into session \(past)"))
 
             let list = try CLI.run(["attendance", "list", "--session", String(past), "--format", "csv"], database: database)
@@ -250,7 +250,7 @@ import Testing
             let twice = try CLI.run(["milestone", "add", "KZ-2019-0419", "--kind", "birth-certificate-issued", "--on", "2026-11-02"],
                                     database: database)
             #expect(twice.status == 65)
-            #expect(twice.stderr.contains("this milestone is already recorded on that day"))
+            #expect(twice.stderr.contains("this milestone is already recorded for this participant on that day"))
             let milestones = try CLI.run(["milestone", "list", "--format", "csv"], database: database)
             #expect(milestones.stdout.contains("KZ-2019-0419,2026-11-02,birth-certificate-issued"), "\(milestones)")
         }

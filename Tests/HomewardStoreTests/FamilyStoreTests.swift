@@ -44,7 +44,7 @@ import Testing
             }
             guard case .rejected(let rule, let sentence, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "family_links_exactly_one_person")
-            #expect(sentence == "a family link names either a relative or another participant, not both")
+            #expect(sentence == "link the participant to either a relative or another participant, not both or neither")
         }
     }
 

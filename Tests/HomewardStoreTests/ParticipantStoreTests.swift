@@ -74,7 +74,7 @@ import Testing
         try Self.withStore { store in
             try store.addParticipant(Self.aigerim())
             let error = #expect(throws: StoreError.self) { try store.addParticipant(Self.aigerim()) }
-            #expect(error?.description.contains("a participant with this case number already exists") == true)
+            #expect(error?.description.contains("another participant already has this case number") == true)
             guard case .rejected(let rule, _, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "participants_case_number_key")
         }
@@ -124,7 +124,7 @@ import Testing
             }
             guard case .rejected(let rule, let sentence, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "participant_placements_no_overlap")
-            #expect(sentence == "the participant already has a placement over these dates")
+            #expect(sentence == "this participant is already placed somewhere else during these dates")
         }
     }
 

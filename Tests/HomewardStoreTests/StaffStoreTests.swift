@@ -62,7 +62,7 @@ import Testing
             }
             guard case .rejected(let rule, let sentence, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "staff_leave_no_overlap")
-            #expect(sentence == "this leave overlaps leave already recorded for the staff member")
+            #expect(sentence == "this staff member already has leave recorded on some of these days")
             try store.addLeave(StaffLeave(staffCode: "ST-0042", firstDay: Self.day("2030-03-14"), lastDay: Self.day("2030-03-14"), kind: .training))
             #expect(try store.leave(staffCode: "ST-0042").map(\.kind) == [.leave, .training])
             #expect(try store.staffMember(code: "ST-0042").upcomingLeave.count == 2)
@@ -78,7 +78,7 @@ import Testing
             }
             guard case .rejected(let rule, let sentence, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "staff_availability_works_at_centre_fk")
-            #expect(sentence == "the staff member does not work at that centre")
+            #expect(sentence == "this staff member does not work at that centre, so cannot be available there")
         }
     }
 

@@ -1,0 +1,404 @@
+/// A value recorded in a flag's threshold or inputs (stored as JSON in `homeward.flags`), so a flag says why it was raised.
+public enum FlagValue: Sendable, Equatable, Codable, CustomStringConvertible {
+    case int(Int)
+    case number(Double)
+    case text(String)
+    case list([FlagValue])
+    case null
+
+    /// A rate or ratio rounded to 4 decimals, so the same inputs always compare equal.
+    public static func rate(_ value: Double) -> FlagValue { .number((value * 10_000).rounded() / 10_000) }
+
+    /// A day as `YYYY-MM-DD`, or null.
+    public static func day(_ date: LocalDate?) -> FlagValue { date.map { .text($0.description) } ?? .null }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let int = try? container.decode(Int.self) {
+            self = .int(int)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .text(text)
+        } else {
+            self = .list(try container.decode([FlagValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .int(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .text(let value): try container.encode(value)
+        case .list(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .int(let value): return String(value)
+        case .number(let value): return String(value)
+        case .text(let value): return value
+        case .list(let values): return "[" + values.map(\.description).joined(separator: ", ") + "]"
+        case .null: return "—"
+        }
+    }
+}
+
+/// One condition found by an evaluation: which participant, rule and subject, how severe, and the values behind it.
+public struct FlagFinding: Sendable, Equatable, Codable {
+    public var participantID: Int
+    public var caseNumber: String
+    public var rule: FlagRule
+    /// What within the rule: a session kind, requirement, course or programme code, "school", "sessions", "counselling".
+    public var subject: String
+    public var severity: FlagSeverity
+    public var threshold: [String: FlagValue]
+    public var inputs: [String: FlagValue]
+
+    public init(participantID: Int, caseNumber: String, rule: FlagRule, subject: String, severity: FlagSeverity,
+                threshold: [String: FlagValue], inputs: [String: FlagValue]) {
+        self.participantID = participantID
+        self.caseNumber = caseNumber
+        self.rule = rule
+        self.subject = subject
+        self.severity = severity
+        self.threshold = threshold
+        self.inputs = inputs
+    }
+}
+
+/// Everything the flag rules look at, per participant, gathered by the store with one set-based query per rule family.
+public struct FlagInputs: Sendable, Equatable {
+    /// Sessions of one kind over the last 28 days (from `homeward.requirement_progress`, summed per session kind).
+    public struct SessionKindAttendance: Sendable, Equatable {
+        public var participantID: Int
+        public var caseNumber: String
+        public var sessionType: SessionType
+        public var attended: Int
+        /// Attended + absences + participant cancellations; staff- or centre-cancelled sessions are never in it.
+        public var counted: Int
+        /// Since the phase started (context for the coordinator; the rule reads the 28-day counts).
+        public var missed: Int
+        public var excused: Int
+        public var cancelledByParticipant: Int
+        public var cancelledByStaffOrCentre: Int
+
+        public init(participantID: Int, caseNumber: String, sessionType: SessionType, attended: Int, counted: Int, missed: Int = 0,
+                    excused: Int = 0, cancelledByParticipant: Int = 0, cancelledByStaffOrCentre: Int = 0) {
+            self.participantID = participantID
+            self.caseNumber = caseNumber
+            self.sessionType = sessionType
+            self.attended = attended
+            self.counted = counted
+            self.missed = missed
+            self.excused = excused
+            self.cancelledByParticipant = cancelledByParticipant
+            self.cancelledByStaffOrCentre = cancelledByStaffOrCentre
+        }
+    }
+
+    /// The unexcused absences since the participant's last recorded session that was not one.
+    public struct AbsenceStreak: Sendable, Equatable {
+        public var participantID: Int
+        public var caseNumber: String
+        public var count: Int
+        public var sessionIDs: [Int]
+        public var firstDay: LocalDate
+        public var lastDay: LocalDate
+
+        public init(participantID: Int, caseNumber: String, count: Int, sessionIDs: [Int], firstDay: LocalDate, lastDay: LocalDate) {
+            self.participantID = participantID
+            self.caseNumber = caseNumber
+            self.count = count
+            self.sessionIDs = sessionIDs
+            self.firstDay = firstDay
+            self.lastDay = lastDay
+        }
+    }
+
+    /// A participant whose current phase asks for counselling, and when they last attended any.
+    public struct CounsellingContact: Sendable, Equatable {
+        public var participantID: Int
+        public var caseNumber: String
+        /// Start of the earliest active enrolment: days are never counted from before it.
+        public var enrolledSince: LocalDate
+        public var lastContactOn: LocalDate?
+
+        public init(participantID: Int, caseNumber: String, enrolledSince: LocalDate, lastContactOn: LocalDate?) {
+            self.participantID = participantID
+            self.caseNumber = caseNumber
+            self.enrolledSince = enrolledSince
+            self.lastContactOn = lastContactOn
+        }
+    }
+
+    /// A child's school days over the last 28 days (every school, so a move keeps one record).
+    public struct SchoolRecord: Sendable, Equatable {
+        public var participantID: Int
+        public var caseNumber: String
+        public var daysRecorded: Int
+        public var daysPresent: Int
+        public var unexcusedInARow: Int
+
+        public init(participantID: Int, caseNumber: String, daysRecorded: Int, daysPresent: Int, unexcusedInARow: Int) {
+            self.participantID = participantID
+            self.caseNumber = caseNumber
+            self.daysRecorded = daysRecorded
+            self.daysPresent = daysPresent
+            self.unexcusedInARow = unexcusedInARow
+        }
+    }
+
+    /// An active prison education course: modules passed against modules due by now.
+    public struct CourseRecord: Sendable, Equatable {
+        public var participantID: Int
+        public var caseNumber: String
+        public var courseCode: String
+        public var startedOn: LocalDate
+        public var modules: Int
+        public var passed: Int
+        public var expected: Int
+        /// Due day of the first module not yet passed, when it is past.
+        public var overdueSince: LocalDate?
+
+        public init(participantID: Int, caseNumber: String, courseCode: String, startedOn: LocalDate, modules: Int, passed: Int,
+                    expected: Int, overdueSince: LocalDate? = nil) {
+            self.participantID = participantID
+            self.caseNumber = caseNumber
+            self.courseCode = courseCode
+            self.startedOn = startedOn
+            self.modules = modules
+            self.passed = passed
+            self.expected = expected
+            self.overdueSince = overdueSince
+        }
+    }
+
+    /// A requirement of a participant's current phase left unplaced by the latest consecutive scheduler runs.
+    public struct UnplacedRecord: Sendable, Equatable {
+        public var participantID: Int
+        public var caseNumber: String
+        /// `PROGRAMME/PHASE/REQUIREMENT`.
+        public var requirement: String
+        /// The consecutive latest runs (newest first) that left it unplaced.
+        public var runIDs: [Int]
+        public var sessions: Int
+        public var reason: String
+        public var detail: String
+
+        public init(participantID: Int, caseNumber: String, requirement: String, runIDs: [Int], sessions: Int, reason: String, detail: String) {
+            self.participantID = participantID
+            self.caseNumber = caseNumber
+            self.requirement = requirement
+            self.runIDs = runIDs
+            self.sessions = sessions
+            self.reason = reason
+            self.detail = detail
+        }
+    }
+
+    /// An active enrolment's phase progress and assessments (from `homeward.enrolment_progress`).
+    public struct EnrolmentRecord: Sendable, Equatable {
+        public var participantID: Int
+        public var caseNumber: String
+        public var programmeCode: String
+        public var phaseCode: String
+        public var phaseStartedOn: LocalDate
+        public var plannedPhaseEnd: LocalDate
+        public var requiredToDate: Int
+        public var attended: Int
+        public var pace: Double?
+        public var stalledRequirements: Int
+        public var projectedCompletionOn: LocalDate?
+        public var lastAssessedOn: LocalDate?
+        public var assessmentDueOn: LocalDate
+
+        public init(participantID: Int, caseNumber: String, programmeCode: String, phaseCode: String, phaseStartedOn: LocalDate,
+                    plannedPhaseEnd: LocalDate, requiredToDate: Int, attended: Int, pace: Double?, stalledRequirements: Int,
+                    projectedCompletionOn: LocalDate?, lastAssessedOn: LocalDate?, assessmentDueOn: LocalDate) {
+            self.participantID = participantID
+            self.caseNumber = caseNumber
+            self.programmeCode = programmeCode
+            self.phaseCode = phaseCode
+            self.phaseStartedOn = phaseStartedOn
+            self.plannedPhaseEnd = plannedPhaseEnd
+            self.requiredToDate = requiredToDate
+            self.attended = attended
+            self.pace = pace
+            self.stalledRequirements = stalledRequirements
+            self.projectedCompletionOn = projectedCompletionOn
+            self.lastAssessedOn = lastAssessedOn
+            self.assessmentDueOn = assessmentDueOn
+        }
+    }
+
+    /// The reference day.
+    public var today: LocalDate
+    public var sessionKinds: [SessionKindAttendance] = []
+    public var absenceStreaks: [AbsenceStreak] = []
+    public var counselling: [CounsellingContact] = []
+    public var school: [SchoolRecord] = []
+    public var courses: [CourseRecord] = []
+    public var unplaced: [UnplacedRecord] = []
+    public var enrolments: [EnrolmentRecord] = []
+
+    public init(today: LocalDate) { self.today = today }
+}
+
+/// The flag rules as one pure function: inputs and a policy in, findings out (no I/O, so every rule is unit-tested).
+public enum FlagEvaluator {
+    /// Every condition that holds, at most one per (participant, rule, subject), ordered by case number, rule and subject.
+    public static func evaluate(_ inputs: FlagInputs, policy: FlagPolicy) -> [FlagFinding] {
+        var findings: [FlagFinding] = []
+        findings += inputs.sessionKinds.compactMap { attendance($0, policy.attendance) }
+        findings += inputs.absenceStreaks.compactMap { absences($0, policy.consecutiveAbsences) }
+        findings += inputs.counselling.compactMap { counselling($0, today: inputs.today, policy.counsellingContact) }
+        findings += inputs.school.compactMap { school($0, policy.school) }
+        findings += inputs.courses.compactMap { course($0, policy.education) }
+        findings += inputs.unplaced.compactMap { unplaced($0, policy.unplaced) }
+        findings += inputs.enrolments.compactMap { assessment($0, today: inputs.today, policy.assessment) }
+        findings += inputs.enrolments.compactMap { forecast($0, today: inputs.today, policy.forecast) }
+        // One finding per key: the most severe wins (a participant in two programmes can meet a rule twice).
+        var byKey: [String: FlagFinding] = [:]
+        for finding in findings {
+            let key = "\(finding.participantID)|\(finding.rule.rawValue)|\(finding.subject)"
+            if let existing = byKey[key], existing.severity >= finding.severity { continue }
+            byKey[key] = finding
+        }
+        return byKey.values.sorted { ($0.caseNumber, $0.rule.rawValue, $0.subject) < ($1.caseNumber, $1.rule.rawValue, $1.subject) }
+    }
+
+    static func attendance(_ row: FlagInputs.SessionKindAttendance, _ policy: FlagPolicy.Attendance) -> FlagFinding? {
+        guard row.counted >= policy.minSessions else { return nil }
+        let rate = Double(row.attended) / Double(row.counted)
+        guard let severity = FlagPolicy.severity(below: rate, watch: policy.watchBelow, concern: policy.concernBelow, urgent: policy.urgentBelow)
+        else { return nil }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .attendanceBelowThreshold, subject: row.sessionType.rawValue,
+            severity: severity,
+            threshold: ["watch_below": .rate(policy.watchBelow), "concern_below": .rate(policy.concernBelow),
+                        "urgent_below": .rate(policy.urgentBelow), "min_sessions": .int(policy.minSessions), "window_days": .int(28)],
+            inputs: ["rate": .rate(rate), "attended": .int(row.attended), "counted": .int(row.counted), "missed_since_phase_start": .int(row.missed),
+                     "excused_since_phase_start": .int(row.excused),
+                     "cancelled_by_participant_since_phase_start": .int(row.cancelledByParticipant),
+                     "cancelled_by_staff_or_centre_since_phase_start": .int(row.cancelledByStaffOrCentre)])
+    }
+
+    static func absences(_ row: FlagInputs.AbsenceStreak, _ policy: FlagPolicy.ConsecutiveAbsences) -> FlagFinding? {
+        guard let severity = FlagPolicy.severity(atLeast: row.count, watch: policy.watchAt, concern: policy.concernAt, urgent: policy.urgentAt)
+        else { return nil }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .consecutiveUnexcusedAbsences, subject: "sessions",
+            severity: severity,
+            threshold: ["watch_at": .int(policy.watchAt), "concern_at": .int(policy.concernAt), "urgent_at": .int(policy.urgentAt)],
+            inputs: ["absences_in_a_row": .int(row.count), "sessions": .list(row.sessionIDs.map(FlagValue.int)),
+                     "first_day": .day(row.firstDay), "last_day": .day(row.lastDay)])
+    }
+
+    static func counselling(_ row: FlagInputs.CounsellingContact, today: LocalDate, _ policy: FlagPolicy.CounsellingContact) -> FlagFinding? {
+        let since = max(row.enrolledSince, row.lastContactOn ?? row.enrolledSince)
+        let days = since.days(until: today)
+        guard let severity = FlagPolicy.severity(atLeast: days, watch: policy.watchDays, concern: policy.concernDays, urgent: policy.urgentDays)
+        else { return nil }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .noCounsellingContact, subject: "counselling",
+            severity: severity,
+            threshold: ["watch_days": .int(policy.watchDays), "concern_days": .int(policy.concernDays), "urgent_days": .int(policy.urgentDays),
+                        "session_types": .list(policy.sessionTypes.map { .text($0.rawValue) })],
+            inputs: ["days_without_contact": .int(days), "last_contact_on": .day(row.lastContactOn),
+                     "enrolled_since": .day(row.enrolledSince)])
+    }
+
+    static func school(_ row: FlagInputs.SchoolRecord, _ policy: FlagPolicy.School) -> FlagFinding? {
+        let rate = row.daysRecorded > 0 ? Double(row.daysPresent) / Double(row.daysRecorded) : nil
+        let byRate = rate.flatMap { rate in
+            row.daysRecorded >= policy.minDays
+                ? FlagPolicy.severity(below: rate, watch: policy.watchBelow, concern: policy.concernBelow, urgent: policy.urgentBelow) : nil
+        }
+        let byStreak = FlagPolicy.severity(atLeast: row.unexcusedInARow, watch: policy.watchInARow, concern: policy.concernInARow,
+                                           urgent: policy.urgentInARow)
+        guard let severity = [byRate, byStreak].compactMap({ $0 }).max() else { return nil }
+        var triggered: [FlagValue] = []
+        if byRate != nil { triggered.append(.text("rate")) }
+        if byStreak != nil { triggered.append(.text("unexcused_in_a_row")) }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .schoolAttendance, subject: "school", severity: severity,
+            threshold: ["watch_below": .rate(policy.watchBelow), "concern_below": .rate(policy.concernBelow),
+                        "urgent_below": .rate(policy.urgentBelow), "min_days": .int(policy.minDays), "window_days": .int(28),
+                        "watch_in_a_row": .int(policy.watchInARow), "concern_in_a_row": .int(policy.concernInARow),
+                        "urgent_in_a_row": .int(policy.urgentInARow)],
+            inputs: ["rate": rate.map(FlagValue.rate) ?? .null, "days_recorded": .int(row.daysRecorded), "days_present": .int(row.daysPresent),
+                     "unexcused_in_a_row": .int(row.unexcusedInARow), "triggered_by": .list(triggered)])
+    }
+
+    static func course(_ row: FlagInputs.CourseRecord, _ policy: FlagPolicy.Education) -> FlagFinding? {
+        let behind = row.expected - row.passed
+        guard let severity = FlagPolicy.severity(atLeast: behind, watch: policy.watchBehind, concern: policy.concernBehind,
+                                                 urgent: policy.urgentBehind)
+        else { return nil }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .educationModuleOverdue, subject: row.courseCode,
+            severity: severity,
+            threshold: ["watch_behind": .int(policy.watchBehind), "concern_behind": .int(policy.concernBehind),
+                        "urgent_behind": .int(policy.urgentBehind)],
+            inputs: ["modules": .int(row.modules), "passed": .int(row.passed), "expected": .int(row.expected), "behind": .int(behind),
+                     "started_on": .day(row.startedOn), "overdue_since": .day(row.overdueSince)])
+    }
+
+    static func unplaced(_ row: FlagInputs.UnplacedRecord, _ policy: FlagPolicy.Unplaced) -> FlagFinding? {
+        guard let severity = FlagPolicy.severity(atLeast: row.runIDs.count, watch: policy.watchRuns, concern: policy.concernRuns,
+                                                 urgent: policy.urgentRuns)
+        else { return nil }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .requirementUnplaced, subject: row.requirement,
+            severity: severity,
+            threshold: ["watch_runs": .int(policy.watchRuns), "concern_runs": .int(policy.concernRuns), "urgent_runs": .int(policy.urgentRuns)],
+            inputs: ["runs_in_a_row": .int(row.runIDs.count), "runs": .list(row.runIDs.map(FlagValue.int)), "sessions": .int(row.sessions),
+                     "reason": .text(row.reason), "detail": .text(row.detail)])
+    }
+
+    static func assessment(_ row: FlagInputs.EnrolmentRecord, today: LocalDate, _ policy: FlagPolicy.Assessment) -> FlagFinding? {
+        let overdue = row.assessmentDueOn.days(until: today)
+        guard let severity = FlagPolicy.severity(atLeast: overdue, watch: policy.watchDaysOverdue, concern: policy.concernDaysOverdue,
+                                                 urgent: policy.urgentDaysOverdue)
+        else { return nil }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .assessmentOverdue, subject: row.programmeCode,
+            severity: severity,
+            threshold: ["watch_days_overdue": .int(policy.watchDaysOverdue), "concern_days_overdue": .int(policy.concernDaysOverdue),
+                        "urgent_days_overdue": .int(policy.urgentDaysOverdue)],
+            inputs: ["due_on": .day(row.assessmentDueOn), "days_overdue": .int(overdue), "last_assessed_on": .day(row.lastAssessedOn),
+                     "phase": .text(row.phaseCode), "phase_started_on": .day(row.phaseStartedOn)])
+    }
+
+    static func forecast(_ row: FlagInputs.EnrolmentRecord, today: LocalDate, _ policy: FlagPolicy.Forecast) -> FlagFinding? {
+        guard row.phaseStartedOn.days(until: today) >= policy.minElapsedDays, row.requiredToDate > 0 else { return nil }
+        let severity: FlagSeverity?
+        let lateDays: Int?
+        if row.stalledRequirements > 0 || row.projectedCompletionOn == nil {
+            // A requirement with nothing attended never completes at the current pace.
+            lateDays = nil
+            severity = .urgent
+        } else {
+            let late = row.plannedPhaseEnd.days(until: row.projectedCompletionOn!)
+            lateDays = late
+            severity = FlagPolicy.severity(atLeast: late, watch: policy.watchLateDays + 1, concern: policy.concernLateDays + 1,
+                                           urgent: policy.urgentLateDays + 1)
+        }
+        guard let severity else { return nil }
+        return FlagFinding(
+            participantID: row.participantID, caseNumber: row.caseNumber, rule: .forecastLateCompletion, subject: row.programmeCode,
+            severity: severity,
+            threshold: ["late_by_more_than_days": .int(policy.watchLateDays), "concern_late_days": .int(policy.concernLateDays),
+                        "urgent_late_days": .int(policy.urgentLateDays), "min_elapsed_days": .int(policy.minElapsedDays)],
+            inputs: ["phase": .text(row.phaseCode), "planned_phase_end": .day(row.plannedPhaseEnd),
+                     "projected_completion_on": .day(row.projectedCompletionOn), "late_by_days": lateDays.map(FlagValue.int) ?? .null,
+                     "pace": row.pace.map(FlagValue.rate) ?? .null, "required_to_date": .int(row.requiredToDate),
+                     "attended": .int(row.attended), "stalled_requirements": .int(row.stalledRequirements)])
+    }
+}

@@ -1,0 +1,157 @@
+/// Thresholds and severity tiers of every flag rule: the `flags:` section of `Config/homeward.yaml`.
+///
+/// Each rule has a watch threshold (the flag opens) and stricter concern and urgent tiers. Defaults are the
+/// issue's: 80% attendance, 2 unexcused absences in a row, 14 days without counselling, 90% school attendance
+/// or 3 unexcused school days in a row, any module overdue, 2 runs unplaced, any assessment overdue, 14 days late.
+public struct FlagPolicy: Sendable, Equatable, Codable {
+    /// Attendance of one session kind over the last 28 days (attended ÷ counted). Flags when the rate is below `watchBelow`.
+    public struct Attendance: Sendable, Equatable, Codable {
+        public var watchBelow: Double = 0.80
+        public var concernBelow: Double = 0.60
+        public var urgentBelow: Double = 0.40
+        /// Fewer counted sessions in the window than this: too early to judge.
+        public var minSessions: Int = 3
+        public init() {}
+    }
+
+    /// Unexcused absences in a row. Flags at `watchAt` or more.
+    public struct ConsecutiveAbsences: Sendable, Equatable, Codable {
+        public var watchAt: Int = 2
+        public var concernAt: Int = 3
+        public var urgentAt: Int = 4
+        public init() {}
+    }
+
+    /// Days without a counselling session attended. Flags at `watchDays` or more.
+    public struct CounsellingContact: Sendable, Equatable, Codable {
+        public var watchDays: Int = 14
+        public var concernDays: Int = 21
+        public var urgentDays: Int = 28
+        /// Session kinds that count as counselling contact.
+        public var sessionTypes: [SessionType] = [.individualCounselling, .groupCounselling, .paediatricPlayTherapy, .artTherapy]
+        public init() {}
+    }
+
+    /// A child's school attendance over 28 days, and unexcused school days in a row.
+    public struct School: Sendable, Equatable, Codable {
+        public var watchBelow: Double = 0.90
+        public var concernBelow: Double = 0.80
+        public var urgentBelow: Double = 0.60
+        /// Fewer school days recorded in the window than this: the rate is not judged (the streak still is).
+        public var minDays: Int = 5
+        public var watchInARow: Int = 3
+        public var concernInARow: Int = 5
+        public var urgentInARow: Int = 10
+        public init() {}
+    }
+
+    /// Prison education modules behind the expected pace. Flags at `watchBehind` or more.
+    public struct Education: Sendable, Equatable, Codable {
+        public var watchBehind: Int = 1
+        public var concernBehind: Int = 2
+        public var urgentBehind: Int = 3
+        public init() {}
+    }
+
+    /// Consecutive scheduler runs that left a requirement unplaced. Flags at `watchRuns` or more.
+    public struct Unplaced: Sendable, Equatable, Codable {
+        public var watchRuns: Int = 2
+        public var concernRuns: Int = 3
+        public var urgentRuns: Int = 4
+        public init() {}
+    }
+
+    /// Days past the due assessment (phase start or last assessment + the phase's review interval).
+    public struct Assessment: Sendable, Equatable, Codable {
+        public var watchDaysOverdue: Int = 1
+        public var concernDaysOverdue: Int = 14
+        public var urgentDaysOverdue: Int = 30
+        public init() {}
+    }
+
+    /// Projected phase completion later than the planned phase end by more than `watchLateDays`.
+    public struct Forecast: Sendable, Equatable, Codable {
+        public var watchLateDays: Int = 14
+        public var concernLateDays: Int = 28
+        public var urgentLateDays: Int = 56
+        /// The phase must have run this many days before a forecast is made.
+        public var minElapsedDays: Int = 14
+        public init() {}
+    }
+
+    public var attendance = Attendance()
+    public var consecutiveAbsences = ConsecutiveAbsences()
+    public var counsellingContact = CounsellingContact()
+    public var school = School()
+    public var education = Education()
+    public var unplaced = Unplaced()
+    public var assessment = Assessment()
+    public var forecast = Forecast()
+
+    public init() {}
+
+    /// Every setting that makes no sense (tiers out of order, rates outside 0–1, counts below 1), with its YAML path.
+    public func validationErrors() -> [InvalidInput] {
+        var errors: [InvalidInput] = []
+        func rates(_ path: String, _ watch: Double, _ concern: Double, _ urgent: Double) {
+            for (name, value) in [("watch_below", watch), ("concern_below", concern), ("urgent_below", urgent)] where !(0...1).contains(value) {
+                errors.append(InvalidInput(field: "flags.\(path).\(name)", value: "\(value)", reason: "must be a rate between 0 and 1 (e.g. 0.8)"))
+            }
+            if !(urgent <= concern && concern <= watch) {
+                errors.append(InvalidInput(field: "flags.\(path)", value: "\(watch)/\(concern)/\(urgent)",
+                                           reason: "tiers must tighten: urgent_below ≤ concern_below ≤ watch_below"))
+            }
+        }
+        func counts(_ path: String, _ names: [String], _ watch: Int, _ concern: Int, _ urgent: Int, minimum: Int = 1) {
+            if watch < minimum {
+                errors.append(InvalidInput(field: "flags.\(path).\(names[0])", value: "\(watch)", reason: "must be at least \(minimum)"))
+            }
+            if !(watch <= concern && concern <= urgent) {
+                errors.append(InvalidInput(field: "flags.\(path)", value: "\(watch)/\(concern)/\(urgent)",
+                                           reason: "tiers must grow: \(names[0]) ≤ \(names[1]) ≤ \(names[2])"))
+            }
+        }
+        rates("attendance", attendance.watchBelow, attendance.concernBelow, attendance.urgentBelow)
+        if attendance.minSessions < 1 {
+            errors.append(InvalidInput(field: "flags.attendance.min_sessions", value: "\(attendance.minSessions)", reason: "must be at least 1"))
+        }
+        counts("consecutive_absences", ["watch_at", "concern_at", "urgent_at"],
+               consecutiveAbsences.watchAt, consecutiveAbsences.concernAt, consecutiveAbsences.urgentAt)
+        counts("counselling_contact", ["watch_days", "concern_days", "urgent_days"],
+               counsellingContact.watchDays, counsellingContact.concernDays, counsellingContact.urgentDays)
+        if counsellingContact.sessionTypes.isEmpty {
+            errors.append(InvalidInput(field: "flags.counselling_contact.session_types", value: "[]", reason: "needs at least one session kind"))
+        }
+        rates("school", school.watchBelow, school.concernBelow, school.urgentBelow)
+        if school.minDays < 1 {
+            errors.append(InvalidInput(field: "flags.school.min_days", value: "\(school.minDays)", reason: "must be at least 1"))
+        }
+        counts("school", ["watch_in_a_row", "concern_in_a_row", "urgent_in_a_row"], school.watchInARow, school.concernInARow, school.urgentInARow)
+        counts("education", ["watch_behind", "concern_behind", "urgent_behind"], education.watchBehind, education.concernBehind, education.urgentBehind)
+        counts("unplaced", ["watch_runs", "concern_runs", "urgent_runs"], unplaced.watchRuns, unplaced.concernRuns, unplaced.urgentRuns)
+        counts("assessment", ["watch_days_overdue", "concern_days_overdue", "urgent_days_overdue"],
+               assessment.watchDaysOverdue, assessment.concernDaysOverdue, assessment.urgentDaysOverdue)
+        counts("forecast", ["watch_late_days", "concern_late_days", "urgent_late_days"],
+               forecast.watchLateDays, forecast.concernLateDays, forecast.urgentLateDays, minimum: 0)
+        if forecast.minElapsedDays < 0 {
+            errors.append(InvalidInput(field: "flags.forecast.min_elapsed_days", value: "\(forecast.minElapsedDays)", reason: "must not be negative"))
+        }
+        return errors
+    }
+
+    /// The severity of a value where lower is worse (rates), or nil when it is not below `watch`.
+    static func severity(below value: Double, watch: Double, concern: Double, urgent: Double) -> FlagSeverity? {
+        if value < urgent { return .urgent }
+        if value < concern { return .concern }
+        if value < watch { return .watch }
+        return nil
+    }
+
+    /// The severity of a value where more is worse (counts, days), or nil when it is below `watch`.
+    static func severity(atLeast value: Int, watch: Int, concern: Int, urgent: Int) -> FlagSeverity? {
+        if value >= urgent { return .urgent }
+        if value >= concern { return .concern }
+        if value >= watch { return .watch }
+        return nil
+    }
+}

@@ -1,0 +1,481 @@
+import Foundation
+import Homeward
+import Postgres
+
+/// What one `flags evaluate` did: conditions found, flags opened, updated, re-opened and resolved, and what is open now.
+public struct FlagEvaluationSummary: Sendable, Equatable, Codable {
+    public var findings: Int
+    public var opened: Int
+    public var updated: Int
+    public var reopened: Int
+    public var resolved: Int
+    /// Open or acknowledged flags after the evaluation, by severity.
+    public var openWatch: Int
+    public var openConcern: Int
+    public var openUrgent: Int
+}
+
+/// A flag in a list.
+public struct FlagSummary: Sendable, Equatable, Codable {
+    public var id: Int
+    public var caseNumber: String
+    public var centreCode: String?
+    public var rule: FlagRule
+    public var subject: String
+    public var severity: FlagSeverity
+    public var status: FlagStatus
+    public var openedAt: Date
+    public var lastEvaluatedAt: Date
+    public var reopenCount: Int
+    public var inputs: [String: FlagValue]
+}
+
+/// One entry of a flag's history.
+public struct FlagEvent: Sendable, Equatable, Codable {
+    public var event: FlagEventKind
+    public var at: Date
+    public var by: String
+    public var severity: FlagSeverity
+    public var inputs: [String: FlagValue]?
+    public var note: String?
+}
+
+/// A flag with why it was raised (threshold, inputs) and its history, as `flags show` presents it.
+public struct FlagDetail: Sendable, Equatable, Codable {
+    public var flag: FlagSummary
+    public var threshold: [String: FlagValue]
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+    public var acknowledgeNote: String?
+    public var resolvedAt: Date?
+    public var resolvedBy: String?
+    public var resolveReason: String?
+    public var resolvedAutomatically: Bool?
+    public var events: [FlagEvent]
+}
+
+/// Which flags `flags list` shows.
+public struct FlagFilter: Sendable, Equatable {
+    public var centreCode: String?
+    public var caseNumber: String?
+    public var severity: FlagSeverity?
+    /// Only flags not yet resolved (open or acknowledged).
+    public var unresolvedOnly: Bool
+
+    public init(centreCode: String? = nil, caseNumber: String? = nil, severity: FlagSeverity? = nil, unresolvedOnly: Bool = false) {
+        self.centreCode = centreCode
+        self.caseNumber = caseNumber
+        self.severity = severity
+        self.unresolvedOnly = unresolvedOnly
+    }
+}
+
+/// A past planned session still missing attendance, as the nightly pass marked it.
+public struct UnrecordedSession: Sendable, Equatable, Codable {
+    public var sessionID: Int
+    public var centreCode: String
+    public var startsAt: Date
+    public var sessionType: SessionType
+    public var unrecordedSince: Date
+    /// Booked participants with no attendance recorded.
+    public var missing: [String]
+}
+
+extension Store {
+    /// Who evaluation events are recorded as.
+    public static let flagEvaluator = "homeward flags evaluate"
+
+    // MARK: Unrecorded sessions
+
+    /// Marks past planned sessions still missing attendance `graceDays` days after their day; returns how many were newly marked.
+    ///
+    /// Runs `homeward.mark_unrecorded_sessions`, which also drops marks that no longer apply (for the nightly job).
+    public func markUnrecordedSessions(graceDays: Int) throws -> Int {
+        try translatingErrors { try connection.query("SELECT homeward.mark_unrecorded_sessions($1)", [graceDays]).scalar(Int.self) }
+    }
+
+    /// Sessions currently marked unrecorded, oldest first, optionally at one centre.
+    public func unrecordedSessions(centreCode: String? = nil) throws -> [UnrecordedSession] {
+        try fetch(
+            """
+            SELECT s.id, c.code, s.starts_at, s.session_type, u.unrecorded_since,
+                   coalesce((SELECT array_agg(p.case_number ORDER BY p.case_number)
+                             FROM homeward.session_participants sp JOIN homeward.participants p ON p.id = sp.participant_id
+                             WHERE sp.session_id = s.id
+                               AND NOT EXISTS (SELECT 1 FROM homeward.attendance a
+                                               WHERE a.session_id = sp.session_id AND a.participant_id = sp.participant_id)), '{}')
+            FROM homeward.unrecorded_sessions u
+            JOIN homeward.sessions s ON s.id = u.session_id
+            JOIN homeward.centres c ON c.id = s.centre_id
+            WHERE $1::text IS NULL OR c.code = $1
+            ORDER BY s.starts_at, s.id
+            """, [centreCode]
+        ) { row in
+            UnrecordedSession(sessionID: try row.decode(0), centreCode: try row.decode(1), startsAt: try row.decode(2),
+                              sessionType: try row.decode(3), unrecordedSince: try row.decode(4), missing: try row.decode(5))
+        }
+    }
+
+    // MARK: Evaluation
+
+    /// Evaluates every flag rule for every participant and applies the findings; running it twice changes nothing the second time.
+    ///
+    /// Inputs are gathered with one set-based query per rule family, judged by `FlagEvaluator`, then written in one
+    /// transaction: new conditions open flags, changed ones update them, returning ones re-open the same record,
+    /// and open or acknowledged flags whose condition cleared are resolved.
+    public func evaluateFlags(policy: FlagPolicy) throws -> FlagEvaluationSummary {
+        let findings = FlagEvaluator.evaluate(try flagInputs(policy: policy), policy: policy)
+        return try applyFlagFindings(findings)
+    }
+
+    /// Everything the flag rules read, for the reference day `homeward.today()`.
+    public func flagInputs(policy: FlagPolicy) throws -> FlagInputs {
+        var inputs = FlagInputs(today: try fetchOne("SELECT homeward.today()", [], notFound: .database("no reference day")) {
+            try $0.decode(0, as: LocalDate.self)
+        })
+        inputs.sessionKinds = try fetch(
+            """
+            SELECT participant_id, case_number, session_type, sum(attended_last_28_days)::int, sum(counted_last_28_days)::int,
+                   sum(missed)::int, sum(excused)::int, sum(cancelled_by_participant)::int, sum(cancelled_by_staff_or_centre)::int
+            FROM homeward.requirement_progress
+            GROUP BY participant_id, case_number, session_type
+            """
+        ) { row in
+            FlagInputs.SessionKindAttendance(
+                participantID: try row.decode(0), caseNumber: try row.decode(1), sessionType: try row.decode(2), attended: try row.decode(3),
+                counted: try row.decode(4), missed: try row.decode(5), excused: try row.decode(6), cancelledByParticipant: try row.decode(7),
+                cancelledByStaffOrCentre: try row.decode(8))
+        }
+        inputs.absenceStreaks = try fetch(
+            """
+            WITH active AS (
+                SELECT participant_id, min(started_on) AS since FROM homeward.enrolments WHERE status = 'active' GROUP BY participant_id
+            ), outcomes AS (
+                SELECT a.participant_id, s.id AS session_id, s.starts_at, (s.starts_at AT TIME ZONE c.time_zone)::date AS day, a.status
+                FROM active e
+                JOIN homeward.attendance a ON a.participant_id = e.participant_id
+                JOIN homeward.sessions s ON s.id = a.session_id AND s.occupies
+                JOIN homeward.centres c ON c.id = s.centre_id
+                WHERE (s.starts_at AT TIME ZONE c.time_zone)::date BETWEEN e.since AND homeward.today()
+            ), last_other AS (
+                SELECT participant_id, max(starts_at) FILTER (WHERE status <> 'absent_unexcused') AS at FROM outcomes GROUP BY participant_id
+            )
+            SELECT o.participant_id, p.case_number, count(*)::int, array_agg(o.session_id ORDER BY o.starts_at, o.session_id),
+                   min(o.day), max(o.day)
+            FROM outcomes o
+            JOIN last_other l ON l.participant_id = o.participant_id
+            JOIN homeward.participants p ON p.id = o.participant_id
+            WHERE o.status = 'absent_unexcused' AND (l.at IS NULL OR o.starts_at > l.at)
+            GROUP BY o.participant_id, p.case_number
+            """
+        ) { row in
+            FlagInputs.AbsenceStreak(participantID: try row.decode(0), caseNumber: try row.decode(1), count: try row.decode(2),
+                                     sessionIDs: try row.decode(3), firstDay: try row.decode(4), lastDay: try row.decode(5))
+        }
+        inputs.counselling = try fetch(
+            """
+            WITH asked AS (
+                SELECT e.participant_id, min(e.started_on) AS since
+                FROM homeward.enrolments e
+                JOIN homeward.participants p ON p.id = e.participant_id
+                JOIN homeward.phase_requirements q ON q.phase_id = e.current_phase_id
+                WHERE e.status = 'active' AND q.session_type = ANY ($1::text[])
+                  AND (q.min_age IS NULL OR homeward.age_on(p.birth_date, homeward.today()) >= q.min_age)
+                  AND (q.max_age IS NULL OR homeward.age_on(p.birth_date, homeward.today()) <= q.max_age)
+                  AND (q.sex IS NULL OR q.sex = p.sex)
+                GROUP BY e.participant_id
+            )
+            SELECT k.participant_id, p.case_number, k.since,
+                   (SELECT max((s.starts_at AT TIME ZONE c.time_zone)::date)
+                    FROM homeward.attendance a
+                    JOIN homeward.sessions s ON s.id = a.session_id AND s.occupies
+                    JOIN homeward.centres c ON c.id = s.centre_id
+                    WHERE a.participant_id = k.participant_id AND a.status IN ('attended', 'late')
+                      AND s.session_type = ANY ($1::text[])
+                      AND (s.starts_at AT TIME ZONE c.time_zone)::date <= homeward.today())
+            FROM asked k JOIN homeward.participants p ON p.id = k.participant_id
+            """, [policy.counsellingContact.sessionTypes.map(\.rawValue)]
+        ) { row in
+            FlagInputs.CounsellingContact(participantID: try row.decode(0), caseNumber: try row.decode(1), enrolledSince: try row.decode(2),
+                                          lastContactOn: try row.decode(3))
+        }
+        inputs.school = try fetch(
+            """
+            SELECT DISTINCT ON (participant_id) participant_id, case_number, school_days_recorded_last_28_days,
+                   school_days_present_last_28_days, school_unexcused_days_in_a_row
+            FROM homeward.enrolment_progress
+            WHERE school_days_recorded_last_28_days IS NOT NULL
+            ORDER BY participant_id
+            """
+        ) { row in
+            FlagInputs.SchoolRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), daysRecorded: try row.decode(2),
+                                    daysPresent: try row.decode(3), unexcusedInARow: try row.decode(4))
+        }
+        inputs.courses = try fetch(
+            """
+            SELECT ce.participant_id, p.case_number, c.code, ce.started_on, x.modules, x.passed, x.expected, x.overdue_since
+            FROM homeward.course_enrolments ce
+            JOIN homeward.participants p ON p.id = ce.participant_id
+            JOIN homeward.courses c ON c.id = ce.course_id
+            CROSS JOIN LATERAL (
+                SELECT count(*)::int AS modules, count(*) FILTER (WHERE m.passed)::int AS passed,
+                       count(*) FILTER (WHERE m.due_on <= homeward.today())::int AS expected,
+                       min(m.due_on) FILTER (WHERE NOT m.passed AND m.due_on <= homeward.today()) AS overdue_since
+                FROM (SELECT ce.started_on + 7 * sum(cm.expected_weeks) OVER (ORDER BY cm.ordinal)::int AS due_on,
+                             EXISTS (SELECT 1 FROM homeward.module_completions mc
+                                     WHERE mc.course_enrolment_id = ce.id AND mc.module_id = cm.id AND mc.result = 'passed'
+                                       AND mc.completed_on <= homeward.today()) AS passed
+                      FROM homeward.course_modules cm WHERE cm.course_id = ce.course_id) m
+            ) x
+            WHERE ce.status = 'active' AND ce.started_on <= homeward.today()
+            """
+        ) { row in
+            FlagInputs.CourseRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), courseCode: try row.decode(2),
+                                    startedOn: try row.decode(3), modules: try row.decode(4), passed: try row.decode(5),
+                                    expected: try row.decode(6), overdueSince: try row.decode(7))
+        }
+        let runsToLookAt = max(policy.unplaced.watchRuns, policy.unplaced.concernRuns, policy.unplaced.urgentRuns)
+        inputs.unplaced = try fetch(
+            """
+            WITH placed AS (
+                SELECT p.id AS participant_id, p.case_number,
+                       (SELECT pl.centre_id FROM homeward.participant_placements pl
+                         WHERE pl.participant_id = p.id AND pl.during @> homeward.today() ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_id
+                FROM homeward.participants p
+                WHERE EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
+            ), recent AS (
+                SELECT scope.centre_id, r.id AS run_id, r.rn
+                FROM (SELECT DISTINCT centre_id FROM placed) scope
+                CROSS JOIN LATERAL (
+                    SELECT r.id, row_number() OVER (ORDER BY r.started_at DESC, r.id DESC) AS rn
+                    FROM homeward.schedule_runs r
+                    WHERE r.centre_id IS NULL OR r.centre_id = scope.centre_id
+                    ORDER BY r.started_at DESC, r.id DESC LIMIT $1
+                ) r
+            ), hits AS (
+                SELECT pl.participant_id, pl.case_number, u.requirement_id, rc.rn, rc.run_id,
+                       sum(u.sessions)::int AS sessions, min(u.reason) AS reason, min(u.detail) AS detail,
+                       row_number() OVER (PARTITION BY pl.participant_id, u.requirement_id ORDER BY rc.rn) AS seq
+                FROM placed pl
+                JOIN recent rc ON rc.centre_id IS NOT DISTINCT FROM pl.centre_id
+                JOIN homeward.schedule_unplaced u ON u.schedule_run_id = rc.run_id AND u.participant_id = pl.participant_id
+                GROUP BY pl.participant_id, pl.case_number, u.requirement_id, rc.rn, rc.run_id
+            )
+            SELECT h.participant_id, h.case_number, pg.code || '/' || ph.code || '/' || q.code,
+                   array_agg(h.run_id ORDER BY h.rn), (array_agg(h.sessions ORDER BY h.rn))[1],
+                   (array_agg(h.reason ORDER BY h.rn))[1], (array_agg(h.detail ORDER BY h.rn))[1]
+            FROM hits h
+            JOIN homeward.phase_requirements q ON q.id = h.requirement_id
+            JOIN homeward.programme_phases ph ON ph.id = q.phase_id
+            JOIN homeward.programmes pg ON pg.id = ph.programme_id
+            WHERE h.rn = h.seq
+              AND EXISTS (SELECT 1 FROM homeward.enrolments e
+                          WHERE e.participant_id = h.participant_id AND e.status = 'active' AND e.current_phase_id = q.phase_id)
+            GROUP BY h.participant_id, h.case_number, pg.code, ph.code, q.code
+            """, [runsToLookAt]
+        ) { row in
+            FlagInputs.UnplacedRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), requirement: try row.decode(2),
+                                      runIDs: try row.decode(3), sessions: try row.decode(4), reason: try row.decode(5), detail: try row.decode(6))
+        }
+        inputs.enrolments = try fetch(
+            """
+            SELECT participant_id, case_number, programme_code, phase_code, phase_started_on, planned_phase_end, required_to_date, attended,
+                   pace, stalled_requirements, projected_completion_on, last_assessed_on, assessment_due_on
+            FROM homeward.enrolment_progress
+            """
+        ) { row in
+            FlagInputs.EnrolmentRecord(
+                participantID: try row.decode(0), caseNumber: try row.decode(1), programmeCode: try row.decode(2), phaseCode: try row.decode(3),
+                phaseStartedOn: try row.decode(4), plannedPhaseEnd: try row.decode(5), requiredToDate: try row.decode(6),
+                attended: try row.decode(7), pace: try row.decode(8), stalledRequirements: try row.decode(9),
+                projectedCompletionOn: try row.decode(10), lastAssessedOn: try row.decode(11), assessmentDueOn: try row.decode(12))
+        }
+        return inputs
+    }
+
+    /// Applies findings set-based in one transaction (COPY into a temporary table, then one statement per lifecycle step).
+    ///
+    /// Findings absent from the list are conditions that cleared: open and acknowledged flags for them are resolved.
+    public func applyFlagFindings(_ findings: [FlagFinding], evaluatedBy: String = Store.flagEvaluator) throws -> FlagEvaluationSummary {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func json(_ values: [String: FlagValue]) -> String { String(decoding: (try? encoder.encode(values)) ?? Data("{}".utf8), as: UTF8.self) }
+        return try transaction {
+            // Two evaluations at once would race on the same flags: the second waits for the first.
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('homeward flags evaluate'))")
+            try connection.execute(
+                """
+                CREATE TEMPORARY TABLE flag_findings (participant_id bigint NOT NULL, rule text NOT NULL, subject text NOT NULL,
+                                                      severity text NOT NULL, threshold jsonb NOT NULL, inputs jsonb NOT NULL) ON COMMIT DROP
+                """)
+            try connection.copy(
+                "COPY flag_findings (participant_id, rule, subject, severity, threshold, inputs) FROM STDIN",
+                rows: findings.map { finding -> [any PostgresEncodable] in
+                    [finding.participantID, finding.rule.rawValue, finding.subject, finding.severity.rawValue,
+                     json(finding.threshold), json(finding.inputs)]
+                })
+            let match = "f.participant_id = n.participant_id AND f.rule = n.rule AND f.subject = n.subject"
+            let reopened = try connection.execute(
+                """
+                WITH changed AS (
+                    UPDATE homeward.flags f
+                    SET status = 'open', severity = n.severity, threshold = n.threshold, inputs = n.inputs, condition_holds = true,
+                        opened_at = now(), last_evaluated_at = now(), reopen_count = f.reopen_count + 1,
+                        acknowledged_by = NULL, acknowledged_at = NULL, acknowledge_note = NULL,
+                        resolved_at = NULL, resolved_by = NULL, resolve_reason = NULL, resolved_automatically = NULL
+                    FROM flag_findings n
+                    WHERE \(match) AND f.status = 'resolved'
+                      AND (NOT f.condition_holds OR homeward.flag_severity_rank(n.severity) > homeward.flag_severity_rank(f.severity))
+                    RETURNING f.id, f.severity, f.inputs
+                )
+                INSERT INTO homeward.flag_events (flag_id, event, by, severity, inputs)
+                SELECT id, 'reopened', $1, severity, inputs FROM changed
+                """, [evaluatedBy])
+            let updated = try connection.execute(
+                """
+                WITH changed AS (
+                    UPDATE homeward.flags f
+                    SET severity = n.severity, threshold = n.threshold, inputs = n.inputs, condition_holds = true, last_evaluated_at = now()
+                    FROM flag_findings n
+                    WHERE \(match) AND f.status IN ('open', 'acknowledged')
+                      AND (f.severity, f.threshold, f.inputs) IS DISTINCT FROM (n.severity, n.threshold, n.inputs)
+                    RETURNING f.id, f.severity, f.inputs
+                )
+                INSERT INTO homeward.flag_events (flag_id, event, by, severity, inputs)
+                SELECT id, 'updated', $1, severity, inputs FROM changed
+                """, [evaluatedBy])
+            try connection.execute(
+                "UPDATE homeward.flags f SET last_evaluated_at = now(), condition_holds = true FROM flag_findings n WHERE \(match)")
+            let opened = try connection.execute(
+                """
+                WITH created AS (
+                    INSERT INTO homeward.flags (participant_id, rule, subject, severity, threshold, inputs)
+                    SELECT n.participant_id, n.rule, n.subject, n.severity, n.threshold, n.inputs FROM flag_findings n
+                    WHERE NOT EXISTS (SELECT 1 FROM homeward.flags f WHERE \(match))
+                    RETURNING id, severity, inputs
+                )
+                INSERT INTO homeward.flag_events (flag_id, event, by, severity, inputs)
+                SELECT id, 'opened', $1, severity, inputs FROM created
+                """, [evaluatedBy])
+            let resolved = try connection.execute(
+                """
+                WITH cleared AS (
+                    UPDATE homeward.flags f
+                    SET status = 'resolved', resolved_at = now(), resolved_by = $1, resolve_reason = 'condition cleared',
+                        resolved_automatically = true, condition_holds = false, last_evaluated_at = now()
+                    WHERE f.status IN ('open', 'acknowledged')
+                      AND NOT EXISTS (SELECT 1 FROM flag_findings n WHERE \(match))
+                    RETURNING f.id, f.severity, f.inputs
+                )
+                INSERT INTO homeward.flag_events (flag_id, event, by, severity, inputs, note)
+                SELECT id, 'resolved', $1, severity, inputs, 'condition cleared' FROM cleared
+                """, [evaluatedBy])
+            // Flags resolved by hand: note that the condition cleared, so its return re-opens them.
+            try connection.execute(
+                """
+                UPDATE homeward.flags f SET condition_holds = false, last_evaluated_at = now()
+                WHERE f.status = 'resolved' AND f.condition_holds AND NOT EXISTS (SELECT 1 FROM flag_findings n WHERE \(match))
+                """)
+            let counts = try connection.query(
+                """
+                SELECT count(*) FILTER (WHERE severity = 'watch')::int, count(*) FILTER (WHERE severity = 'concern')::int,
+                       count(*) FILTER (WHERE severity = 'urgent')::int
+                FROM homeward.flags WHERE status IN ('open', 'acknowledged')
+                """).first!
+            return FlagEvaluationSummary(findings: findings.count, opened: opened, updated: updated, reopened: reopened, resolved: resolved,
+                                         openWatch: try counts.decode(0), openConcern: try counts.decode(1), openUrgent: try counts.decode(2))
+        }
+    }
+
+    // MARK: Reading and acting on flags
+
+    private static let flagSelect = """
+        SELECT f.id, p.case_number,
+               (SELECT c.code FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
+                 WHERE pl.participant_id = f.participant_id AND pl.during @> homeward.today() ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_code,
+               f.rule, f.subject, f.severity, f.status, f.opened_at, f.last_evaluated_at, f.reopen_count, f.inputs
+        FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id
+        """
+
+    private static func flagSummary(_ row: Row) throws -> FlagSummary {
+        FlagSummary(id: try row.decode(0), caseNumber: try row.decode(1), centreCode: try row.decode(2), rule: try row.decode(3),
+                    subject: try row.decode(4), severity: try row.decode(5), status: try row.decode(6), openedAt: try row.decode(7),
+                    lastEvaluatedAt: try row.decode(8), reopenCount: try row.decode(9),
+                    inputs: try row.decode(10, as: JSON<[String: FlagValue]>.self).value)
+    }
+
+    /// Flags, most severe first, then oldest first.
+    public func flags(_ filter: FlagFilter = FlagFilter()) throws -> [FlagSummary] {
+        if let centre = filter.centreCode {
+            _ = try fetchOne("SELECT id FROM homeward.centres WHERE code = $1", [centre],
+                             notFound: .notFound(what: "centre with code", identifier: centre)) { try $0.decode(0, as: Int.self) }
+        }
+        return try fetch(
+            "SELECT * FROM (" + Self.flagSelect + """
+                WHERE ($2::text IS NULL OR p.case_number = $2) AND ($3::text IS NULL OR f.severity = $3)
+                  AND (NOT $4 OR f.status IN ('open', 'acknowledged'))
+            ) x WHERE $1::text IS NULL OR x.centre_code = $1
+            ORDER BY homeward.flag_severity_rank(x.severity) DESC, x.opened_at, x.id
+            """, [filter.centreCode, filter.caseNumber, filter.severity, filter.unresolvedOnly], Self.flagSummary)
+    }
+
+    /// One flag with its threshold, inputs and history.
+    public func flag(id: Int) throws -> FlagDetail {
+        let notFound = StoreError.notFound(what: "flag with id", identifier: String(id))
+        let summary = try fetchOne(Self.flagSelect + " WHERE f.id = $1", [id], notFound: notFound, Self.flagSummary)
+        var detail = try fetchOne(
+            """
+            SELECT threshold, acknowledged_by, acknowledged_at, acknowledge_note, resolved_at, resolved_by, resolve_reason, resolved_automatically
+            FROM homeward.flags WHERE id = $1
+            """, [id], notFound: notFound
+        ) { row in
+            FlagDetail(flag: summary, threshold: try row.decode(0, as: JSON<[String: FlagValue]>.self).value, acknowledgedBy: try row.decode(1),
+                       acknowledgedAt: try row.decode(2), acknowledgeNote: try row.decode(3), resolvedAt: try row.decode(4),
+                       resolvedBy: try row.decode(5), resolveReason: try row.decode(6), resolvedAutomatically: try row.decode(7), events: [])
+        }
+        detail.events = try fetch(
+            "SELECT event, at, by, severity, inputs, note FROM homeward.flag_events WHERE flag_id = $1 ORDER BY at, id", [id]
+        ) { row in
+            FlagEvent(event: try row.decode(0), at: try row.decode(1), by: try row.decode(2), severity: try row.decode(3),
+                      inputs: try row.decode(4, as: JSON<[String: FlagValue]>?.self)?.value, note: try row.decode(5))
+        }
+        return detail
+    }
+
+    /// Marks an open (or already acknowledged) flag as being dealt with, by whom and how. `by` defaults to the database login.
+    public func acknowledgeFlag(id: Int, note: String, by: String? = nil) throws {
+        try changeFlag(id: id, action: "acknowledged", sql: """
+            UPDATE homeward.flags SET status = 'acknowledged', acknowledged_by = coalesce($3, current_user), acknowledged_at = now(),
+                                      acknowledge_note = $2
+            WHERE id = $1 AND status IN ('open', 'acknowledged')
+            RETURNING id, severity, acknowledged_by
+            """, note: note, by: by)
+    }
+
+    /// Closes an open or acknowledged flag by hand with a reason. It stays resolved while its condition holds, and re-opens
+    /// when the condition clears and returns, or grows more severe.
+    public func resolveFlag(id: Int, reason: String, by: String? = nil) throws {
+        try changeFlag(id: id, action: "resolved", sql: """
+            UPDATE homeward.flags SET status = 'resolved', resolved_at = now(), resolved_by = coalesce($3, current_user), resolve_reason = $2,
+                                      resolved_automatically = false
+            WHERE id = $1 AND status IN ('open', 'acknowledged')
+            RETURNING id, severity, resolved_by
+            """, note: reason, by: by)
+    }
+
+    private func changeFlag(id: Int, action: String, sql: String, note: String, by: String?) throws {
+        let text = try Rules.required(note, field: action == "resolved" ? "reason" : "note", record: "flag \(id)")
+        try transaction {
+            let changed = try fetch(sql, [id, text, by]) { (severity: try $0.decode(1, as: String.self), by: try $0.decode(2, as: String.self)) }
+            guard let row = changed.first else {
+                let status = try fetchOne("SELECT status FROM homeward.flags WHERE id = $1", [id],
+                                          notFound: .notFound(what: "flag with id", identifier: String(id))) { try $0.decode(0, as: String.self) }
+                throw StoreError.invalid(InvalidInput(record: "flag \(id)", field: "status", value: status,
+                                                      reason: "is final: only open or acknowledged flags can be \(action)"))
+            }
+            try connection.execute(
+                "INSERT INTO homeward.flag_events (flag_id, event, by, severity, note) VALUES ($1, $2, $3, $4, $5)",
+                [id, action, row.by, row.severity, text])
+        }
+    }
+}

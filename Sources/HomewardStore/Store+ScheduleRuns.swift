@@ -1,0 +1,136 @@
+import Foundation
+import Homeward
+import Postgres
+import Scheduler
+
+/// What one scheduler run did, as recorded in `homeward.schedule_runs`.
+public struct ScheduleRunSummary: Sendable, Equatable, Codable {
+    public var runID: Int?
+    public var from: LocalDate
+    public var days: Int
+    public var demand: Int
+    public var placed: Int
+    public var unplaced: Int
+    public var sessionsCreated: Int
+    public var durationMilliseconds: Int
+
+    public init(runID: Int?, from: LocalDate, days: Int, demand: Int, placed: Int, unplaced: Int, sessionsCreated: Int,
+                durationMilliseconds: Int) {
+        self.runID = runID
+        self.from = from
+        self.days = days
+        self.demand = demand
+        self.placed = placed
+        self.unplaced = unplaced
+        self.sessionsCreated = sessionsCreated
+        self.durationMilliseconds = durationMilliseconds
+    }
+}
+
+extension Store {
+    /// The advisory lock only one scheduler run may hold ("HWSC").
+    static let scheduleLockKey = 0x4857_5343
+
+    /// Tries to become the only scheduler run; false when another run holds the lock.
+    public func tryScheduleLock() throws -> Bool {
+        try translatingErrors { try connection.query("SELECT pg_try_advisory_lock($1)", [Self.scheduleLockKey]).scalar(Bool.self) }
+    }
+
+    /// Writes a solution in ONE transaction: the run record, its sessions (staged with COPY, inserted set-based) with their
+    /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts.
+    public func saveSchedule(
+        _ problem: SchedulingProblem, _ solution: Solution, request: ScheduleRequest, startedAt: Date, durationMilliseconds: Int
+    ) throws -> ScheduleRunSummary {
+        let slotSeconds = Double(problem.instance.horizon.slotMinutes * 60)
+        func instant(_ slot: Int) -> Date { problem.horizonStart.addingTimeInterval(Double(slot) * slotSeconds) }
+        let demand = problem.instance.demands.count
+        let placed = demand - solution.unplaced.count
+        return try transaction {
+            let scoreJSON = JSON(solution.score)
+            let runID = try connection.query(
+                """
+                INSERT INTO homeward.schedule_runs (started_at, horizon_from, horizon_days, freeze_days, centre_id, demand, placed,
+                                                    unplaced, sessions_created, score, duration_ms)
+                VALUES ($1, $2, $3, $4, (SELECT id FROM homeward.centres WHERE code = $5), $6, $7, $8, $9, $10, $11)
+                RETURNING id
+                """,
+                [startedAt, request.from, request.days, request.freezeDays, request.centreCode, demand, placed,
+                 solution.unplaced.count, solution.sessions.count, scoreJSON, durationMilliseconds]
+            ).scalar(Int.self)
+
+            try connection.execute(
+                """
+                CREATE TEMP TABLE schedule_staging (
+                    k int, session_type text, requirement_id bigint, mode text, centre_code text, room_code text,
+                    starts_at timestamptz, ends_at timestamptz, family_id bigint, staff_codes text[], participant_cases text[],
+                    session_id bigint
+                ) ON COMMIT DROP
+                """)
+            let rows = solution.sessions.enumerated().map { index, session -> [any PostgresEncodable] in
+                let roomCode = session.roomId.split(separator: "/").last.map(String.init) ?? session.roomId
+                let familyID = session.mode == .family
+                    ? session.demandIds.first.flatMap { $0.split(separator: "/").first }.flatMap { Int($0.dropFirst()) } : nil
+                return [index, session.sessionType, Int(session.requirementId), session.mode.rawValue, session.centreId, roomCode,
+                        instant(session.start), instant(session.start + session.durationSlots), familyID, [session.staffId],
+                        session.participantIds, Optional<Int>.none]
+            }
+            try connection.copy(
+                "COPY schedule_staging (k, session_type, requirement_id, mode, centre_code, room_code, starts_at, ends_at, family_id, staff_codes, participant_cases, session_id) FROM STDIN",
+                rows: rows)
+            try connection.execute("UPDATE schedule_staging SET session_id = nextval(pg_get_serial_sequence('homeward.sessions', 'id'))")
+            let inserted = try connection.execute(
+                """
+                INSERT INTO homeward.sessions (id, session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at,
+                                               family_id, schedule_run_id)
+                OVERRIDING SYSTEM VALUE
+                SELECT g.session_id, g.session_type, g.requirement_id, g.mode, c.id, r.id, g.starts_at, g.ends_at, g.family_id, $1
+                FROM schedule_staging g
+                JOIN homeward.centres c ON c.code = g.centre_code
+                JOIN homeward.rooms r ON r.centre_id = c.id AND r.code = g.room_code
+                """, [runID])
+            guard inserted == rows.count else {
+                throw StoreError.database("scheduler produced \(rows.count) sessions but only \(inserted) matched known rooms; nothing was written")
+            }
+            try connection.execute(
+                """
+                INSERT INTO homeward.session_staff (session_id, staff_id)
+                SELECT g.session_id, st.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.staff_codes) AS u(code)
+                JOIN homeward.staff st ON st.code = u.code
+                """)
+            try connection.execute(
+                """
+                INSERT INTO homeward.session_participants (session_id, participant_id)
+                SELECT g.session_id, p.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.participant_cases) AS u(code)
+                JOIN homeward.participants p ON p.case_number = u.code
+                """)
+
+            // Unplaced demand, one row per participant, requirement, week and reason.
+            var unplacedCounts: [String: (cases: [String], requirement: Int, week: String, reason: String, detail: String, count: Int)] = [:]
+            for item in solution.unplaced {
+                let parts = item.demandId.split(separator: "/")
+                guard parts.count >= 3, let requirement = Int(parts[1].dropFirst()) else { continue }
+                let key = "\(item.participantIds.joined(separator: ","))|\(requirement)|\(parts[2])|\(item.reason.rawValue)"
+                unplacedCounts[key, default: (item.participantIds, requirement, String(parts[2]), item.reason.rawValue, item.detail, 0)].count += 1
+            }
+            let unplacedRows: [[any PostgresEncodable]] = unplacedCounts.keys.sorted().flatMap { key -> [[any PostgresEncodable]] in
+                let entry = unplacedCounts[key]!
+                return entry.cases.map { [runID, $0, entry.requirement, entry.week, entry.count, entry.reason, entry.detail] }
+            }
+            if !unplacedRows.isEmpty {
+                try connection.execute(
+                    "CREATE TEMP TABLE unplaced_staging (run bigint, case_number text, requirement_id bigint, week_start date, sessions int, reason text, detail text) ON COMMIT DROP")
+                try connection.copy("COPY unplaced_staging FROM STDIN", rows: unplacedRows)
+                try connection.execute(
+                    """
+                    INSERT INTO homeward.schedule_unplaced (schedule_run_id, participant_id, requirement_id, week_start, sessions, reason, detail)
+                    SELECT u.run, p.id, u.requirement_id, u.week_start, sum(u.sessions), u.reason, min(u.detail)
+                    FROM unplaced_staging u JOIN homeward.participants p ON p.case_number = u.case_number
+                    GROUP BY u.run, p.id, u.requirement_id, u.week_start, u.reason
+                    """)
+            }
+            return ScheduleRunSummary(
+                runID: runID, from: request.from, days: request.days, demand: demand, placed: placed, unplaced: solution.unplaced.count,
+                sessionsCreated: solution.sessions.count, durationMilliseconds: durationMilliseconds)
+        }
+    }
+}

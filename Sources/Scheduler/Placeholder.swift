@@ -1,1 +1,0 @@
-// Placeholder until the scheduler lands; delete when Scheduler.swift exists.

@@ -1,0 +1,107 @@
+/// # The Homeward scheduler
+///
+/// Turns an `Instance` (participants, staff, rooms, demand units and fixed sessions, all on a grid of
+/// `slotMinutes` slots from the horizon start) into a `Solution`. Pure: no I/O, no globals; the only clock
+/// read is the injected elapsed-time function that enforces the budget.
+///
+/// **Objective.** Lexicographic: first the number of demand units placed (a group of six serves six units),
+/// then a weighted soft score (`Weights`): continuity with the previous counsellor, same-type sessions spread
+/// over days, even staff load, children's routine hours, no clashes between linked people (mother ↔ child),
+/// stable group membership, minimal change to a previous plan, and priority.
+///
+/// **Hard rules** are never broken and are re-checked independently by `Solution.violations(of:)`: no
+/// double booking of staff, rooms or participants (fixed sessions included); role, paediatric-only and child
+/// clearance; a shared language (one common language for groups); room kind, centre and capacity; group size;
+/// participant, staff and room availability at the centre; participant daily and staff weekly limits; the
+/// demand's window.
+///
+/// **Algorithm.**
+/// 1. *Index and filter.* Ids are interned; every availability becomes a bitset over the slot grid. For each
+///    demand, candidate staff come from an index by (centre, role) filtered by language, clearance and
+///    working time in the window; candidate rooms by kind and capacity. Whatever fails here is reported
+///    with the first failing filter (`no_staff_with_role`, `no_staff_with_language`, …, `no_common_time`).
+/// 2. *Enumerate with bits.* Feasible starts are found word-parallel: participant free ∧ staff free ∧ room
+///    free, shifted-and for the duration ("run starts"), masked by daily and weekly limits. Cost per demand is
+///    (candidate staff + rooms) × window words, never staff × rooms × slots.
+/// 3. *Greedy construction, most constrained first.* Group pools go first: repeatedly seat the largest set of
+///    eligible members free together with a staff member speaking a common language and a room that fits
+///    (up to `groupMax`; members with fewer usable languages and less free time first, former co-members
+///    together; never stranding fewer than `groupMin`), then let leftovers join groups with space. Individual
+///    and family demands follow from a heap keyed by their number of feasible (staff, start) options (ties:
+///    behind score, priority, id), re-counted whenever a share of the remainder has been placed. Each placement
+///    maximises the soft terms minus *contention*: the expected demand still to come per free unit of the same
+///    staff role and room class at those slots, and each staff member's share of pending demand only they can
+///    serve; plus a best-fit bonus for touching the staff member's other bookings. Rooms go to the free room
+///    that other demands need least. This keeps bilingual staff, after-school hours and scarce rooms for the
+///    demands that cannot go elsewhere.
+/// 4. *Improvement under a budget.* Rounds of (a) repair: each unplaced demand is inserted directly, or by
+///    ejecting one or two individual sessions that block one of its spots and re-placing them elsewhere (with a
+///    second-level chain), accepted only if the placed count rises; unplaced group members join a group with
+///    space (moving their own clashing sessions if needed) or form a new group; (b) a few soft relocations.
+///    When a round gains nothing, *plateau* rounds keep the count but change the plan: re-form a pool's groups
+///    in a randomised order; swap an unplaced demand for a more flexible placed one of no higher priority; or
+///    free one staff member's or room's day, the centre's day or a staff member's week around it and re-insert
+///    everything (plus other unplaced demands that could use it) most-constrained-first with best-fit packing.
+///    Demands swapped in are tabu for a while. A run stops after 300 rounds without a gain; while at least a
+///    quarter of the budget is left, randomised restarts (shuffled ties, jittered choices) search again and
+///    the best plan wins. The search uses 90 % of `Budget.maxIterations` / `maxMilliseconds`; the rest
+///    polishes the soft score with relocations.
+/// 5. *Explain.* Every unplaced demand gets the first failing check: static filters, then the participant's
+///    own bookings, daily limit, staff weekly limits, group size, and finally `displaced_by_higher_priority`.
+///
+/// Determinism: decisions never depend on dictionary order; random choices use `SplitMix64(seed)`. Runs ended
+/// by the iteration cap or by convergence are reproducible; a run cut by the time cap depends on the machine.
+public enum Scheduler {
+    /// Plans `instance` within `budget` (the instance's own budget when nil), timing itself with the system's
+    /// monotonic clock.
+    public static func solve(_ instance: Instance, budget: Budget? = nil) -> Solution {
+        let clock = ContinuousClock()
+        let started = clock.now
+        return solve(instance, budget: budget) {
+            let elapsed = clock.now - started
+            return Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        }
+    }
+
+    /// Plans `instance` reading time only through `elapsedMilliseconds` (milliseconds since the solve began),
+    /// so tests and callers can inject their own clock.
+    public static func solve(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
+        let budget = budget ?? instance.budget
+        var stats = SolveStats()
+        var best: Solution?
+        var run = 0
+        // The first run is the plain most-constrained-first plan plus search; while budget remains after it
+        // stalls, randomised restarts search again from fresh plans, and the best plan wins.
+        while true {
+            let engine = Engine(instance, run: run)
+            engine.construct()
+            if run == 0 {
+                stats.constructionPlaced = engine.placedUnits
+                stats.constructionMs = elapsedMilliseconds()
+            }
+            var runStats = SolveStats()
+            engine.clock = stats.iterations
+            engine.improve(maxIterations: budget.maxIterations, maxMilliseconds: budget.maxMilliseconds,
+                           elapsed: elapsedMilliseconds, stats: &runStats)
+            engine.sweep()
+            stats.iterations = runStats.iterations
+            stats.improvements += runStats.improvements
+            stats.stoppedByTime = runStats.stoppedByTime
+            let solution = engine.solution(stats: stats)
+            if best == nil || (solution.score.placed, solution.score.soft) > (best!.score.placed, best!.score.soft) {
+                best = solution
+            }
+            let unplacedLeft = solution.unplaced.contains { $0.reason == .displacedByHigherPriority || $0.reason == .groupTooSmall }
+            // Restarts only pay when a run ends early; leave a quarter of the time budget unused for safety.
+            let timeLeft = elapsedMilliseconds() < budget.maxMilliseconds - budget.maxMilliseconds / 4
+            let itersLeft = stats.iterations < budget.maxIterations - budget.maxIterations / 4
+            if !unplacedLeft || !timeLeft || !itersLeft || run >= 64 { break }
+            run += 1
+            stats.restarts = run
+        }
+        stats.totalMs = elapsedMilliseconds()
+        var result = best!
+        result.stats = stats
+        return result
+    }
+}

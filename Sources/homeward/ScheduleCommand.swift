@@ -1,0 +1,276 @@
+import ArgumentParser
+import Foundation
+import Homeward
+import HomewardStore
+import Scheduler
+
+/// `homeward schedule …`: the nightly scheduler and views of the schedule.
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Generate the schedule (the nightly job) and look at it.",
+        subcommands: [Generate.self, Show.self, Gaps.self, Explain.self, Export.self, Runs.self])
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Place the programme's required sessions with staff, rooms and times (run nightly from cron).",
+            discussion: """
+                Reads demand (each active enrolment's weekly requirements minus sessions already planned or held), staff
+                availability, rooms and calendars in a few set-based queries, solves, and writes the new sessions in ONE
+                transaction with a schedule_runs record. Existing sessions are never moved; a second run adds nothing.
+                Only one run at a time: a concurrent run exits at once with status 75.
+
+                Exit status: 0 all demand placed; 3 some demand could not be placed (see `homeward schedule gaps`);
+                75 another run holds the lock; 65/69/1 as for every command.
+
+                Examples:
+                  homeward schedule generate --days 14 --quiet            # the nightly cron line
+                  homeward schedule generate --from 2026-11-30 --days 7 --centre AKT-RC --dry-run
+                  homeward schedule generate --days 14 --export-instance /tmp/instance.json --dry-run
+                """)
+
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "First day to plan (default: today in the planning time zone).") var from: LocalDate?
+        @Option(help: "How many days to plan.") var days: Int = 14
+        @Option(help: "Only this centre.") var centre: String?
+        @Option(help: "Days from --from that are never changed (default: freeze_days in Config/homeward.yaml).") var freezeDays: Int?
+        @Flag(help: "Solve and print what would be added; write nothing.") var dryRun = false
+        @Option(help: "Write the scheduling instance as JSON to this file (reproduce a problem without the database).")
+        var exportInstance: String?
+        @Option(help: "Settings file (default: Config/homeward.yaml).") var config: String?
+        @Flag(help: "Print nothing on success.") var quiet = false
+
+        func validate() throws {
+            guard (1...62).contains(days) else { throw ValidationError("--days must be between 1 and 62") }
+            if let freezeDays, freezeDays < 0 { throw ValidationError("--freeze-days cannot be negative") }
+        }
+
+        func run() throws {
+            let started = Date()
+            let settingsURL = config.map { URL(fileURLWithPath: $0) } ?? InstallationPaths.locate("Config/homeward.yaml")
+            let settings = try HomewardSettings.load(from: settingsURL).scheduling
+            let store = try Store(connection: connection.connect(for: "schedule generate"))
+            guard try store.tryScheduleLock() else {
+                throw CommandFailure("another schedule run is in progress (advisory lock held); nothing was done", status: .busy)
+            }
+            let request = ScheduleRequest(
+                from: try from ?? store.today(in: settings.timeZone), days: days, centreCode: centre?.uppercased(),
+                freezeDays: freezeDays ?? settings.freezeDays)
+            let problem = try store.schedulingProblem(request, settings: settings)
+            if let exportInstance {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(problem.instance).write(to: URL(fileURLWithPath: exportInstance))
+                Log.info("wrote instance to \(exportInstance)")
+            }
+            if problem.skippedFamilyDemand > 0 {
+                Log.warning("\(problem.skippedFamilyDemand) family-session requirement(s) skipped: the participant is in no family")
+            }
+            if Log.isInteractive { Log.info("solving \(problem.instance.demands.count) session units…") }
+            let solution = Scheduler.solve(problem.instance)
+            let violations = solution.violations(of: problem.instance)
+            guard violations.isEmpty else {
+                throw CommandFailure("the scheduler broke \(violations.count) hard rule(s); nothing was written: \(violations.prefix(3))", status: .failure)
+            }
+            let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
+            let summary: ScheduleRunSummary
+            if dryRun {
+                summary = ScheduleRunSummary(
+                    runID: nil, from: request.from, days: request.days, demand: problem.instance.demands.count,
+                    placed: problem.instance.demands.count - solution.unplaced.count, unplaced: solution.unplaced.count,
+                    sessionsCreated: solution.sessions.count, durationMilliseconds: milliseconds)
+                let table = TextTable(
+                    columns: ["start_slot", "centre", "room", "staff", "participants", "type"],
+                    rows: solution.sessions.map { [String($0.start), $0.centreId, $0.roomId, $0.staffId, $0.participantIds.joined(separator: ","), $0.sessionType] })
+                if !quiet { table.print(.table) }
+            } else {
+                summary = try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds)
+            }
+            if !quiet || summary.unplaced > 0 {
+                let run = summary.runID.map { "run \($0)" } ?? "dry run, nothing written"
+                print("\(request.from) +\(request.days)d: demand \(summary.demand), placed \(summary.placed), unplaced \(summary.unplaced), "
+                      + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created (\(run), \(summary.durationMilliseconds) ms)")
+            }
+            if summary.unplaced > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
+        }
+    }
+}
+
+extension ScheduleCommand {
+    /// The settings file's scheduling section (grid time zone for weeks).
+    static func settings(_ path: String?) throws -> SchedulingSettings {
+        let url = path.map { URL(fileURLWithPath: $0) } ?? InstallationPaths.locate("Config/homeward.yaml")
+        return try HomewardSettings.load(from: url).scheduling
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a week of the schedule: a centre's grid by day and room, or one staff member's or participant's week.",
+            discussion: """
+                Examples:
+                  homeward schedule show --centre AKT-RC --week 2026-W49
+                  homeward schedule show --staff ST-001
+                  homeward schedule show --participant KZ-2025-0001 --format csv
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Centre code: prints a grid per day, rooms across.") var centre: String?
+        @Option(help: "Staff code: that staff member's sessions.") var staff: String?
+        @Option(help: "Case number: that participant's sessions.") var participant: String?
+        @Option(help: "ISO week such as 2026-W49 (default: this week).") var week: String?
+
+        func validate() throws {
+            if [centre, staff, participant].compactMap({ $0 }).count != 1 {
+                throw ValidationError("give exactly one of --centre, --staff or --participant")
+            }
+            if let week, LocalDate(isoWeek: week) == nil { throw ValidationError("--week must look like 2026-W49") }
+        }
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "schedule show"))
+            let monday = try week.flatMap { LocalDate(isoWeek: $0) } ?? store.today().startOfWeek
+            let sessions = try store.sessions(SessionFilter(
+                centreCode: centre?.uppercased(), from: monday, to: monday.adding(days: 6), staffCode: staff?.uppercased(),
+                caseNumber: participant?.uppercased())).filter { $0.session.status != .rescheduled }
+            if output.format == .json { return Printer.json(sessions) }
+            guard let centre, output.format == .table else {
+                return TextTable(
+                    columns: ["session", "day", "start", "end", "centre", "room", "type", "staff", "participants", "status"],
+                    rows: sessions.map { summary in
+                        let s = summary.session
+                        return [String(s.id), summary.localStart.date.description, summary.localStart.time.description,
+                                summary.localEnd.time.description, s.centreCode, s.roomCode, s.type.displayName,
+                                s.staffCodes.joined(separator: ","), s.caseNumbers.joined(separator: ","), s.status.rawValue]
+                    }).print(output.format)
+            }
+            Printer.write("\(centre.uppercased()) — week \(monday.isoWeek) (\(monday) to \(monday.adding(days: 6)))\n")
+            let rooms = try store.rooms(centreCode: centre.uppercased()).map(\.code)
+            for offset in 0..<7 {
+                let day = monday.adding(days: offset)
+                let today = sessions.filter { $0.localStart.date == day }
+                guard !today.isEmpty else { continue }
+                Printer.heading("\(WeeklyHours.weekdayNames[day.weekday]) \(day)")
+                let starts = Array(Set(today.map(\.localStart.time))).sorted()
+                let rows: [[String?]] = starts.map { start in
+                    [start.description] + rooms.map { room in
+                        today.first { $0.localStart.time == start && $0.session.roomCode == room }.map { summary in
+                            let s = summary.session
+                            let who = s.caseNumbers.count == 1 ? s.caseNumbers[0] : "\(s.caseNumbers.count) people"
+                            return "\(Self.short(s.type)) \(s.staffCodes.first ?? "?") \(who)\(s.status == .cancelled ? " (cancelled)" : "")"
+                        }
+                    }
+                }
+                Printer.table(["time"] + rooms, rows)
+            }
+            if sessions.isEmpty { Printer.write("no sessions\n") }
+        }
+
+        /// A short label for grid cells.
+        static func short(_ type: SessionType) -> String {
+            switch type {
+            case .individualCounselling: "PSY"
+            case .religiousConsultation: "REL"
+            case .groupTheologyClass: "THEO"
+            case .familySession: "FAM"
+            case .paediatricPlayTherapy: "PLAY"
+            case .artTherapy: "ART"
+            case .prisonEducationLesson: "EDU"
+            case .vocationalTraining: "VOC"
+            case .socialWorkMeeting: "SOC"
+            case .legalConsultation: "LAW"
+            case .groupCounselling: "GRP"
+            }
+        }
+    }
+
+    struct Gaps: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the demand the latest scheduler run could not place, with the reason and the blocking constraint.",
+            discussion: "Examples:\n  homeward schedule gaps\n  homeward schedule gaps --centre AKT-RC --format csv")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only participants placed at this centre.") var centre: String?
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "schedule gaps"))
+            Printer.list(try store.scheduleGaps(centreCode: centre?.uppercased()), format: output.format)
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "For one participant and week: each requirement, what is booked and with whom, and why anything is missing.",
+            discussion: "Example:\n  homeward schedule explain KZ-2025-0007 --week 2026-W49")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Case number.") var caseNumber: String
+        @Option(help: "ISO week such as 2026-W49 (default: this week).") var week: String?
+        @Option(help: "Settings file (default: Config/homeward.yaml).") var config: String?
+
+        func validate() throws {
+            if let week, LocalDate(isoWeek: week) == nil { throw ValidationError("--week must look like 2026-W49") }
+        }
+
+        func run() throws {
+            let settings = try ScheduleCommand.settings(config)
+            let store = try Store(connection: connection.connect(for: "schedule explain"))
+            let monday = try week.flatMap { LocalDate(isoWeek: $0) } ?? store.today().startOfWeek
+            let rows = try store.requirementWeeks(caseNumber: caseNumber.uppercased(), weekStart: monday, timeZone: settings.timeZone)
+            if output.format == .json { return Printer.json(rows) }
+            Printer.list(rows, format: output.format)
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a staff member's sessions as an iCalendar file to subscribe to (case numbers only, no names).",
+            discussion: "Example:\n  homeward schedule export --staff ST-001 --format ics > st-001.ics")
+        enum Format: String, ExpressibleByArgument { case ics }
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Staff code.") var staff: String
+        @Option(help: "Export format.") var format: Format = .ics
+        @Option(help: "First day (default: 7 days ago).") var from: LocalDate?
+        @Option(help: "Days to include.") var days: Int = 42
+
+        func run() throws {
+            let store = try Store(connection: connection.connect(for: "schedule export"))
+            let start = try from ?? store.today().adding(days: -7)
+            let sessions = try store.sessions(SessionFilter(from: start, to: start.adding(days: days - 1), staffCode: staff.uppercased()))
+            Printer.write(SessionCalendar(name: "Homeward — \(staff.uppercased())", sessions: sessions.map(\.session), generatedAt: Date()).render())
+        }
+    }
+
+    struct Runs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List recent scheduler runs: who, when, horizon, demand, placed, unplaced, duration.",
+            discussion: "Example:\n  homeward schedule runs --limit 5")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "How many runs.") var limit: Int = 20
+
+        func run() throws {
+            Printer.list(try Store(connection: connection.connect(for: "schedule runs")).scheduleRuns(limit: limit), format: output.format)
+        }
+    }
+}
+
+extension ScheduleGap: TabularRecord {
+    static let columns = ["run", "case", "centre", "requirement", "week", "sessions", "reason", "detail"]
+    var cells: [String?] { [String(runID), caseNumber, centreCode, requirement, weekStart.isoWeek, String(sessions), reason, detail] }
+}
+
+extension RequirementWeek: TabularRecord {
+    static let columns = ["requirement", "type", "role", "required", "planned", "held", "staff", "why_missing"]
+    var cells: [String?] {
+        [requirement, sessionType.displayName, staffRole.displayName, String(required), String(planned), String(held),
+         staffCodes.joined(separator: ","), unplacedReason.map { "\($0): \(unplacedDetail ?? "")" }]
+    }
+}
+
+extension ScheduleRunRecord: TabularRecord {
+    static let columns = ["run", "started_at", "by", "from", "days", "centre", "demand", "placed", "unplaced", "sessions", "ms"]
+    var cells: [String?] {
+        [String(id), ISO8601DateFormatter().string(from: startedAt), runBy, horizonFrom.description, String(horizonDays), centreCode ?? "all",
+         String(demand), String(placed), String(unplaced), String(sessionsCreated), String(durationMilliseconds)]
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// `homeward progress`, `homeward flags …` and `homeward attendance mark-unrecorded` through the real binary, with the
+/// reference day pinned to 2026-10-31 (PGOPTIONS sets homeward.today for the CLI's connection).
+@Suite struct FlagsCommandTests {
+    private let pinned = ["PGOPTIONS": "-c homeward.today=2026-10-31"]
+
+    /// AKT-RC with three women enrolled in WOMEN/RESIDENTIAL (individual counselling once a week) since 2026-10-03:
+    /// KZ-A-0001 attends everything, KZ-A-0002 attends half and missed the last two unexcused, KZ-A-0003 attends one of
+    /// four; KZ-A-0004 enrolled on 30 October. One session of KZ-A-0001 on 28 October has no attendance yet.
+    private func withWorld(_ body: (TestDatabase) throws -> Void) throws {
+        try TestDatabase.withMigrated { database in
+            let connection = try database.connect()
+            try connection.runScript(
+                """
+                INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity)
+                VALUES ('AKT-RC', 'Aktau Rehabilitation Centre', 'rehabilitation_centre', 'Mangystau', 'Aktau', 'Asia/Aqtau', 100);
+                INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity)
+                SELECT id, 'C1', 'Counselling 1', 'counselling_room', 2 FROM homeward.centres;
+                INSERT INTO homeward.programmes (code, name, audience, version) VALUES ('WOMEN', 'Women', 'adult_women', 1);
+                INSERT INTO homeward.programme_phases (programme_id, ordinal, code, name, duration_days, review_interval_days)
+                SELECT id, 1, 'RESIDENTIAL', 'Residential', 56, 14 FROM homeward.programmes;
+                INSERT INTO homeward.phase_requirements (phase_id, code, session_type, staff_role, mode, duration_minutes, sessions_per_week, room_kind)
+                SELECT id, 'PSY-IND', 'individual_counselling', 'psychologist', 'individual', 60, 1, 'counselling_room' FROM homeward.programme_phases;
+                INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on)
+                SELECT c, 'Given', 'Family', '1994-03-02', 'female', '{kk}', 'Atyrau', '2019-05-10'
+                FROM unnest(ARRAY['KZ-A-0001', 'KZ-A-0002', 'KZ-A-0003', 'KZ-A-0004']) AS c;
+                INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
+                SELECT p.id, c.id, daterange('2026-09-01', NULL) FROM homeward.participants p, homeward.centres c;
+                INSERT INTO homeward.enrolments (participant_id, programme_id, started_on, current_phase_id, phase_started_on, planned_end_on)
+                SELECT p.id, ph.programme_id, d, ph.id, d, d + 56
+                FROM homeward.participants p, homeward.programme_phases ph,
+                     LATERAL (SELECT CASE p.case_number WHEN 'KZ-A-0004' THEN date '2026-10-30' ELSE date '2026-10-03' END AS d) x;
+
+                CREATE FUNCTION pg_temp.book(p_case text, p_day date, p_status text) RETURNS void LANGUAGE plpgsql AS $$
+                DECLARE v_id bigint;
+                BEGIN
+                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at)
+                    SELECT q.session_type, q.id, q.mode, r.centre_id, r.id, t.s, t.s + interval '1 hour'
+                    FROM homeward.phase_requirements q, homeward.rooms r,
+                         LATERAL (SELECT (p_day + time '08:00' + interval '70 minutes' *
+                                          (SELECT count(*) FROM homeward.sessions x WHERE (x.starts_at AT TIME ZONE 'Asia/Aqtau')::date = p_day))
+                                         AT TIME ZONE 'Asia/Aqtau' AS s) t
+                    RETURNING id INTO v_id;
+                    INSERT INTO homeward.session_participants (session_id, participant_id) SELECT v_id, id FROM homeward.participants WHERE case_number = p_case;
+                    IF p_status IS NOT NULL THEN
+                        INSERT INTO homeward.attendance (session_id, participant_id, status, recorded_by)
+                        SELECT v_id, id, p_status, 'test' FROM homeward.participants WHERE case_number = p_case;
+                    END IF;
+                END $$;
+                SELECT pg_temp.book('KZ-A-0001', d, 'attended') FROM unnest(ARRAY[date '2026-10-06', '2026-10-13', '2026-10-20', '2026-10-27']) AS d;
+                SELECT pg_temp.book('KZ-A-0001', '2026-10-28', NULL);
+                SELECT pg_temp.book('KZ-A-0002', d, s) FROM unnest(ARRAY[date '2026-10-06', '2026-10-13', '2026-10-20', '2026-10-27'],
+                                                                   ARRAY['attended', 'attended', 'absent_unexcused', 'absent_unexcused']) AS u(d, s);
+                SELECT pg_temp.book('KZ-A-0003', d, s) FROM unnest(ARRAY[date '2026-10-06', '2026-10-13', '2026-10-20', '2026-10-27'],
+                                                                   ARRAY['attended', 'absent_excused', 'absent_excused', 'absent_excused']) AS u(d, s);
+                """)
+            try body(database)
+        }
+    }
+
+    private func json(_ outcome: CLI.Outcome) throws -> [[String: Any]] {
+        try #require(outcome.status == 0, "\(outcome)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [[String: Any]], "\(outcome)")
+    }
+
+    @Test func progressShowsTheViewsNumbersForEveryParticipant() throws {
+        try withWorld { database in
+            let connection = try database.connect()
+            try connection.execute("SET homeward.today = '2026-10-31'")
+            let columns = ["required_to_date", "planned", "attended", "missed", "excused", "unrecorded", "attendance_rate_last_28_days",
+                           "attendance_rate_since_phase_start", "pace", "projected_completion_on", "planned_phase_end", "assessment_due_on"]
+            let view = try connection.query(
+                "SELECT case_number, \(columns.joined(separator: ", ")) FROM homeward.enrolment_progress ORDER BY case_number")
+            #expect(view.count == 4)
+            for row in view.rows {
+                let caseNumber = try row.decode(0, as: String.self)
+                let cli = try json(try CLI.run(["progress", caseNumber, "--format", "json"], database: database, environment: pinned))
+                let record = try #require(cli.first)
+                for (offset, column) in columns.enumerated() {
+                    let expected = row.text(offset + 1)
+                    let actual = record[column]
+                    switch actual {
+                    case let number as NSNumber:
+                        #expect(Double(expected ?? "") == number.doubleValue, "\(caseNumber) \(column): view \(expected ?? "NULL"), CLI \(number)")
+                    case let text as String:
+                        #expect(expected == text, "\(caseNumber) \(column): view \(expected ?? "NULL"), CLI \(text)")
+                    default:
+                        #expect(expected == nil, "\(caseNumber) \(column): view \(expected ?? "NULL"), CLI \(String(describing: actual))")
+                    }
+                }
+            }
+            let centre = try json(try CLI.run(["progress", "--centre", "akt-rc", "--format", "json"], database: database, environment: pinned))
+            #expect(centre.compactMap { $0["case_number"] as? String } == ["KZ-A-0003", "KZ-A-0002", "KZ-A-0001", "KZ-A-0004"], "worst first")
+
+            let table = try CLI.run(["progress", "KZ-A-0002"], database: database, environment: pinned)
+            #expect(table.status == 0 && table.stdout.contains("PSY-IND") && table.stdout.contains("50.0%"), "\(table)")
+            let unknown = try CLI.run(["progress", "KZ-NOPE"], database: database, environment: pinned)
+            #expect(unknown.status == 65 && unknown.stderr.contains("no participant with case number \"KZ-NOPE\""), "\(unknown)")
+            let both = try CLI.run(["progress", "KZ-A-0001", "--centre", "AKT-RC"], database: database)
+            #expect(both.status == 64, "\(both)")
+        }
+    }
+
+    @Test func evaluateListShowAcknowledgeAndResolve() throws {
+        try withWorld { database in
+            let evaluate = try CLI.run(["flags", "evaluate"], database: database, environment: pinned)
+            #expect(evaluate.status == 0, "\(evaluate)")
+            #expect(evaluate.stderr.contains("opened"), "\(evaluate)")
+            let again = try CLI.run(["flags", "evaluate", "--quiet"], database: database, environment: pinned)
+            #expect(again.status == 0 && again.stderr.isEmpty && again.stdout.isEmpty, "\(again)")
+
+            let list = try json(try CLI.run(["flags", "list", "--open", "--format", "json"], database: database, environment: pinned))
+            let streak = try #require(list.first { $0["case_number"] as? String == "KZ-A-0002" && $0["rule"] as? String == "consecutive_unexcused_absences" })
+            #expect(list.allSatisfy { $0["case_number"] as? String != "KZ-A-0004" }, "enrolled yesterday: no flag")
+            #expect(list.filter { $0["rule"] as? String == "attendance_below_threshold" }.compactMap { $0["case_number"] as? String }.sorted()
+                    == ["KZ-A-0002", "KZ-A-0003"])
+            let id = try #require(streak["id"] as? Int)
+
+            let urgent = try CLI.run(["flags", "list", "--centre", "AKT-RC", "--severity", "urgent", "--format", "csv"], database: database,
+                                     environment: pinned)
+            #expect(urgent.status == 0 && urgent.stdout.contains("attendance-below-threshold") && urgent.stdout.contains("KZ-A-0003"), "\(urgent)")
+
+            let show = try CLI.run(["flags", "show", String(id)], database: database, environment: pinned)
+            #expect(show.status == 0, "\(show)")
+            #expect(show.stdout.contains("consecutive-unexcused-absences") && show.stdout.contains("absences_in_a_row")
+                    && show.stdout.contains("watch_at") && show.stdout.contains("opened"), "\(show)")
+
+            let ack = try CLI.run(["flags", "ack", String(id), "--note", "called her; she was ill", "--by", "coord-1"], database: database)
+            #expect(ack.status == 0, "\(ack)")
+            let resolve = try CLI.run(["flags", "resolve", String(id), "--reason", "medical note received"], database: database)
+            #expect(resolve.status == 0, "\(resolve)")
+            let history = try CLI.run(["flags", "show", String(id), "--format", "json"], database: database)
+            let detail = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any], "\(history)")
+            #expect((detail["events"] as? [[String: Any]])?.compactMap { $0["event"] as? String } == ["opened", "acknowledged", "resolved"])
+
+            let late = try CLI.run(["flags", "ack", String(id), "--note", "again"], database: database)
+            #expect(late.status == 65 && late.stderr.contains("only open or acknowledged flags can be acknowledged"), "\(late)")
+            let missing = try CLI.run(["flags", "resolve", "999999", "--reason", "x"], database: database)
+            #expect(missing.status == 65 && missing.stderr.contains("no flag with id \"999999\""), "\(missing)")
+            let blank = try CLI.run(["flags", "ack", String(id), "--note", "  "], database: database)
+            #expect(blank.status == 64, "\(blank)")
+        }
+    }
+
+    @Test func aBadSettingsFileIsAConfigurationError() throws {
+        try withWorld { database in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("homeward-flags-\(UUID().uuidString).yaml")
+            try "flags:\n  attendance:\n    watch_belo: 0.7\n".write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let outcome = try CLI.run(["flags", "evaluate", "--config", file.path], database: database)
+            #expect(outcome.status == 78, "\(outcome)")
+            #expect(outcome.stderr.contains("flags.attendance.watch_belo"), "\(outcome)")
+        }
+    }
+
+    @Test func markUnrecordedListsSessionsMissingAttendance() throws {
+        try withWorld { database in
+            let outcome = try CLI.run(["attendance", "mark-unrecorded", "--list", "--format", "csv"], database: database, environment: pinned)
+            #expect(outcome.status == 0, "\(outcome)")
+            #expect(outcome.stderr.contains("1 session newly marked unrecorded"), "\(outcome)")
+            #expect(outcome.stdout.contains("KZ-A-0001") && outcome.stdout.contains("individual-counselling"), "\(outcome)")
+            let again = try CLI.run(["attendance", "mark-unrecorded", "--grace-days", "5"], database: database, environment: pinned)
+            #expect(again.status == 0 && again.stderr.contains("0 sessions newly marked"), "\(again)")
+        }
+    }
+}

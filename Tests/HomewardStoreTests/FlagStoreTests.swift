@@ -1,0 +1,311 @@
+import Foundation
+import Homeward
+import HomewardStore
+import Postgres
+import TestSupport
+import Testing
+
+/// Every flag rule against a hand-built history: opens exactly when the threshold is crossed, carries its inputs,
+/// never duplicates, resolves when the condition clears and re-opens the same record when it returns.
+@Suite struct FlagStoreTests {
+    private func withWorld(_ body: (Store, ProgressFixtures) throws -> Void) throws {
+        try TestDatabase.withConnection { connection in
+            let world = ProgressFixtures(connection: connection)
+            try world.world()
+            try world.today("2026-10-31")
+            try body(Store(connection: connection), world)
+        }
+    }
+
+    private func flags(_ store: Store, _ caseNumber: String, _ rule: FlagRule) throws -> [FlagSummary] {
+        try store.flags(FlagFilter(caseNumber: caseNumber)).filter { $0.rule == rule }
+    }
+
+    /// Open → evaluated again (no duplicate, no event) → cleared (resolved) → returned (re-opened, same id).
+    private func expectLifecycle(
+        _ store: Store, _ caseNumber: String, _ rule: FlagRule, subject: String, severity: FlagSeverity, inputs: [String: FlagValue],
+        clear: () throws -> Void, bringBack: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        _ = try store.evaluateFlags(policy: FlagPolicy())
+        let opened = try flags(store, caseNumber, rule)
+        try #require(opened.count == 1, "expected one \(rule) flag, got \(opened)", sourceLocation: sourceLocation)
+        let flag = opened[0]
+        #expect(flag.subject == subject && flag.status == .open && flag.severity == severity, "\(flag)", sourceLocation: sourceLocation)
+        for (key, value) in inputs {
+            #expect(flag.inputs[key] == value, "input \(key): \(String(describing: flag.inputs[key])) ≠ \(value)", sourceLocation: sourceLocation)
+        }
+        let eventsBefore = try store.flag(id: flag.id).events.count
+
+        let again = try store.evaluateFlags(policy: FlagPolicy())
+        #expect(again.opened == 0 && again.updated == 0 && again.reopened == 0 && again.resolved == 0, "\(again)", sourceLocation: sourceLocation)
+        #expect(try flags(store, caseNumber, rule).map(\.id) == [flag.id], sourceLocation: sourceLocation)
+        #expect(try store.flag(id: flag.id).events.count == eventsBefore, sourceLocation: sourceLocation)
+
+        try clear()
+        _ = try store.evaluateFlags(policy: FlagPolicy())
+        let cleared = try store.flag(id: flag.id)
+        #expect(cleared.flag.status == .resolved && cleared.resolvedAutomatically == true && cleared.resolveReason == "condition cleared",
+                sourceLocation: sourceLocation)
+
+        try bringBack()
+        _ = try store.evaluateFlags(policy: FlagPolicy())
+        let back = try flags(store, caseNumber, rule)
+        #expect(back.map(\.id) == [flag.id], "re-opens as the same record", sourceLocation: sourceLocation)
+        #expect(back.first?.status == .open && back.first?.reopenCount == 1, sourceLocation: sourceLocation)
+        #expect(try store.flag(id: flag.id).events.map(\.event) == [.opened, .resolved, .reopened], sourceLocation: sourceLocation)
+    }
+
+    @Test func attendanceBelowThresholdPerSessionKind() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            var sessions: [Int] = []
+            for day in ["2026-10-06", "2026-10-13", "2026-10-20", "2026-10-27"] {
+                sessions.append(try world.session("KZ-A-0001", day: day, attendance: "attended"))
+            }
+            try world.session("KZ-A-0001", day: "2026-10-29", attendance: "absent_excused")
+            try world.session("KZ-A-0001", day: "2026-10-30", cancelledBy: "staff")
+            try world.session("KZ-A-0001", day: "2026-10-30", cancelledBy: "centre")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .attendanceBelowThreshold).isEmpty,
+                    "4 of 5 is exactly 80%, and sessions cancelled by staff or the centre do not count")
+
+            try world.setAttendance(sessions[3], "absent_unexcused")
+            try expectLifecycle(
+                store, "KZ-A-0001", .attendanceBelowThreshold, subject: "individual_counselling", severity: .watch,
+                inputs: ["rate": .number(0.6), "attended": .int(3), "counted": .int(5), "cancelled_by_staff_or_centre_since_phase_start": .int(2)],
+                clear: { try world.setAttendance(sessions[3], "late") },
+                bringBack: { try world.setAttendance(sessions[3], "absent_unexcused") })
+        }
+    }
+
+    @Test func consecutiveUnexcusedAbsences() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.session("KZ-A-0001", day: "2026-10-20", attendance: "attended")
+            let first = try world.session("KZ-A-0001", day: "2026-10-27", attendance: "absent_unexcused")
+            try world.session("KZ-A-0001", day: "2026-10-28", cancelledBy: "staff")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .consecutiveUnexcusedAbsences).isEmpty, "one absence is not a streak")
+
+            let second = try world.session("KZ-A-0001", day: "2026-10-29", attendance: "absent_unexcused")
+            try expectLifecycle(
+                store, "KZ-A-0001", .consecutiveUnexcusedAbsences, subject: "sessions", severity: .watch,
+                inputs: ["absences_in_a_row": .int(2), "sessions": .list([.int(first), .int(second)]), "last_day": .text("2026-10-29")],
+                clear: { try world.session("KZ-A-0001", day: "2026-10-30", attendance: "attended") },
+                bringBack: {
+                    try world.session("KZ-A-0001", day: "2026-10-31", attendance: "absent_unexcused")
+                    try world.session("KZ-A-0001", day: "2026-10-31", attendance: "absent_unexcused")
+                })
+        }
+    }
+
+    @Test func noCounsellingContact() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.participant("KZ-A-0002", enrolled: "2026-10-30")
+            try world.session("KZ-A-0001", day: "2026-10-10", attendance: "attended")
+            try world.today("2026-10-23")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .noCounsellingContact).isEmpty, "13 days")
+            try world.today("2026-10-24")
+            try expectLifecycle(
+                store, "KZ-A-0001", .noCounsellingContact, subject: "counselling", severity: .watch,
+                inputs: ["days_without_contact": .int(14), "last_contact_on": .text("2026-10-10")],
+                clear: {
+                    try world.session("KZ-A-0001", day: "2026-10-25", attendance: "late")
+                    try world.today("2026-10-26")
+                },
+                bringBack: { try world.today("2026-11-08") })
+            #expect(try store.flags(FlagFilter(caseNumber: "KZ-A-0002")).isEmpty, "enrolled on 30 October: nothing is due yet")
+        }
+    }
+
+    @Test func schoolAttendanceSpansAMoveAndCountsUnexcusedDaysInARow() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-C-0001", born: "2016-01-20", programme: "CHILD", enrolled: "2026-10-03")
+            try SchoolFixture(connection: store.connection).movedSchool("KZ-C-0001")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-C-0001", .schoolAttendance).isEmpty, "18 of 20 days is exactly 90%")
+
+            func setDays(_ status: String) throws {
+                try store.connection.execute(
+                    "UPDATE homeward.school_attendance SET status = $1 WHERE day IN ('2026-10-28', '2026-10-29', '2026-10-30')", [status])
+            }
+            try setDays("absent_unexcused")
+            try expectLifecycle(
+                store, "KZ-C-0001", .schoolAttendance, subject: "school", severity: .concern,
+                inputs: ["rate": .number(0.75), "days_recorded": .int(20), "unexcused_in_a_row": .int(3),
+                         "triggered_by": .list([.text("rate"), .text("unexcused_in_a_row")])],
+                clear: { try setDays("present") }, bringBack: { try setDays("absent_unexcused") })
+        }
+    }
+
+    @Test func educationModuleOverdue() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-M-0001", born: "1985-01-01", enrolled: "2026-10-03")
+            try store.connection.runScript(
+                """
+                INSERT INTO homeward.courses (code, name) VALUES ('LIT', 'Literacy');
+                INSERT INTO homeward.course_modules (course_id, ordinal, code, title, expected_weeks)
+                SELECT c.id, m.ordinal, m.code, m.code, m.weeks FROM homeward.courses c,
+                       (VALUES (1, 'M1', 2), (2, 'M2', 2), (3, 'M3', 4)) AS m(ordinal, code, weeks);
+                INSERT INTO homeward.course_enrolments (participant_id, course_id, started_on)
+                SELECT p.id, c.id, '2026-10-03' FROM homeward.participants p, homeward.courses c WHERE p.case_number = 'KZ-M-0001';
+                """)
+            func pass(_ module: String, on day: String) throws {
+                try store.connection.execute(
+                    """
+                    INSERT INTO homeward.module_completions (course_enrolment_id, module_id, completed_on, result)
+                    SELECT e.id, m.id, $2::date, 'passed' FROM homeward.course_enrolments e JOIN homeward.course_modules m ON m.course_id = e.course_id
+                    WHERE m.code = $1
+                    """, [module, day])
+            }
+            try pass("M1", on: "2026-10-16")
+            try world.today("2026-10-30")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-M-0001", .educationModuleOverdue).isEmpty, "M2 is due on 31 October")
+            try world.today("2026-10-31")
+            try expectLifecycle(
+                store, "KZ-M-0001", .educationModuleOverdue, subject: "LIT", severity: .watch,
+                inputs: ["passed": .int(1), "expected": .int(2), "behind": .int(1), "overdue_since": .text("2026-10-31")],
+                clear: { try pass("M2", on: "2026-10-31") }, bringBack: { try world.today("2026-11-28") })
+        }
+    }
+
+    @Test func requirementUnplacedTwoRunsRunning() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            func run(unplaced: Bool) throws {
+                let id = try store.connection.query(
+                    """
+                    INSERT INTO homeward.schedule_runs (started_at, horizon_from, horizon_days, freeze_days, demand, placed, unplaced,
+                                                        sessions_created, duration_ms)
+                    VALUES (now(), '2026-11-02', 14, 1, 2, 1, 1, 1, 10) RETURNING id
+                    """).scalar(Int.self)
+                if unplaced {
+                    try store.connection.execute(
+                        """
+                        INSERT INTO homeward.schedule_unplaced (schedule_run_id, participant_id, requirement_id, week_start, sessions, reason, detail)
+                        SELECT $1, p.id, q.id, '2026-11-02', 1, 'no_staff_with_language', 'no psychologist speaking kk'
+                        FROM homeward.participants p, homeward.phase_requirements q WHERE p.case_number = 'KZ-A-0001' AND q.code = 'PSY-IND'
+                        """, [id])
+                }
+            }
+            try run(unplaced: true)
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .requirementUnplaced).isEmpty, "one run is not two running")
+            try run(unplaced: true)
+            try expectLifecycle(
+                store, "KZ-A-0001", .requirementUnplaced, subject: "WOMEN/RESIDENTIAL/PSY-IND", severity: .watch,
+                inputs: ["runs_in_a_row": .int(2), "reason": .text("no_staff_with_language")],
+                clear: { try run(unplaced: false) },
+                bringBack: { try run(unplaced: true); try run(unplaced: true) })
+        }
+    }
+
+    @Test func assessmentOverdue() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.today("2026-10-17")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .assessmentOverdue).isEmpty, "due today is not overdue")
+            try world.today("2026-10-18")
+            try expectLifecycle(
+                store, "KZ-A-0001", .assessmentOverdue, subject: "WOMEN", severity: .watch,
+                inputs: ["due_on": .text("2026-10-17"), "days_overdue": .int(1), "last_assessed_on": .null],
+                clear: {
+                    try store.connection.execute(
+                        """
+                        INSERT INTO homeward.assessments (participant_id, staff_id, assessed_on, kind, summary)
+                        SELECT p.id, s.id, '2026-10-18', 'psychological', 'stable' FROM homeward.participants p, homeward.staff s
+                        WHERE p.case_number = 'KZ-A-0001'
+                        """)
+                },
+                bringBack: { try world.today("2026-11-02") })
+        }
+    }
+
+    @Test func forecastLateCompletion() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.participant("KZ-A-0002", enrolled: "2026-10-30")
+            for day in ["2026-10-06", "2026-10-13", "2026-10-20"] { try world.session("KZ-A-0001", day: day, attendance: "attended") }
+            let fourth = try world.session("KZ-A-0001", day: "2026-10-27", attendance: "attended")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .forecastLateCompletion).isEmpty, "on pace")
+
+            try world.setAttendance(fourth, "absent_excused")
+            try expectLifecycle(
+                store, "KZ-A-0001", .forecastLateCompletion, subject: "WOMEN", severity: .watch,
+                inputs: ["planned_phase_end": .text("2026-11-28"), "projected_completion_on": .text("2026-12-17"), "late_by_days": .int(19),
+                         "pace": .number(0.75)],
+                clear: { try world.setAttendance(fourth, "attended") },
+                bringBack: { try world.setAttendance(fourth, "absent_excused") })
+            #expect(try store.flags(FlagFilter(caseNumber: "KZ-A-0002")).isEmpty, "enrolled yesterday: no flag of any rule")
+        }
+    }
+
+    @Test func acknowledgingAndResolvingByHand() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.today("2026-10-18")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            let flag = try #require(try flags(store, "KZ-A-0001", .assessmentOverdue).first)
+
+            try store.acknowledgeFlag(id: flag.id, note: "booked for Monday", by: "coordinator-1")
+            var detail = try store.flag(id: flag.id)
+            #expect(detail.flag.status == .acknowledged && detail.acknowledgedBy == "coordinator-1" && detail.acknowledgeNote == "booked for Monday")
+
+            try store.resolveFlag(id: flag.id, reason: "assessed on paper; entry follows", by: "coordinator-1")
+            detail = try store.flag(id: flag.id)
+            #expect(detail.flag.status == .resolved && detail.resolvedAutomatically == false)
+            #expect(detail.events.map(\.event) == [.opened, .acknowledged, .resolved])
+
+            // Still overdue, same severity: the hand resolution stands; once it grows more severe, it re-opens.
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try store.flag(id: flag.id).flag.status == .resolved)
+            try world.today("2026-10-31")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            let reopened = try store.flag(id: flag.id)
+            #expect(reopened.flag.status == .open && reopened.flag.severity == .concern && reopened.flag.reopenCount == 1)
+
+            try store.resolveFlag(id: flag.id, reason: "done", by: nil)
+            #expect(throws: StoreError.self) { try store.acknowledgeFlag(id: flag.id, note: "too late") }
+            #expect(throws: StoreError.notFound(what: "flag with id", identifier: "999999")) { try store.resolveFlag(id: 999_999, reason: "x") }
+        }
+    }
+
+    @Test func theShippedSettingsAreTheDefaultsAndTyposAreRefused() throws {
+        let shipped = try FlagSettings.load(from: TestDatabase.repositoryRoot.appendingPathComponent("Config/homeward.yaml"))
+        #expect(shipped == FlagSettings())
+        let partial = try FlagSettings.parse(yaml: "flags:\n  unrecorded_grace_days: 3\n  attendance:\n    watch_below: 0.75\n")
+        #expect(partial.unrecordedGraceDays == 3 && partial.policy.attendance.watchBelow == 0.75 && partial.policy.attendance.concernBelow == 0.6)
+        let typo = #expect(throws: FlagSettingsError.self) { try FlagSettings.parse(yaml: "flags:\n  school:\n    watch_belo: 0.8\n") }
+        #expect(typo?.problems.map(\.field) == ["flags.school.watch_belo"])
+        let tiers = #expect(throws: FlagSettingsError.self) {
+            try FlagSettings.parse(yaml: "flags:\n  consecutive_absences:\n    watch_at: 5\n")
+        }
+        #expect(tiers?.problems.map(\.field) == ["flags.consecutive_absences"])
+    }
+
+    @Test func unrecordedSessionsAreMarkedAfterTheGracePeriodAndClearThemselves() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            let old = try world.session("KZ-A-0001", day: "2026-10-27")
+            let recent = try world.session("KZ-A-0001", day: "2026-10-29")
+            let cancelled = try world.session("KZ-A-0001", day: "2026-10-26")
+            try store.connection.execute("UPDATE homeward.sessions SET status = 'held' WHERE id = $1", [cancelled])
+
+            #expect(try store.markUnrecordedSessions(graceDays: 2) == 1, "27 October is past the grace period, 29 October is not")
+            #expect(try store.unrecordedSessions().map(\.sessionID) == [old])
+            #expect(try store.unrecordedSessions().first?.missing == ["KZ-A-0001"])
+            #expect(try store.markUnrecordedSessions(graceDays: 2) == 0, "idempotent")
+            #expect(try store.markUnrecordedSessions(graceDays: 1) == 1)
+
+            try store.recordAttendance(sessionID: old, caseNumber: "KZ-A-0001", status: .attended)
+            try store.markSessionHeld(id: recent)
+            #expect(try store.unrecordedSessions().isEmpty, "recording attendance and marking held clear the marks")
+            #expect(throws: StoreError.self) { try store.markUnrecordedSessions(graceDays: -1) }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Homeward
+import Testing
+
+/// Every flag rule as a pure function, at its boundaries.
+@Suite struct FlagEvaluatorTests {
+    private let today = LocalDate("2026-10-31")!
+    private let policy = FlagPolicy()
+
+    private func evaluate(_ build: (inout FlagInputs) -> Void) -> [FlagFinding] {
+        var inputs = FlagInputs(today: today)
+        build(&inputs)
+        return FlagEvaluator.evaluate(inputs, policy: policy)
+    }
+
+    private func enrolment(started: String = "2026-10-03", required: Int = 4, attended: Int = 4, pace: Double? = 1, stalled: Int = 0,
+                           projected: String? = "2026-11-28", lastAssessed: String? = nil, due: String = "2026-11-14") -> FlagInputs.EnrolmentRecord {
+        FlagInputs.EnrolmentRecord(
+            participantID: 1, caseNumber: "KZ-A-0001", programmeCode: "WOMEN", phaseCode: "RESIDENTIAL", phaseStartedOn: LocalDate(started)!,
+            plannedPhaseEnd: LocalDate("2026-11-28")!, requiredToDate: required, attended: attended, pace: pace, stalledRequirements: stalled,
+            projectedCompletionOn: projected.flatMap { LocalDate($0) }, lastAssessedOn: lastAssessed.flatMap { LocalDate($0) },
+            assessmentDueOn: LocalDate(due)!)
+    }
+
+    @Test func attendanceExactlyAtEightyPercentDoesNotFlag() {
+        let at80 = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .individualCounselling, attended: 4, counted: 5)] }
+        #expect(at80.isEmpty)
+        let below = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .individualCounselling, attended: 3, counted: 5,
+                                                         cancelledByStaffOrCentre: 4)] }
+        #expect(below.count == 1)
+        #expect(below.first?.rule == .attendanceBelowThreshold && below.first?.subject == "individual_counselling")
+        #expect(below.first?.severity == .watch, "60% is not below the concern tier of 60%")
+        #expect(below.first?.inputs["rate"] == .number(0.6) && below.first?.threshold["watch_below"] == .number(0.8))
+        #expect(below.first?.inputs["cancelled_by_staff_or_centre_since_phase_start"] == .int(4), "shown, never counted")
+        let urgent = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .artTherapy, attended: 1, counted: 4)] }
+        #expect(urgent.first?.severity == .urgent)
+    }
+
+    @Test func attendanceNeedsEnoughSessionsToJudge() {
+        #expect(evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .individualCounselling, attended: 0, counted: 2)] }.isEmpty)
+        #expect(evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .individualCounselling, attended: 0, counted: 0)] }.isEmpty)
+    }
+
+    @Test func twoConsecutiveUnexcusedAbsencesFlag() {
+        func streak(_ count: Int) -> [FlagFinding] {
+            evaluate { $0.absenceStreaks = [.init(participantID: 1, caseNumber: "A", count: count, sessionIDs: Array(1...max(count, 1)),
+                                                  firstDay: LocalDate("2026-10-20")!, lastDay: LocalDate("2026-10-27")!)] }
+        }
+        #expect(streak(1).isEmpty)
+        #expect(streak(2).first?.severity == .watch && streak(2).first?.inputs["absences_in_a_row"] == .int(2))
+        #expect(streak(3).first?.severity == .concern)
+        #expect(streak(4).first?.severity == .urgent)
+    }
+
+    @Test func counsellingContactCountsFromTheLaterOfEnrolmentAndLastContact() {
+        func finding(enrolled: String, last: String?) -> FlagFinding? {
+            evaluate { $0.counselling = [.init(participantID: 1, caseNumber: "A", enrolledSince: LocalDate(enrolled)!,
+                                               lastContactOn: last.flatMap { LocalDate($0) })] }.first
+        }
+        #expect(finding(enrolled: "2026-10-30", last: nil) == nil, "enrolled yesterday")
+        #expect(finding(enrolled: "2026-10-18", last: nil) == nil, "13 days")
+        #expect(finding(enrolled: "2026-10-17", last: nil)?.severity == .watch, "14 days")
+        #expect(finding(enrolled: "2026-09-01", last: "2026-10-10")?.severity == .concern, "21 days since the last contact")
+        #expect(finding(enrolled: "2026-09-01", last: "2026-10-03")?.inputs["days_without_contact"] == .int(28))
+    }
+
+    @Test func schoolRateAndUnexcusedDaysInARow() {
+        func finding(recorded: Int, present: Int, inARow: Int) -> FlagFinding? {
+            evaluate { $0.school = [.init(participantID: 1, caseNumber: "C", daysRecorded: recorded, daysPresent: present, unexcusedInARow: inARow)] }.first
+        }
+        #expect(finding(recorded: 20, present: 18, inARow: 0) == nil, "exactly 90%")
+        #expect(finding(recorded: 20, present: 17, inARow: 0)?.severity == .watch)
+        #expect(finding(recorded: 4, present: 1, inARow: 0) == nil, "too few days to judge a rate")
+        #expect(finding(recorded: 20, present: 18, inARow: 2) == nil)
+        let streak = finding(recorded: 20, present: 18, inARow: 3)
+        #expect(streak?.severity == .watch && streak?.inputs["triggered_by"] == .list([.text("unexcused_in_a_row")]))
+        #expect(finding(recorded: 20, present: 15, inARow: 3)?.severity == .concern, "the more severe of the two")
+    }
+
+    @Test func educationModulesBehindThePace() {
+        func finding(passed: Int, expected: Int) -> FlagFinding? {
+            evaluate { $0.courses = [.init(participantID: 1, caseNumber: "M", courseCode: "LIT", startedOn: LocalDate("2026-09-01")!, modules: 5,
+                                           passed: passed, expected: expected)] }.first
+        }
+        #expect(finding(passed: 2, expected: 2) == nil)
+        #expect(finding(passed: 3, expected: 2) == nil, "ahead")
+        #expect(finding(passed: 1, expected: 2)?.severity == .watch)
+        #expect(finding(passed: 0, expected: 3)?.severity == .urgent)
+        #expect(finding(passed: 1, expected: 2)?.subject == "LIT")
+    }
+
+    @Test func requirementUnplacedTwoRunsRunning() {
+        func finding(runs: [Int]) -> FlagFinding? {
+            evaluate { $0.unplaced = [.init(participantID: 1, caseNumber: "A", requirement: "WOMEN/RESIDENTIAL/PSY-IND", runIDs: runs, sessions: 1,
+                                            reason: "no_staff_with_language", detail: "no psychologist speaking ar")] }.first
+        }
+        #expect(finding(runs: [9]) == nil)
+        #expect(finding(runs: [9, 8])?.severity == .watch)
+        #expect(finding(runs: [9, 8])?.inputs["runs"] == .list([.int(9), .int(8)]))
+        #expect(finding(runs: [9, 8, 7, 6])?.severity == .urgent)
+    }
+
+    @Test func assessmentOverdueFromTheDayAfterItWasDue() {
+        #expect(evaluate { $0.enrolments = [enrolment(due: "2026-10-31")] }.filter { $0.rule == .assessmentOverdue }.isEmpty)
+        let overdue = evaluate { $0.enrolments = [enrolment(due: "2026-10-30")] }.first { $0.rule == .assessmentOverdue }
+        #expect(overdue?.severity == .watch && overdue?.inputs["days_overdue"] == .int(1))
+        #expect(evaluate { $0.enrolments = [enrolment(due: "2026-10-01")] }.first { $0.rule == .assessmentOverdue }?.severity == .urgent)
+    }
+
+    @Test func forecastFlagsAPhaseThatWillEndLate() {
+        func forecast(_ record: FlagInputs.EnrolmentRecord) -> FlagFinding? {
+            evaluate { $0.enrolments = [record] }.first { $0.rule == .forecastLateCompletion }
+        }
+        #expect(forecast(enrolment(projected: "2026-12-12")) == nil, "14 days late is not more than 14")
+        #expect(forecast(enrolment(attended: 3, pace: 0.75, projected: "2026-12-13"))?.severity == .watch)
+        #expect(forecast(enrolment(attended: 2, pace: 0.5, projected: "2027-01-23"))?.severity == .concern, "56 days is not more than 56")
+        #expect(forecast(enrolment(attended: 0, pace: 0, stalled: 1, projected: nil))?.severity == .urgent, "never completes")
+        #expect(forecast(enrolment(started: "2026-10-30", required: 0, attended: 0, pace: nil, projected: nil)) == nil, "enrolled yesterday")
+    }
+
+    @Test func oneFindingPerParticipantRuleAndSubject() {
+        let findings = evaluate {
+            $0.enrolments = [enrolment(due: "2026-10-30"), enrolment(due: "2026-10-01")]
+        }.filter { $0.rule == .assessmentOverdue }
+        #expect(findings.count == 1 && findings.first?.severity == .urgent, "the most severe of duplicates wins")
+    }
+
+    @Test func policyValidationNamesTheSetting() {
+        var bad = FlagPolicy()
+        bad.attendance.watchBelow = 1.5
+        bad.consecutiveAbsences.concernAt = 1
+        let fields = bad.validationErrors().map(\.field)
+        #expect(fields.contains("flags.attendance.watch_below"))
+        #expect(fields.contains("flags.consecutive_absences"))
+        #expect(FlagPolicy().validationErrors().isEmpty)
+    }
+}
