@@ -36,6 +36,11 @@ extension Store {
         try translatingErrors { try connection.query("SELECT pg_try_advisory_lock($1)", [Self.scheduleLockKey]).scalar(Bool.self) }
     }
 
+    /// Lets another run start (the lock is also released when the connection closes).
+    public func releaseScheduleLock() throws {
+        try translatingErrors { try connection.execute("SELECT pg_advisory_unlock($1)", [Self.scheduleLockKey]) }
+    }
+
     /// Writes a solution in ONE transaction: the run record, its sessions (staged with COPY, inserted set-based) with their
     /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts.
     public func saveSchedule(

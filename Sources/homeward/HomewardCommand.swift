@@ -22,7 +22,7 @@ struct HomewardCommand: ParsableCommand {
             ImportCommand.self,
             ProgrammeCommand.self, EnrolmentCommand.self, SchoolCommand.self, CourseCommand.self,
             SessionCommand.self, AttendanceCommand.self, AssessmentCommand.self, MilestoneCommand.self,
-            ScheduleCommand.self,
+            ScheduleCommand.self, NightlyCommand.self,
             ProgressCommand.self, FlagsCommand.self,
         ]
     )

@@ -46,57 +46,64 @@ struct ScheduleCommand: ParsableCommand {
         }
 
         func run() throws {
-            let started = Date()
-            let settingsURL = config.map { URL(fileURLWithPath: $0) } ?? InstallationPaths.locate("Config/homeward.yaml")
-            let settings = try HomewardSettings.load(from: settingsURL).scheduling
+            let settings = try ScheduleCommand.settings(config)
             let store = try Store(connection: connection.connect(for: "schedule generate"))
-            guard try store.tryScheduleLock() else {
-                throw CommandFailure("another schedule run is in progress (advisory lock held); nothing was done", status: .busy)
-            }
             let request = ScheduleRequest(
                 from: try from ?? store.today(in: settings.timeZone), days: days, centreCode: centre?.uppercased(),
                 freezeDays: freezeDays ?? settings.freezeDays)
-            let problem = try store.schedulingProblem(request, settings: settings)
-            if let exportInstance {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(problem.instance).write(to: URL(fileURLWithPath: exportInstance))
-                Log.info("wrote instance to \(exportInstance)")
+            let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: settings, dryRun: dryRun,
+                                                     exportInstance: exportInstance)
+            if dryRun, !quiet {
+                let start = outcome.problem.horizonStart
+                let slot = Double(outcome.problem.instance.horizon.slotMinutes * 60)
+                let formatter = ISO8601DateFormatter()
+                TextTable(
+                    columns: ["start_utc", "centre", "room", "staff", "participants", "type"],
+                    rows: outcome.solution.sessions.sorted { ($0.start, $0.roomId) < ($1.start, $1.roomId) }.map {
+                        [formatter.string(from: start.addingTimeInterval(Double($0.start) * slot)), $0.centreId, $0.roomId, $0.staffId,
+                         $0.participantIds.joined(separator: ","), $0.sessionType]
+                    }).print(.table)
             }
-            if problem.skippedFamilyDemand > 0 {
-                Log.warning("\(problem.skippedFamilyDemand) family-session requirement(s) skipped: the participant is in no family")
-            }
-            if Log.isInteractive { Log.info("solving \(problem.instance.demands.count) session units…") }
-            let solution = Scheduler.solve(problem.instance)
-            let violations = solution.violations(of: problem.instance)
-            guard violations.isEmpty else {
-                throw CommandFailure("the scheduler broke \(violations.count) hard rule(s); nothing was written: \(violations.prefix(3))", status: .failure)
-            }
-            let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            let summary: ScheduleRunSummary
-            if dryRun {
-                summary = ScheduleRunSummary(
-                    runID: nil, from: request.from, days: request.days, demand: problem.instance.demands.count,
-                    placed: problem.instance.demands.count - solution.unplaced.count, unplaced: solution.unplaced.count,
-                    sessionsCreated: solution.sessions.count, durationMilliseconds: milliseconds)
-                let table = TextTable(
-                    columns: ["start_slot", "centre", "room", "staff", "participants", "type"],
-                    rows: solution.sessions.map { [String($0.start), $0.centreId, $0.roomId, $0.staffId, $0.participantIds.joined(separator: ","), $0.sessionType] })
-                if !quiet { table.print(.table) }
-            } else {
-                summary = try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds)
-            }
-            if !quiet || summary.unplaced > 0 {
-                let run = summary.runID.map { "run \($0)" } ?? "dry run, nothing written"
-                print("\(request.from) +\(request.days)d: demand \(summary.demand), placed \(summary.placed), unplaced \(summary.unplaced), "
-                      + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created (\(run), \(summary.durationMilliseconds) ms)")
-            }
+            let summary = outcome.summary
+            if !quiet || summary.unplaced > 0 { print(ScheduleCommand.summaryLine(summary, dryRun: dryRun)) }
             if summary.unplaced > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
         }
     }
 }
 
 extension ScheduleCommand {
+    /// Runs the shared job, turning its failures into the CLI's exit statuses.
+    static func runJob(
+        store: Store, request: ScheduleRequest, settings: SchedulingSettings, dryRun: Bool, exportInstance: String?
+    ) throws -> ScheduleJob.Outcome {
+        do {
+            return try ScheduleJob.run(store: store, request: request, settings: settings, dryRun: dryRun) { problem in
+                if let exportInstance {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try encoder.encode(problem.instance).write(to: URL(fileURLWithPath: exportInstance))
+                    Log.info("wrote the scheduling instance to \(exportInstance)")
+                }
+                if problem.skippedFamilyDemand > 0 {
+                    Log.warning("\(problem.skippedFamilyDemand) family-session requirement(s) skipped: the participant is in no family")
+                }
+                if Log.isInteractive { Log.info("solving \(problem.instance.demands.count) session units…") }
+            }
+        } catch let failure as ScheduleJob.Failure {
+            switch failure {
+            case .busy: throw CommandFailure(failure.description, status: .busy)
+            case .brokeHardRules: throw CommandFailure(failure.description, status: .failure)
+            }
+        }
+    }
+
+    /// The one-line summary cron mails when something needs attention.
+    static func summaryLine(_ summary: ScheduleRunSummary, dryRun: Bool) -> String {
+        let run = summary.runID.map { "run \($0)" } ?? "dry run, nothing written"
+        return "schedule \(summary.from) +\(summary.days)d: demand \(summary.demand), placed \(summary.placed), unplaced \(summary.unplaced), "
+            + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created (\(run), \(summary.durationMilliseconds) ms)"
+    }
+
     /// The settings file's scheduling section (grid time zone for weeks).
     static func settings(_ path: String?) throws -> SchedulingSettings {
         let url = path.map { URL(fileURLWithPath: $0) } ?? InstallationPaths.locate("Config/homeward.yaml")

@@ -124,7 +124,7 @@ import Testing
             let outcome = try book(database, minutes: 90, room: "HALL", participants: ["KZ-2019-0417", "KZ-2019-0419"],
                                    type: "group-theology-class", extra: ["--requirement", "women/residential/theology"])
             #expect(outcome.status == 65, "\(outcome)")
-            #expect(outcome.stderr.contains("the participant is not eligible for this session"))
+            #expect(outcome.stderr.contains("does not fit this session"))
             #expect(outcome.stderr.contains("KZ-2019-0419"))
             #expect(outcome.stderr.contains("session_participants_eligibility"))
             #expect(try sessionCount(database) == 0)
