@@ -60,3 +60,13 @@ COMMENT ON TABLE homeward.schedule_unplaced IS
     'Demand a scheduler run could not place: which participant, requirement and week, how many sessions, the reason code and the constraint that blocked it.';
 COMMENT ON COLUMN homeward.schedule_unplaced.reason IS 'Why it could not be placed, as a reason code (e.g. no_staff_with_language).';
 COMMENT ON COLUMN homeward.schedule_unplaced.detail IS 'The blocking constraint in words, e.g. "no psychologist speaking ar is available at AKT-RC in week 2026-W49".';
+
+-- Which sessions count toward a requirement. A session counts for the requirement it was planned for; a family
+-- session also counts for every family-session requirement of the members who took part (one session with a
+-- mother and her children serves the mother's programme and each child's).
+CREATE FUNCTION homeward.session_counts_for(session_requirement_id bigint, session_mode text,
+                                            requirement_id bigint, requirement_mode text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT session_requirement_id = requirement_id OR (session_mode = 'family' AND requirement_mode = 'family') $$;
+COMMENT ON FUNCTION homeward.session_counts_for(bigint, text, bigint, text) IS
+    'True when a session (its requirement and mode) counts toward a requirement (its id and mode): the same requirement, or any family session for a family-session requirement.';

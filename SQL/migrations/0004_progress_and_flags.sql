@@ -123,7 +123,7 @@ WITH base AS (
              WHERE pl.participant_id = e.participant_id AND pl.during @> t.today
              ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_code,
            pg.code AS programme_code, ph.code AS phase_code, q.id AS requirement_id, q.code AS requirement_code,
-           q.session_type, q.sessions_per_week, e.phase_started_on,
+           q.session_type, q.mode AS requirement_mode, q.sessions_per_week, e.phase_started_on,
            least(e.phase_started_on + ph.duration_days, greatest(e.planned_end_on, e.phase_started_on + 1)) AS planned_phase_end,
            t.today,
            greatest(0, least(t.today, least(e.phase_started_on + ph.duration_days, greatest(e.planned_end_on, e.phase_started_on + 1)))
@@ -159,7 +159,8 @@ WITH base AS (
                                   AND ((k.occupies AND a.status IS NOT NULL) OR (k.status = 'cancelled' AND k.cancelled_by = 'participant')))::int
                    AS counted_since_phase_start
         FROM homeward.session_participants sp
-        JOIN homeward.sessions s ON s.id = sp.session_id AND s.requirement_id = b.requirement_id
+        JOIN homeward.sessions s ON s.id = sp.session_id
+                                 AND homeward.session_counts_for(s.requirement_id, s.mode, b.requirement_id, b.requirement_mode)
         JOIN homeward.centres c ON c.id = s.centre_id
         CROSS JOIN LATERAL (SELECT (s.starts_at AT TIME ZONE c.time_zone)::date AS day, s.status, s.occupies, s.cancelled_by) k
         LEFT JOIN homeward.attendance a ON a.session_id = sp.session_id AND a.participant_id = sp.participant_id

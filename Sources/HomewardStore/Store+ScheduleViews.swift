@@ -98,7 +98,8 @@ extension Store {
             JOIN homeward.phase_requirements q ON q.phase_id = ph.id
             JOIN homeward.participants p ON p.id = e.participant_id
             LEFT JOIN homeward.session_participants sp ON sp.participant_id = e.participant_id
-            LEFT JOIN homeward.sessions s ON s.id = sp.session_id AND s.requirement_id = q.id AND s.occupies
+            LEFT JOIN homeward.sessions s ON s.id = sp.session_id AND s.occupies
+                 AND homeward.session_counts_for(s.requirement_id, s.mode, q.id, q.mode)
                  AND s.starts_at >= ($2::date::timestamp AT TIME ZONE $3::text)
                  AND s.starts_at < (($2::date + 7)::timestamp AT TIME ZONE $3::text)
             LEFT JOIN homeward.session_staff ss ON ss.session_id = s.id

@@ -275,7 +275,8 @@ extension Store {
             ), counted AS (
                 SELECT n.*,
                        n.required - (SELECT count(*) FROM homeward.sessions s
-                                     WHERE s.requirement_id = n.requirement_id AND s.occupies
+                                     WHERE homeward.session_counts_for(s.requirement_id, s.mode, n.requirement_id, n.mode)
+                                       AND s.occupies
                                        AND s.starts_at >= (n.week_start::timestamp AT TIME ZONE $3::text)
                                        AND s.starts_at < ((n.week_start + 7)::timestamp AT TIME ZONE $3::text)
                                        AND CASE WHEN n.mode = 'family' THEN s.family_id = n.family_id
@@ -297,7 +298,10 @@ extension Store {
                 FROM need n
                 WHERE n.window_from < n.window_to
             )
-            SELECT DISTINCT ON (CASE WHEN mode = 'family' THEN 'f' || coalesce(family_id::text, case_number) ELSE case_number END, requirement_id, week_start)
+            -- One family session a week serves every member's family requirement: one demand per family and week,
+            -- from the member whose programme asks for the most.
+            SELECT DISTINCT ON (CASE WHEN mode = 'family' THEN 'f' || coalesce(family_id::text, case_number) ELSE case_number END,
+                                CASE WHEN mode = 'family' THEN 0 ELSE requirement_id END, week_start)
                    enrolment_id, case_number, requirement_id, requirement_code, session_type, mode, staff_role,
                    coalesce(group_min, 2), coalesce(group_max, 8), duration_minutes, room_kind, requires_child_clearance, paediatric_only,
                    week_start, \(slot("(window_from::timestamp AT TIME ZONE $3::text)", "floor")),
@@ -305,7 +309,8 @@ extension Store {
                    missing, centre, previous_staff, family_id, family_members
             FROM counted
             WHERE missing > 0 AND centre IS NOT NULL AND ($4::text IS NULL OR centre = $4)
-            ORDER BY CASE WHEN mode = 'family' THEN 'f' || coalesce(family_id::text, case_number) ELSE case_number END, requirement_id, week_start
+            ORDER BY CASE WHEN mode = 'family' THEN 'f' || coalesce(family_id::text, case_number) ELSE case_number END,
+                     CASE WHEN mode = 'family' THEN 0 ELSE requirement_id END, week_start, missing DESC, requirement_id
             """, common + [request.freezeDays]
         ).rows
         for row in rows {
