@@ -165,6 +165,13 @@ def staff(rng):
         ("vocational_trainer", "KAR-PRISON", False, 2),
         ("social_worker;lawyer", "KAR-PRISON", False, 1),
         ("psychologist;religious_expert", "AKT-RC", True, 1),
+        # Added later (codes ST-031…): the residential centre needs more counsellors for 40 women twice a week,
+        # and the community follow-up needs vocational training and legal advice.
+        ("psychologist", "AKT-RC", True, 3),
+        ("religious_expert", "AKT-RC", True, 1),
+        ("psychologist;religious_expert", "ALM-NGO", True, 1),
+        ("vocational_trainer", "AKT-RC;ALM-NGO", False, 1),
+        ("lawyer;social_worker", "AKT-RC", False, 1),
     ]
     rows = []
     for roles, centres, children, count in plan:
