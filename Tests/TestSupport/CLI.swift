@@ -8,6 +8,12 @@ public enum CLI {
         public var stdout: String
         public var stderr: String
         public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// The `homeward` executable next to the test bundle (both live in the build folder).
