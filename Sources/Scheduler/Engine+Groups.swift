@@ -116,11 +116,6 @@ extension Engine {
         }
         guard var b = best else { return nil }
         let rel = b.start - base
-        // Leave a remainder big enough to form its own group rather than a stranded few.
-        let remainder = members.count - bestKey.0
-        if remainder > 0 && remainder < pool.groupMin && members.count - pool.groupMin >= pool.groupMin {
-            bestKey.0 = Swift.max(pool.groupMin, Swift.min(bestKey.0, members.count - pool.groupMin))
-        }
         // Seat the members with the fewest other chances first; prefer those who asked for this staff member.
         var seat: [(Int, Int)] = []
         for (j, m) in members.enumerated() where eligible(m, staff: b.staff, lang: b.lang) && SlotBits.test(memberRows.row(j), rel) {
@@ -140,7 +135,28 @@ extension Engine {
             if dem[x.1].behind != dem[y.1].behind { return dem[x.1].behind > dem[y.1].behind }
             return x.1 < y.1
         }
-        b.members = chooseMembers(seat.map(\.1), count: bestKey.0, groupKey: pool.groupKey)
+        // Leave behind people who can still meet as a group of their own, not a stranded few: the members left over
+        // must include at least groupMin speakers of one of the pool's staff languages. Bilingual members are seated
+        // last, so seating fewer frees exactly the people another group (in another language) needs.
+        let ordered = seat.map(\.1)
+        func leftOver(_ chosen: [Int]) -> [Int] {
+            let seated = Set(chosen)
+            return members.filter { !seated.contains($0) }
+        }
+        func canMeet(_ rest: [Int]) -> Bool {
+            poolLangs.contains { lang in rest.filter { pLangs[dem[$0].parts[0]].contains(lang) }.count >= pool.groupMin }
+        }
+        var chosen = chooseMembers(ordered, count: bestKey.0, groupKey: pool.groupKey)
+        if canMeet(members), !leftOver(chosen).isEmpty, !canMeet(leftOver(chosen)) {
+            for count in stride(from: bestKey.0 - 1, through: pool.groupMin, by: -1) {
+                let fewer = chooseMembers(ordered, count: count, groupKey: pool.groupKey)
+                if canMeet(leftOver(fewer)) {
+                    chosen = fewer
+                    break
+                }
+            }
+        }
+        b.members = chosen
         b.room = chooseRoom(rooms: pool.rooms, rel: rel, prefer: -1, minCapacity: b.members.count)
         guard b.room >= 0, b.members.count >= pool.groupMin else { return nil }
         return b
