@@ -11,6 +11,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case rejected(rule: String, sentence: String, detail: String?)
     /// A file import found problems; nothing was written.
     case importRejected(file: String, problems: [ImportProblem])
+    /// The login may not read or change this (privileges or row-level security: not one of their centres).
+    case forbidden(String)
     /// Any other database failure.
     case database(String)
 
@@ -18,7 +20,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     public init(_ error: PostgresError) {
         // "Failing row contains (…)" repeats the whole row — names, birth dates — into messages and logs: never pass it on.
         let detail = error.detail.flatMap { $0.hasPrefix("Failing row contains") ? nil : $0 }
-        if error.kind == .server, let rule = error.constraint, let sentence = ConstraintMessages.sentence(for: rule) {
+        if error.condition == .insufficientPrivilege {
+            self = .forbidden(error.message)
+        } else if error.kind == .server, let rule = error.constraint, let sentence = ConstraintMessages.sentence(for: rule) {
             self = .rejected(rule: rule, sentence: sentence, detail: detail)
         } else if error.kind == .server, error.sqlState?.hasPrefix("23") == true {
             self = .rejected(rule: error.constraint ?? error.sqlState ?? "", sentence: error.message, detail: detail)
@@ -37,6 +41,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             let shown = problems.prefix(50).map { "  \($0)" }.joined(separator: "\n")
             let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
             return "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s"), nothing was imported:\n\(shown)\(more)"
+        case .forbidden(let message):
+            return "not allowed for this login: \(message) (coordinators see and change only the participants of their own "
+                + "centres; an administrator grants centres with `homeward user grant`)"
         case .database(let message): return message
         }
     }
@@ -45,7 +52,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     public var isInputError: Bool {
         switch self {
         case .notFound, .invalid, .rejected, .importRejected: return true
-        case .database: return false
+        case .database, .forbidden: return false
         }
     }
 }

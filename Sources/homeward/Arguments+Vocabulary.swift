@@ -29,6 +29,7 @@ extension Consent.Kind: ExpressibleByArgument {}
 extension FamilyLink.Relationship: ExpressibleByArgument {}
 extension StaffLeave.Kind: ExpressibleByArgument {}
 extension FlagSeverity: ExpressibleByArgument {}
+extension UserRole: ExpressibleByArgument {}
 
 /// Parses `YYYY-MM-DD` arguments.
 extension LocalDate: ExpressibleByArgument {

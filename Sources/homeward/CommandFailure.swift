@@ -18,11 +18,14 @@ struct CommandFailure: Error {
         case let error as PostgresError:
             switch error.kind {
             case .connection: self.init(error.message, status: .databaseUnavailable)
+            case .server where error.condition == .insufficientPrivilege:
+                self.init(StoreError(error).description, status: .forbidden)
             case .server where error.sqlState?.hasPrefix("23") == true || error.sqlState?.hasPrefix("22") == true:
                 self.init(error.description, status: .dataError)
             default: self.init(error.description, status: .failure)
             }
         case let error as StoreError:
+            if case .forbidden = error { self.init(error.description, status: .forbidden); return }
             self.init(error.description, status: error.isInputError ? .dataError : .failure)
         case let error as InvalidInput:
             self.init(error.description, status: .dataError)

@@ -9,6 +9,8 @@ enum ExitStatus: Int32 {
     case dataError = 65
     /// The database could not be reached.
     case databaseUnavailable = 69
+    /// The login lacks the privilege, or the row is outside its centres (row-level security).
+    case forbidden = 77
     /// Another run holds the lock; try again later.
     case busy = 75
     /// Installation or migration state is wrong (changed migration, missing files).

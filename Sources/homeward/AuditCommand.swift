@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Homeward
+import HomewardStore
+
+/// `homeward audit CASE`: a participant's history from the append-only audit trail.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Show every recorded change to a participant's records: when, by which login, with which command.",
+        discussion: """
+            Reads audit.changes (roles admin and auditor). Each change lists the fields as old → new.
+
+            Example:
+              homeward audit KZ-2019-0417
+              homeward audit KZ-2019-0417 --format json
+            """)
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "Case number, e.g. KZ-2019-0417.") var caseNumber: String
+    @Option(help: "At most this many changes.") var limit: Int = 1000
+
+    func run() throws {
+        let store = try Store(connection: connection.connect(for: "audit"))
+        let caseNumber = try Rules.code(caseNumber, field: "case number")
+        Printer.list(try store.auditTrail(caseNumber: caseNumber, limit: limit), format: output.format)
+    }
+}
+
+extension AuditEntry: TabularRecord {
+    static let columns = ["at", "login", "command", "table", "operation", "key", "changed"]
+    var cells: [String?] {
+        [ISO8601DateFormatter().string(from: at), login, applicationName, table, operation, primaryKey, changed]
+    }
+}
