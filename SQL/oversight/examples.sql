@@ -1,6 +1,7 @@
 -- Ready questions for oversight bodies, over the pseudonymised views in schema oversight.
 -- Run as a login granted homeward_oversight:  psql service=homeward-oversight -f SQL/oversight/examples.sql
--- Every statement here is run by the test suite as homeward_oversight (SecurityTests), so they stay valid.
+-- Every statement here is run by the test suite as homeward_oversight (SecurityTests, OversightTests), so they stay valid.
+-- End every statement with ";" at the end of a line: the tests split the file there.
 
 -- 1. How many participants are in each programme status, by sex?
 SELECT status, sex, count(*) AS participants
@@ -59,3 +60,57 @@ FROM oversight.schedule_runs WHERE started_at > now() - interval '30 days' ORDER
 SELECT r.key AS reason, r.value::int AS sessions
 FROM (SELECT unplaced_by_reason FROM oversight.schedule_runs ORDER BY run DESC LIMIT 1) last
 CROSS JOIN LATERAL jsonb_each_text(last.unplaced_by_reason) r ORDER BY sessions DESC;
+
+-- 13. Children whose school attendance fell below 90% last month, by region (of the school).
+SELECT region, count(DISTINCT pseudonym) AS children_below_90_percent
+FROM oversight.school_attendance
+WHERE month = date_trunc('month', current_date - interval '1 month')::date AND attendance_rate < 0.9
+GROUP BY region ORDER BY children_below_90_percent DESC, region;
+
+-- 14. Share of women completing residential rehabilitation on time, by centre (all completions so far).
+SELECT centre_code, sum(completed_by_women) AS women_completed, sum(women_completed_on_time) AS on_time,
+       round(sum(women_completed_on_time)::numeric / nullif(sum(completed_by_women), 0), 2) AS share_on_time
+FROM oversight.programme_completion WHERE programme_code ILIKE '%RESIDENTIAL%'
+GROUP BY centre_code ORDER BY centre_code;
+
+-- 15. Programme completions and withdrawals by centre and month over the last year.
+SELECT centre_code, month, sum(completed) AS completed, sum(completed_on_time) AS on_time, sum(withdrawn) AS withdrawn
+FROM oversight.programme_completion WHERE month >= date_trunc('month', current_date - interval '12 months')::date
+GROUP BY centre_code, month ORDER BY centre_code, month;
+
+-- 16. Session attendance rate by centre and month.
+SELECT centre_code, month, sum(sessions) AS sessions, sum(attended) AS attended, sum(missed) AS missed,
+       sum(unrecorded) AS unrecorded,
+       round(sum(attended)::numeric / nullif(sum(attended) + sum(missed) + sum(excused), 0), 3) AS attendance_rate
+FROM oversight.attendance_by_month GROUP BY centre_code, month ORDER BY centre_code, month;
+
+-- 17. Staff planned over their weekly hour limit in the coming four weeks.
+SELECT staff_code, roles, week_start, planned_hours, weekly_hour_limit, share_of_limit
+FROM oversight.staff_load
+WHERE over_limit AND week_start BETWEEN date_trunc('week', current_date)::date AND current_date + 28
+ORDER BY share_of_limit DESC, staff_code;
+
+-- 18. Staff load this week: hours planned against limits and caseload, by staff code.
+SELECT staff_code, centre_codes, planned_hours, weekly_hour_limit, sessions, participants
+FROM oversight.staff_load WHERE week_start = date_trunc('week', current_date)::date
+ORDER BY share_of_limit DESC, staff_code;
+
+-- 19. Unplaced demand of the latest run, by week and reason.
+SELECT week_start, reason, sum(sessions) AS sessions, sum(participants) AS participants
+FROM oversight.unplaced_demand WHERE run = (SELECT max(run) FROM oversight.schedule_runs)
+GROUP BY week_start, reason ORDER BY week_start, sessions DESC;
+
+-- 20. Reasons demand went unplaced over the last 30 days, by programme.
+SELECT programme_code, reason, sum(sessions) AS sessions
+FROM oversight.unplaced_demand WHERE run_started_at > now() - interval '30 days'
+GROUP BY programme_code, reason ORDER BY programme_code, sessions DESC;
+
+-- 21. School attendance of returned children by region and month.
+SELECT region, month, count(DISTINCT pseudonym) AS children, sum(present) AS present, sum(school_days) AS school_days,
+       round(sum(present)::numeric / nullif(sum(school_days), 0), 3) AS attendance_rate
+FROM oversight.school_attendance GROUP BY region, month ORDER BY region, month;
+
+-- 22. Prison education: modules passed against modules due, by course.
+SELECT course_code, coalesce(centre_code, 'all') AS centre, active_enrolments, modules_passed, modules_expected, behind,
+       round(modules_passed::numeric / nullif(modules_expected, 0), 2) AS share_of_expected, average_score
+FROM oversight.education_progress ORDER BY course_code;

@@ -1,0 +1,150 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// `homeward participant export CASE`: the full record, every section present, and the export itself audited.
+@Suite struct ExportTests {
+    /// Two centres; KZ-A-0001 at SEC-A with one row in every section of the export; KZ-B-0001 at SEC-B with nothing else.
+    static let seed = """
+        INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity) VALUES
+            ('SEC-A', 'Centre A', 'rehabilitation_centre', 'Mangystau', 'Aktau', 'Asia/Aqtau', 50),
+            ('SEC-B', 'Centre B', 'ngo_day_centre', 'Almaty', 'Almaty', 'Asia/Almaty', 50);
+        INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages,
+                                           region_of_origin, returned_on) VALUES
+            ('KZ-A-0001', 'Aigerim', 'Sadykova', '1994-03-12', 'female', '{kk,ru}', 'Mangystau', '2019-05-10'),
+            ('KZ-B-0001', 'Dana', 'Omarova', '2015-01-02', 'female', '{kk}', 'Almaty', '2019-05-10');
+        INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
+        SELECT p.id, c.id, daterange('2019-05-10', NULL)
+        FROM homeward.participants p JOIN homeward.centres c ON c.code = CASE p.case_number WHEN 'KZ-A-0001' THEN 'SEC-A' ELSE 'SEC-B' END;
+
+        INSERT INTO homeward.programmes (code, name, audience, version) VALUES ('EXP-PROG', 'Export programme', 'adult_women', 1);
+        INSERT INTO homeward.programme_phases (programme_id, ordinal, code, name, duration_days, review_interval_days)
+        SELECT id, 1, 'STABILISE', 'Stabilisation', 60, 30 FROM homeward.programmes WHERE code = 'EXP-PROG';
+        INSERT INTO homeward.enrolments (participant_id, programme_id, started_on, current_phase_id, phase_started_on, planned_end_on)
+        SELECT p.id, pr.id, '2019-05-10', ph.id, '2019-05-10', '2020-05-10'
+        FROM homeward.participants p, homeward.programmes pr JOIN homeward.programme_phases ph ON ph.programme_id = pr.id
+        WHERE p.case_number = 'KZ-A-0001' AND pr.code = 'EXP-PROG';
+        INSERT INTO homeward.consents (participant_id, kind, given_by, given_on)
+        SELECT id, 'data_processing', 'participant', '2019-05-10' FROM homeward.participants WHERE case_number = 'KZ-A-0001';
+        INSERT INTO homeward.relatives (given_name, family_name, region) VALUES ('Gulnara', 'Sadykova', 'Mangystau');
+        INSERT INTO homeward.family_links (participant_id, relative_id, relationship)
+        SELECT p.id, r.id, 'grandmother' FROM homeward.participants p, homeward.relatives r WHERE p.case_number = 'KZ-A-0001';
+        INSERT INTO homeward.schools (code, name, region) VALUES ('SCH-1', 'School 1', 'Mangystau');
+        INSERT INTO homeward.school_enrolments (participant_id, school_id, grade, school_day_starts_at, school_day_ends_at, enrolled_from)
+        SELECT p.id, s.id, 3, '08:00', '13:00', '2019-09-01' FROM homeward.participants p, homeward.schools s WHERE p.case_number = 'KZ-A-0001';
+        INSERT INTO homeward.school_attendance (participant_id, school_enrolment_id, day, status, reported_by)
+        SELECT participant_id, id, '2019-09-02', 'present', 'school' FROM homeward.school_enrolments;
+        INSERT INTO homeward.courses (code, name) VALUES ('LIT-1', 'Literacy');
+        INSERT INTO homeward.course_modules (course_id, ordinal, code, title, expected_weeks) SELECT id, 1, 'M1', 'Reading', 4 FROM homeward.courses;
+        INSERT INTO homeward.course_enrolments (participant_id, course_id, started_on)
+        SELECT p.id, c.id, '2019-06-01' FROM homeward.participants p, homeward.courses c WHERE p.case_number = 'KZ-A-0001';
+        INSERT INTO homeward.module_completions (course_enrolment_id, course_id, module_id, completed_on, result, score)
+        SELECT ce.id, ce.course_id, m.id, '2019-07-01', 'passed', 81 FROM homeward.course_enrolments ce JOIN homeward.course_modules m ON m.course_id = ce.course_id;
+        INSERT INTO homeward.staff (code, given_name, family_name, languages, weekly_hour_limit) VALUES ('PSY-EXP', 'Marat', 'Nurlanov', '{kk,ru}', 30);
+        INSERT INTO homeward.staff_roles (staff_id, role) SELECT id, 'psychologist' FROM homeward.staff;
+        INSERT INTO homeward.staff_centres (staff_id, centre_id) SELECT s.id, c.id FROM homeward.staff s, homeward.centres c WHERE c.code = 'SEC-A';
+        INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity) SELECT id, 'R1', 'Room 1', 'counselling_room', 4 FROM homeward.centres WHERE code = 'SEC-A';
+        INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at)
+        SELECT 'individual_counselling', 'individual', r.centre_id, r.id, '2019-06-03 05:00+00', '2019-06-03 06:00+00' FROM homeward.rooms r;
+        INSERT INTO homeward.session_staff (session_id, staff_id) SELECT s.id, st.id FROM homeward.sessions s, homeward.staff st;
+        INSERT INTO homeward.session_participants (session_id, participant_id)
+        SELECT s.id, p.id FROM homeward.sessions s, homeward.participants p WHERE p.case_number = 'KZ-A-0001';
+        INSERT INTO homeward.attendance (session_id, participant_id, status, recorded_by)
+        SELECT session_id, participant_id, 'attended', 'PSY-EXP' FROM homeward.session_participants;
+        INSERT INTO homeward.assessments (participant_id, staff_id, assessed_on, kind, score, summary)
+        SELECT p.id, s.id, '2019-06-10', 'psychological', 55, 'Settling in' FROM homeward.participants p, homeward.staff s WHERE p.case_number = 'KZ-A-0001';
+        INSERT INTO homeward.milestones (participant_id, kind, achieved_on)
+        SELECT id, 'documents_restored', '2019-08-01' FROM homeward.participants WHERE case_number = 'KZ-A-0001';
+        INSERT INTO homeward.flags (participant_id, rule, subject, severity, threshold, inputs)
+        SELECT id, 'assessment_overdue', 'EXP-PROG', 'watch', '{"days": 30}', '{"last": "2019-06-10"}' FROM homeward.participants WHERE case_number = 'KZ-A-0001';
+        """
+
+    static func withSeeded(_ body: (TestDatabase) throws -> Void) throws {
+        try TestDatabase.withMigrated { database in
+            try database.connect().runScript(seed)
+            try body(database)
+        }
+    }
+
+    static let sections = [
+        "person", "placements", "consents", "family_links", "enrolments", "school_enrolments", "school_attendance",
+        "course_enrolments", "module_completions", "sessions", "assessments", "milestones", "flags",
+    ]
+
+    @Test func anExportHoldsEverySectionOfTheRecord() throws {
+        try Self.withSeeded { database in
+            let export = try CLI.run(["participant", "export", "kz-a-0001"], database: database)
+            #expect(export.status == 0, "\(export)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+            #expect(document["case_number"] as? String == "KZ-A-0001")
+            let person = try #require(document["person"] as? [String: Any])
+            #expect(person["given_name"] as? String == "Aigerim" && person["birth_date"] as? String == "1994-03-12")
+            for section in Self.sections.dropFirst() {
+                let rows = document[section] as? [[String: Any]]
+                #expect(rows?.count == 1, "section \(section): \(String(describing: document[section]))")
+            }
+            let session = try #require((document["sessions"] as? [[String: Any]])?.first)
+            #expect(session["attendance"] as? String == "attended")
+            #expect(session["staff_codes"] as? [String] == ["PSY-EXP"])
+            let link = try #require((document["family_links"] as? [[String: Any]])?.first)
+            #expect((link["relative"] as? [String: Any])?["given_name"] as? String == "Gulnara")
+            #expect((document["module_completions"] as? [[String: Any]])?.first?["result"] as? String == "passed")
+
+            // The other participant's record is empty but complete: every section is there.
+            let other = try CLI.run(["participant", "export", "KZ-B-0001"], database: database)
+            let otherDocument = try #require(try JSONSerialization.jsonObject(with: Data(other.stdout.utf8)) as? [String: Any])
+            #expect(Self.sections.allSatisfy { otherDocument[$0] != nil })
+            #expect((otherDocument["sessions"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func anExportToAFileIsAuditedWithTheLoginAndTheCommand() throws {
+        try Self.withSeeded { database in
+            let admin = try database.connect()
+            let login = "exp_" + UUID().uuidString.prefix(8).lowercased()
+            defer { _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))") }
+            let grant = try CLI.run(["user", "grant", login, "--role", "coordinator", "--centre", "SEC-A"], database: database)
+            #expect(grant.status == 0, "\(grant)")
+
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(login).json")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let export = try CLI.run(["participant", "export", "KZ-A-0001", "--output", file.path], database: database,
+                                     environment: ["PGUSER": login])
+            #expect(export.status == 0, "\(export)")
+            #expect(export.stdout.isEmpty)
+            #expect(export.stderr.contains("exported participant KZ-A-0001 to \(file.path)"), "\(export)")
+            let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+            #expect(Self.sections.allSatisfy { written[$0] != nil })
+
+            let rows = try admin.query(
+                """
+                SELECT login::text, application_name, table_name FROM audit.changes
+                WHERE operation = 'export' AND participant_id = (SELECT id FROM homeward.participants WHERE case_number = 'KZ-A-0001')
+                """)
+            #expect(rows.count == 1)
+            #expect(try rows.rows.first?.decode(0) as String? == login)
+            #expect(try rows.rows.first?.decode(1) as String? == "homeward participant export")
+            #expect(try rows.rows.first?.decode(2) as String? == "homeward.participants")
+
+            // `homeward audit CASE` lists the export among the participant's history.
+            let audit = try CLI.run(["audit", "KZ-A-0001", "--format", "json"], database: database)
+            let entries = try JSONDecoder().decode([[String: String]].self, from: Data(audit.stdout.utf8))
+            #expect(entries.contains { $0["operation"] == "export" && $0["login"] == login }, "\(audit)")
+
+            // A coordinator cannot export another centre's participant, and nothing is recorded for it.
+            let other = try CLI.run(["participant", "export", "KZ-B-0001"], database: database, environment: ["PGUSER": login])
+            #expect(other.status == 65, "\(other)")
+            #expect(other.stderr == "homeward: error: no participant with case number \"KZ-B-0001\"\n")
+            #expect(try admin.query("SELECT count(*)::int FROM audit.changes WHERE operation = 'export'").scalar(Int.self) == 1)
+        }
+    }
+
+    @Test func exportingAnUnknownCaseFailsWithExit65() throws {
+        try Self.withSeeded { database in
+            let export = try CLI.run(["participant", "export", "KZ-NONE-1"], database: database)
+            #expect(export.status == 65, "\(export)")
+            #expect(export.stderr == "homeward: error: no participant with case number \"KZ-NONE-1\"\n")
+        }
+    }
+}
