@@ -83,6 +83,29 @@ import Testing
             #expect(evaluate.status == 0, "\(evaluate)")
             let after = try #require(try connection.query(flags).first)
             for column in 0..<3 { #expect(try before.decode(column, as: Int.self) == after.decode(column, as: Int.self)) }
+
+            // Every oversight question runs against the demo data as a real login holding only homeward_oversight.
+            let login = "demo_oversight_" + UUID().uuidString.prefix(8).lowercased()
+            let grant = try CLI.run(["user", "grant", login, "--role", "oversight"], database: database)
+            #expect(grant.status == 0, "\(grant)")
+            defer { _ = try? connection.execute("DROP ROLE IF EXISTS \(connection.quoteIdentifier(login))") }
+            let oversight = try Connection(conninfo: "dbname=\(database.name) user=\(login)")
+            let examples = try String(
+                contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("SQL/oversight/examples.sql"), encoding: .utf8)
+            let statements = examples.components(separatedBy: ";\n")
+                .map { $0.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n") }
+                .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            #expect(statements.count >= 12)
+            var answered = 0
+            for statement in statements {
+                do {
+                    if try oversight.query(statement).count > 0 { answered += 1 }
+                } catch {
+                    Issue.record("\(statement.prefix(200))\n→ \(error)")
+                }
+            }
+            #expect(answered >= statements.count / 2, "only \(answered) of \(statements.count) questions found rows in the demo")
+            #expect(throws: PostgresError.self) { try oversight.query("SELECT count(*) FROM homeward.participants") }
         }
     }
 }
