@@ -222,14 +222,26 @@ extension Store {
                 let range = SlotRange(start: try row.decode(2), end: try row.decode(3))
                 if !range.isEmpty { participants[code]!.available[try row.decode(1), default: []].append(range) }
             }
+            // How far behind each participant is (1 − their slowest enrolment's pace, from the progress view), read once
+            // for everyone: the scheduler serves those furthest behind first when capacity is contested.
+            var behind: [String: Double] = [:]
+            for row in try connection.query(
+                """
+                SELECT case_number, greatest(0, least(1, 1 - min(pace)))::float8
+                FROM homeward.enrolment_progress WHERE pace IS NOT NULL AND required_to_date > 0
+                GROUP BY case_number
+                """
+            ).rows {
+                behind[try row.decode(0)] = try row.decode(1)
+            }
             let participantList = participants.keys.sorted().map { code in
                 let record = participants[code]!
                 let perDay = record.age < 7 ? settings.maxSessionsPerDayYoungChild
                     : record.age < Participant.adultAge ? settings.maxSessionsPerDayChild : settings.maxSessionsPerDayAdult
                 return SchedulerParticipant(
                     id: code, languages: record.languages, ageYears: record.age, sex: Sex(rawValue: record.sex) ?? .female,
-                    maxSessionsPerDay: perDay, available: record.available, familyId: record.familyID,
-                    linkedParticipants: record.linked)
+                    maxSessionsPerDay: perDay, available: record.available, behindScore: behind[code] ?? 0,
+                    familyId: record.familyID, linkedParticipants: record.linked)
             }
 
             let (demands, skipped) = try demandUnits(request, settings: settings, prelude: prelude, common: common, slot: slot)

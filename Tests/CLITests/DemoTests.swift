@@ -84,6 +84,28 @@ import Testing
             let after = try #require(try connection.query(flags).first)
             for column in 0..<3 { #expect(try before.decode(column, as: Int.self) == after.decode(column, as: Int.self)) }
 
+            // Participants who are behind reach the scheduler as such: behindScore = 1 − their slowest enrolment's pace.
+            let instanceFile = FileManager.default.temporaryDirectory.appendingPathComponent("demo-instance-\(database.name).json")
+            defer { try? FileManager.default.removeItem(at: instanceFile) }
+            let export = try CLI.run(["schedule", "generate", "--days", "7", "--dry-run", "--quiet", "--export-instance", instanceFile.path],
+                                     database: database)
+            #expect([0, 3].contains(export.status), "\(export)")
+            let instance = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: instanceFile)) as? [String: Any])
+            let people = try #require(instance["participants"] as? [[String: Any]])
+            let behindScores = Dictionary(uniqueKeysWithValues: people.compactMap { person in
+                (person["id"] as? String).map { ($0, person["behindScore"] as? Double ?? 0) }
+            })
+            let paces = try connection.query(
+                "SELECT case_number, min(pace)::float8 FROM homeward.enrolment_progress WHERE pace IS NOT NULL AND required_to_date > 0 GROUP BY 1"
+            ).rows
+            #expect(paces.count > 50)
+            for row in paces {
+                let caseNumber: String = try row.decode(0)
+                guard let score = behindScores[caseNumber] else { continue }
+                #expect(abs(score - max(0, min(1, 1 - (try row.decode(1, as: Double.self))))) < 1e-9, "\(caseNumber)")
+            }
+            #expect(behindScores.values.contains { $0 > 0.5 }, "the demo's drifting participants should be well behind")
+
             // Every oversight question runs against the demo data as a real login holding only homeward_oversight.
             let login = "demo_oversight_" + UUID().uuidString.prefix(8).lowercased()
             let grant = try CLI.run(["user", "grant", login, "--role", "oversight"], database: database)
