@@ -70,3 +70,15 @@ CREATE FUNCTION homeward.session_counts_for(session_requirement_id bigint, sessi
 AS $$ SELECT session_requirement_id = requirement_id OR (session_mode = 'family' AND requirement_mode = 'family') $$;
 COMMENT ON FUNCTION homeward.session_counts_for(bigint, text, bigint, text) IS
     'True when a session (its requirement and mode) counts toward a requirement (its id and mode): the same requirement, or any family session for a family-session requirement.';
+
+-- How many sessions of a requirement fall due in one ISO week. Weeks are counted from the week the phase started;
+-- fractional rates spread evenly (0.5 = every other week, 0.25 = every fourth week), so the running total after k
+-- weeks is always floor(k × rate). The scheduler's demand and `schedule explain` both ask this.
+CREATE FUNCTION homeward.sessions_due_in_week(sessions_per_week numeric, phase_started_on date, week_start date) RETURNS int
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT (floor(((week_start - date_trunc('week', phase_started_on)::date) / 7 + 1) * sessions_per_week)
+            - floor(((week_start - date_trunc('week', phase_started_on)::date) / 7) * sessions_per_week))::int
+$$;
+COMMENT ON FUNCTION homeward.sessions_due_in_week(numeric, date, date) IS
+    'Sessions of a requirement (at sessions_per_week) due in the ISO week starting week_start, for a phase started on phase_started_on.';

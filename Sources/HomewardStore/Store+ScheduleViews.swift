@@ -81,8 +81,7 @@ extension Store {
         return try fetch(
             """
             SELECT pg.code || '/' || ph.code || '/' || q.code, q.session_type, q.staff_role,
-                   (floor(((($2::date - date_trunc('week', e.phase_started_on)::date) / 7) + 1) * q.sessions_per_week)
-                    - floor((($2::date - date_trunc('week', e.phase_started_on)::date) / 7) * q.sessions_per_week))::int,
+                   homeward.sessions_due_in_week(q.sessions_per_week, e.phase_started_on, $2::date),
                    count(DISTINCT s.id) FILTER (WHERE s.status = 'planned')::int,
                    count(DISTINCT s.id) FILTER (WHERE s.status = 'held')::int,
                    coalesce(array_agg(DISTINCT st.code) FILTER (WHERE st.code IS NOT NULL), '{}'),

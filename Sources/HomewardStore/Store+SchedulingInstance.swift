@@ -272,8 +272,7 @@ extension Store {
                        q.requires_child_clearance, q.paediatric_only, w.week_start,
                        greatest(w.week_start, $1::date + $5::int, e.phase_started_on) AS window_from,
                        least(w.week_start + 7, $1::date + $2::int, e.phase_started_on + ph.duration_days) AS window_to,
-                       (floor(((w.week_start - date_trunc('week', e.phase_started_on)::date) / 7 + 1) * q.sessions_per_week)
-                        - floor(((w.week_start - date_trunc('week', e.phase_started_on)::date) / 7) * q.sessions_per_week))::int AS required,
+                       homeward.sessions_due_in_week(q.sessions_per_week, e.phase_started_on, w.week_start) AS required,
                        (SELECT min(fm.family_id) FROM homeward.family_members fm WHERE fm.participant_id = p.id) AS family_id
                 FROM homeward.enrolments e
                 JOIN homeward.participants p ON p.id = e.participant_id AND p.status NOT IN ('completed', 'withdrawn')

@@ -277,7 +277,7 @@ extension RequirementWeek: TabularRecord {
 extension ScheduleRunRecord: TabularRecord {
     static let columns = ["run", "started_at", "by", "from", "days", "centre", "demand", "placed", "unplaced", "sessions", "ms"]
     var cells: [String?] {
-        [String(id), ISO8601DateFormatter().string(from: startedAt), runBy, horizonFrom.description, String(horizonDays), centreCode ?? "all",
+        [String(id), DatabaseCommand.Status.timestamp(startedAt), runBy, horizonFrom.description, String(horizonDays), centreCode ?? "all",
          String(demand), String(placed), String(unplaced), String(sessionsCreated), String(durationMilliseconds)]
     }
 }
