@@ -39,7 +39,7 @@ let package = Package(
         ),
 
         /// Shared helpers for database tests: a throwaway database per test, cloned from a migrated template.
-        .target(name: "TestSupport", dependencies: ["Postgres", "HomewardStore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Homeward", "Postgres", "HomewardStore"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HomewardTests", dependencies: ["Homeward"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),

@@ -34,7 +34,7 @@ extension Importer {
         let sessionIDs = Array(Set(checked.map(\.key.sessionID)))
         var sessions: [Int: (status: String, started: Bool)] = [:]
         for row in try store.fetch(
-            "SELECT id, status, starts_at <= now() FROM homeward.sessions WHERE id = ANY($1::bigint[])", [sessionIDs],
+            "SELECT id, status, starts_at <= homeward.now() FROM homeward.sessions WHERE id = ANY($1::bigint[])", [sessionIDs],
             { (try $0.decode(0, as: Int.self), (status: try $0.decode(1, as: String.self), started: try $0.decode(2, as: Bool.self))) })
         {
             sessions[row.0] = row.1

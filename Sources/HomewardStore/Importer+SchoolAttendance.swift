@@ -11,7 +11,7 @@ extension Importer {
     /// Imports daily school attendance, each row filed under the child's school enrolment current on `day`.
     func importSchoolAttendance(_ input: ImportRows, dryRun: Bool) throws -> Summary {
         var rows = input
-        let latestDay = try store.today().adding(days: 1)  // the server's UTC day; allow for centres east of UTC
+        let latestDay = try store.today().adding(days: 1)  // the planning day; allow a day for centres in other zones
         var checked: [(line: Int, key: ChildDay, status: SchoolAttendance.Status, reportedBy: String)] = []
         for record in rows.records {
             let line = record.line

@@ -16,12 +16,19 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
     public var maxSessionsPerDayYoungChild: Int = 1
     /// Minutes kept free after school before a child's first session (travel).
     public var afterSchoolBufferMinutes: Int = 30
-    /// Improvement budget for the scheduler.
-    public var budgetMilliseconds: Int = 5_000
+    /// Improvement budget for the scheduler, in work (iterations): what decides a run, the same on any machine.
+    public var budgetIterations: Int = 200_000
+    /// Wall-clock safety cap only; a run it cuts is recorded with stop reason time_cap.
+    public var budgetMilliseconds: Int = 120_000
     public var seed: UInt64 = 1
     public var weights: Weights = Weights()
 
     public init() {}
+
+    /// Most sessions a day for someone of `age` on that day (young child under 7, child under 18, adult).
+    public func maxSessionsPerDay(age: Int) -> Int {
+        age < 7 ? maxSessionsPerDayYoungChild : age < Homeward.Participant.adultAge ? maxSessionsPerDayChild : maxSessionsPerDayAdult
+    }
 
     enum CodingKeys: String, CodingKey {
         case timeZone = "time_zone"
@@ -31,6 +38,7 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
         case maxSessionsPerDayChild = "max_sessions_per_day_child"
         case maxSessionsPerDayYoungChild = "max_sessions_per_day_young_child"
         case afterSchoolBufferMinutes = "after_school_buffer_minutes"
+        case budgetIterations = "budget_iterations"
         case budgetMilliseconds = "budget_milliseconds"
         case seed, weights
     }
@@ -45,6 +53,7 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
         maxSessionsPerDayChild = try c.decodeIfPresent(Int.self, forKey: .maxSessionsPerDayChild) ?? defaults.maxSessionsPerDayChild
         maxSessionsPerDayYoungChild = try c.decodeIfPresent(Int.self, forKey: .maxSessionsPerDayYoungChild) ?? defaults.maxSessionsPerDayYoungChild
         afterSchoolBufferMinutes = try c.decodeIfPresent(Int.self, forKey: .afterSchoolBufferMinutes) ?? defaults.afterSchoolBufferMinutes
+        budgetIterations = try c.decodeIfPresent(Int.self, forKey: .budgetIterations) ?? defaults.budgetIterations
         budgetMilliseconds = try c.decodeIfPresent(Int.self, forKey: .budgetMilliseconds) ?? defaults.budgetMilliseconds
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? defaults.seed
         weights = try c.decodeIfPresent(WeightSettings.self, forKey: .weights)?.weights ?? defaults.weights

@@ -25,7 +25,7 @@ extension Store {
                     INSERT INTO homeward.attendance (session_id, participant_id, status, note, recorded_by)
                     SELECT $1, p.id, $3, $4, coalesce($5, current_user) FROM homeward.participants p WHERE p.case_number = $2
                     ON CONFLICT (session_id, participant_id) DO UPDATE
-                        SET status = EXCLUDED.status, note = EXCLUDED.note, recorded_by = EXCLUDED.recorded_by, recorded_at = now()
+                        SET status = EXCLUDED.status, note = EXCLUDED.note, recorded_by = EXCLUDED.recorded_by, recorded_at = homeward.now()
                     """, [sessionID, caseNumber, status, note, recordedBy])
             } catch let error as PostgresError {
                 let detail = error.constraint == "attendance_participant_in_session_fk"

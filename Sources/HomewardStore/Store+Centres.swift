@@ -90,7 +90,7 @@ extension Store {
         let counts = try fetchOne(
             """
             SELECT (SELECT count(*) FROM homeward.participant_placements p
-                    WHERE p.centre_id = c.id AND p.during @> current_date),
+                    WHERE p.centre_id = c.id AND p.during @> homeward.today()),
                    (SELECT count(*) FROM homeward.staff_centres s WHERE s.centre_id = c.id)
             FROM homeward.centres c WHERE c.code = $1
             """, [code], notFound: notFound

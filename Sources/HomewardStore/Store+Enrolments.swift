@@ -32,7 +32,7 @@ extension Store {
         JOIN homeward.participants pa ON pa.id = e.participant_id
         JOIN homeward.programmes pr ON pr.id = e.programme_id
         JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
-        LEFT JOIN homeward.participant_placements pl ON pl.participant_id = pa.id AND pl.during @> current_date
+        LEFT JOIN homeward.participant_placements pl ON pl.participant_id = pa.id AND pl.during @> homeward.today()
         LEFT JOIN homeward.centres c ON c.id = pl.centre_id
         """
 

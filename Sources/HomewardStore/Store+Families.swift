@@ -64,7 +64,7 @@ extension Store {
                                  notFound: .notFound(what: "family with id", identifier: String(id))) { try $0.decode(0, as: String.self) }
         let members = try fetch(
             """
-            SELECT p.case_number, concat_ws(' ', p.given_name, p.patronymic, p.family_name), homeward.age_on(p.birth_date, current_date)
+            SELECT p.case_number, concat_ws(' ', p.given_name, p.patronymic, p.family_name), homeward.age_on(p.birth_date, homeward.today())
             FROM homeward.family_members m JOIN homeward.participants p ON p.id = m.participant_id
             WHERE m.family_id = $1 ORDER BY p.birth_date, p.case_number
             """, [id]

@@ -320,7 +320,7 @@ extension Store {
                 WITH changed AS (
                     UPDATE homeward.flags f
                     SET status = 'open', severity = n.severity, threshold = n.threshold, inputs = n.inputs, condition_holds = true,
-                        opened_at = now(), last_evaluated_at = now(), reopen_count = f.reopen_count + 1,
+                        opened_at = homeward.now(), last_evaluated_at = homeward.now(), reopen_count = f.reopen_count + 1,
                         acknowledged_by = NULL, acknowledged_at = NULL, acknowledge_note = NULL,
                         resolved_at = NULL, resolved_by = NULL, resolve_reason = NULL, resolved_automatically = NULL
                     FROM flag_findings n
@@ -335,7 +335,7 @@ extension Store {
                 """
                 WITH changed AS (
                     UPDATE homeward.flags f
-                    SET severity = n.severity, threshold = n.threshold, inputs = n.inputs, condition_holds = true, last_evaluated_at = now()
+                    SET severity = n.severity, threshold = n.threshold, inputs = n.inputs, condition_holds = true, last_evaluated_at = homeward.now()
                     FROM flag_findings n
                     WHERE \(match) AND f.status IN ('open', 'acknowledged')
                       AND (f.severity, f.threshold, f.inputs) IS DISTINCT FROM (n.severity, n.threshold, n.inputs)
@@ -345,7 +345,7 @@ extension Store {
                 SELECT id, 'updated', $1, severity, inputs FROM changed
                 """, [evaluatedBy])
             try connection.execute(
-                "UPDATE homeward.flags f SET last_evaluated_at = now(), condition_holds = true FROM flag_findings n WHERE \(match)")
+                "UPDATE homeward.flags f SET last_evaluated_at = homeward.now(), condition_holds = true FROM flag_findings n WHERE \(match)")
             let opened = try connection.execute(
                 """
                 WITH created AS (
@@ -361,8 +361,8 @@ extension Store {
                 """
                 WITH cleared AS (
                     UPDATE homeward.flags f
-                    SET status = 'resolved', resolved_at = now(), resolved_by = $1, resolve_reason = 'condition cleared',
-                        resolved_automatically = true, condition_holds = false, last_evaluated_at = now()
+                    SET status = 'resolved', resolved_at = homeward.now(), resolved_by = $1, resolve_reason = 'condition cleared',
+                        resolved_automatically = true, condition_holds = false, last_evaluated_at = homeward.now()
                     WHERE f.status IN ('open', 'acknowledged')
                       AND NOT EXISTS (SELECT 1 FROM flag_findings n WHERE \(match))
                     RETURNING f.id, f.severity, f.inputs
@@ -373,7 +373,7 @@ extension Store {
             // Flags resolved by hand: note that the condition cleared, so its return re-opens them.
             try connection.execute(
                 """
-                UPDATE homeward.flags f SET condition_holds = false, last_evaluated_at = now()
+                UPDATE homeward.flags f SET condition_holds = false, last_evaluated_at = homeward.now()
                 WHERE f.status = 'resolved' AND f.condition_holds AND NOT EXISTS (SELECT 1 FROM flag_findings n WHERE \(match))
                 """)
             let counts = try connection.query(
@@ -445,7 +445,7 @@ extension Store {
     /// Marks an open (or already acknowledged) flag as being dealt with, by whom and how. `by` defaults to the database login.
     public func acknowledgeFlag(id: Int, note: String, by: String? = nil) throws {
         try changeFlag(id: id, action: "acknowledged", sql: """
-            UPDATE homeward.flags SET status = 'acknowledged', acknowledged_by = coalesce($3, current_user), acknowledged_at = now(),
+            UPDATE homeward.flags SET status = 'acknowledged', acknowledged_by = coalesce($3, current_user), acknowledged_at = homeward.now(),
                                       acknowledge_note = $2
             WHERE id = $1 AND status IN ('open', 'acknowledged')
             RETURNING id, severity, acknowledged_by
@@ -456,7 +456,7 @@ extension Store {
     /// when the condition clears and returns, or grows more severe.
     public func resolveFlag(id: Int, reason: String, by: String? = nil) throws {
         try changeFlag(id: id, action: "resolved", sql: """
-            UPDATE homeward.flags SET status = 'resolved', resolved_at = now(), resolved_by = coalesce($3, current_user), resolve_reason = $2,
+            UPDATE homeward.flags SET status = 'resolved', resolved_at = homeward.now(), resolved_by = coalesce($3, current_user), resolve_reason = $2,
                                       resolved_automatically = false
             WHERE id = $1 AND status IN ('open', 'acknowledged')
             RETURNING id, severity, resolved_by

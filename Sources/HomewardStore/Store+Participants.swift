@@ -132,17 +132,17 @@ extension Store {
         return try fetch(
             """
             SELECT p.case_number, concat_ws(' ', p.given_name, p.patronymic, p.family_name), p.birth_date,
-                   homeward.age_on(p.birth_date, current_date), homeward.age_on(p.birth_date, current_date) < $5,
+                   homeward.age_on(p.birth_date, homeward.today()), homeward.age_on(p.birth_date, homeward.today()) < $5,
                    p.sex, p.languages, p.status, c.code
             FROM homeward.participants p
-            LEFT JOIN homeward.participant_placements pl ON pl.participant_id = p.id AND pl.during @> current_date
+            LEFT JOIN homeward.participant_placements pl ON pl.participant_id = p.id AND pl.during @> homeward.today()
             LEFT JOIN homeward.centres c ON c.id = pl.centre_id
             WHERE ($1::text IS NULL OR c.code = $1)
               AND ($2::text IS NULL OR p.status = $2)
               AND ($3::text IS NULL OR EXISTS (
                     SELECT 1 FROM homeward.enrolments e JOIN homeward.programmes pr ON pr.id = e.programme_id
                     WHERE e.participant_id = p.id AND pr.code = $3 AND e.status IN ('active', 'paused')))
-              AND ($4::boolean IS NULL OR (homeward.age_on(p.birth_date, current_date) < $5) = $4)
+              AND ($4::boolean IS NULL OR (homeward.age_on(p.birth_date, homeward.today()) < $5) = $4)
             ORDER BY p.case_number
             """,
             [filter.centreCode, filter.status, filter.programmeCode, isChild, Participant.adultAge]
@@ -158,14 +158,14 @@ extension Store {
     public func participant(caseNumber: String) throws -> ParticipantDetail {
         let (participant, age, isChild) = try fetchOne(
             """
-            SELECT \(Self.participantColumns), homeward.age_on(p.birth_date, current_date),
-                   homeward.age_on(p.birth_date, current_date) < $2
+            SELECT \(Self.participantColumns), homeward.age_on(p.birth_date, homeward.today()),
+                   homeward.age_on(p.birth_date, homeward.today()) < $2
             FROM homeward.participants p WHERE p.case_number = $1
             """, [caseNumber, Participant.adultAge], notFound: Self.participantNotFound(caseNumber)
         ) { (try Self.participant($0), try $0.decode(12, as: Int.self), try $0.decode(13, as: Bool.self)) }
         let placements = try fetch(
             """
-            SELECT \(Self.placementColumns), pl.during @> current_date
+            SELECT \(Self.placementColumns), pl.during @> homeward.today()
             FROM homeward.participant_placements pl
             JOIN homeward.participants p ON p.id = pl.participant_id JOIN homeward.centres c ON c.id = pl.centre_id
             WHERE p.case_number = $1 ORDER BY lower(pl.during)

@@ -160,7 +160,7 @@ extension Store {
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
             ON CONFLICT (code) DO UPDATE SET
                 name = EXCLUDED.name, description = EXCLUDED.description, audience = EXCLUDED.audience,
-                version = EXCLUDED.version, synced_at = now()
+                version = EXCLUDED.version, synced_at = homeward.now()
             WHERE (p.name, p.description, p.audience, p.version)
                   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.audience, EXCLUDED.version)
             RETURNING p.code, p.xmax = 0

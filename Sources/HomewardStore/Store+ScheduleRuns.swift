@@ -55,12 +55,14 @@ extension Store {
             let runID = try connection.query(
                 """
                 INSERT INTO homeward.schedule_runs (started_at, horizon_from, horizon_days, freeze_days, centre_id, demand, placed,
-                                                    unplaced, sessions_created, score, duration_ms)
-                VALUES ($1, $2, $3, $4, (SELECT id FROM homeward.centres WHERE code = $5), $6, $7, $8, $9, $10, $11)
+                                                    unplaced, sessions_created, score, duration_ms, seed, iterations, stop_reason, upper_bound)
+                VALUES ($1, $2, $3, $4, (SELECT id FROM homeward.centres WHERE code = $5), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 RETURNING id
                 """,
                 [startedAt, request.from, request.days, request.freezeDays, request.centreCode, demand, placed,
-                 solution.unplaced.count, solution.sessions.count, scoreJSON, durationMilliseconds]
+                 solution.unplaced.count, solution.sessions.count, scoreJSON, durationMilliseconds,
+                 Int64(bitPattern: problem.instance.seed), solution.stats.iterations, solution.stats.stopReason.rawValue,
+                 solution.stats.upperBound]
             ).scalar(Int.self)
 
             try connection.execute(
@@ -117,9 +119,13 @@ extension Store {
                 let key = "\(item.participantIds.joined(separator: ","))|\(requirement)|\(parts[2])|\(item.reason.rawValue)"
                 unplacedCounts[key, default: (item.participantIds, requirement, String(parts[2]), item.reason.rawValue, item.detail, 0)].count += 1
             }
-            let unplacedRows: [[any PostgresEncodable]] = unplacedCounts.keys.sorted().flatMap { key -> [[any PostgresEncodable]] in
+            var unplacedRows: [[any PostgresEncodable]] = unplacedCounts.keys.sorted().flatMap { key -> [[any PostgresEncodable]] in
                 let entry = unplacedCounts[key]!
                 return entry.cases.map { [runID, $0, entry.requirement, entry.week, entry.count, entry.reason, entry.detail] }
+            }
+            // Requirements a birthday ends inside the plan: not demand, but a gap the coordinator must act on (re-enrol).
+            unplacedRows += problem.agedOut.map {
+                [runID, $0.caseNumber, $0.requirementID, $0.weekStart.description, $0.sessions, "participant_ages_out", $0.detail]
             }
             if !unplacedRows.isEmpty {
                 try connection.execute(

@@ -42,6 +42,11 @@ public struct ScheduleRunRecord: Sendable, Equatable, Codable {
     public var unplaced: Int
     public var sessionsCreated: Int
     public var durationMilliseconds: Int
+    /// What decided the run: its seed, the work it used, why it stopped, and the most any plan could place.
+    public var seed: Int64?
+    public var iterations: Int?
+    public var stopReason: String?
+    public var upperBound: Int?
 }
 
 extension Store {
@@ -74,7 +79,7 @@ extension Store {
 
     /// For one participant and ISO week: each requirement of their active enrolments' current phases,
     /// how many sessions it asks for that week, how many are planned or held, with whom, and the last reason it failed.
-    public func requirementWeeks(caseNumber: String, weekStart: LocalDate, timeZone: String) throws -> [RequirementWeek] {
+    public func requirementWeeks(caseNumber: String, weekStart: LocalDate) throws -> [RequirementWeek] {
         let participantID = try fetchOne(
             "SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber],
             notFound: .notFound(what: "participant with case number", identifier: caseNumber)) { try $0.decode(0, as: Int.self) }
@@ -109,7 +114,7 @@ extension Store {
               AND (q.sex IS NULL OR q.sex = p.sex)
             GROUP BY pg.code, ph.code, q.id, q.code, q.session_type, q.staff_role, q.sessions_per_week, e.phase_started_on
             ORDER BY q.code
-            """, [participantID, weekStart, timeZone]
+            """, [participantID, weekStart, try planningZone()]
         ) { row in
             RequirementWeek(
                 requirement: try row.decode(0), sessionType: try row.decode(1), staffRole: try row.decode(2), required: try row.decode(3),
@@ -123,7 +128,7 @@ extension Store {
         try fetch(
             """
             SELECT r.id, r.started_at, r.run_by, r.horizon_from, r.horizon_days, c.code, r.demand, r.placed, r.unplaced,
-                   r.sessions_created, r.duration_ms
+                   r.sessions_created, r.duration_ms, r.seed, r.iterations, r.stop_reason, r.upper_bound
             FROM homeward.schedule_runs r LEFT JOIN homeward.centres c ON c.id = r.centre_id
             ORDER BY r.started_at DESC, r.id DESC LIMIT $1
             """, [limit]
@@ -131,7 +136,8 @@ extension Store {
             ScheduleRunRecord(
                 id: try row.decode(0), startedAt: try row.decode(1), runBy: try row.decode(2), horizonFrom: try row.decode(3),
                 horizonDays: try row.decode(4), centreCode: try row.decode(5), demand: try row.decode(6), placed: try row.decode(7),
-                unplaced: try row.decode(8), sessionsCreated: try row.decode(9), durationMilliseconds: try row.decode(10))
+                unplaced: try row.decode(8), sessionsCreated: try row.decode(9), durationMilliseconds: try row.decode(10),
+                seed: try row.decode(11), iterations: try row.decode(12), stopReason: try row.decode(13), upperBound: try row.decode(14))
         }
     }
 }

@@ -25,6 +25,17 @@ public struct SchedulingProblem: Sendable {
     public var horizonStart: Date
     /// Family demand that could not be expressed (a family requirement for a participant in no family).
     public var skippedFamilyDemand: Int
+    /// Sessions a birthday inside the plan takes out of a requirement's age band (reported as `participant_ages_out`).
+    public var agedOut: [AgedOutDemand] = []
+}
+
+/// Sessions of one requirement-week that a participant can no longer take: their age band ends inside the week.
+public struct AgedOutDemand: Sendable, Equatable {
+    public var caseNumber: String
+    public var requirementID: Int
+    public var weekStart: LocalDate
+    public var sessions: Int
+    public var detail: String
 }
 
 extension Store {
@@ -35,11 +46,13 @@ extension Store {
     /// only adds to them, which also keeps the freeze window and what is already published untouched.
     public func schedulingProblem(_ request: ScheduleRequest, settings: SchedulingSettings) throws -> SchedulingProblem {
         try translatingErrors {
+            // The grid's zone is the database's planning zone (homeward.settings), the same clock every view reads.
+            let zone = try connection.query("SELECT homeward.planning_zone()").scalar(String.self)
             let horizonStart = try connection.query(
-                "SELECT ($1::date::timestamp AT TIME ZONE $2::text)", [request.from, settings.timeZone]
+                "SELECT ($1::date::timestamp AT TIME ZONE $2::text)", [request.from, zone]
             ).scalar(Date.self)
             let slotSeconds = Double(settings.slotMinutes * 60)
-            let common: [any PostgresEncodable] = [request.from, request.days, settings.timeZone, request.centreCode]
+            let common: [any PostgresEncodable] = [request.from, request.days, zone, request.centreCode]
             // $1 from, $2 days, $3 grid zone, $4 centre code or NULL; slot() converts an instant to a slot index.
             let prelude = """
                 WITH days AS (
@@ -156,12 +169,14 @@ extension Store {
 
             // Participants with an active enrolment: where they are placed each day, free when their centre is open,
             // outside its timetable blocks and outside school hours (plus travel).
-            struct ParticipantRecord { var languages: [String]; var age: Int; var sex: String; var familyID: String?
+            // Ages change inside a horizon: the age on the first day and, when a birthday falls inside, its day index.
+            struct ParticipantRecord { var languages: [String]; var age: Int; var birthdayDay: Int?; var sex: String; var familyID: String?
                                        var linked: [String]; var available: [String: [SlotRange]] = [:] }
             var participants: [String: ParticipantRecord] = [:]
             for row in try connection.query(
                 """
-                SELECT p.case_number, p.languages, homeward.age_on(p.birth_date, $1::date), p.sex,
+                SELECT p.case_number, p.languages, a.age,
+                       nullif(least(homeward.day_turning(p.birth_date, a.age + 1) - $1::date, $2::int), $2::int), p.sex,
                        (SELECT min(fm.family_id)::text FROM homeward.family_members fm WHERE fm.participant_id = p.id),
                        array(SELECT other.case_number FROM homeward.family_links fl
                              JOIN homeward.participants other ON other.id = CASE WHEN fl.participant_id = p.id
@@ -170,13 +185,14 @@ extension Store {
                                 OR fl.related_participant_id = p.id
                              ORDER BY 1)
                 FROM homeward.participants p
+                CROSS JOIN LATERAL (SELECT homeward.age_on(p.birth_date, $1::date) AS age) a
                 WHERE p.status NOT IN ('completed', 'withdrawn')
                   AND EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
-                """, [request.from]
+                """, [request.from, request.days]
             ).rows {
                 participants[try row.decode(0)] = ParticipantRecord(
-                    languages: try row.decode(1), age: try row.decode(2), sex: try row.decode(3), familyID: try row.decode(4),
-                    linked: try row.decode(5))
+                    languages: try row.decode(1), age: try row.decode(2), birthdayDay: try row.decode(3), sex: try row.decode(4),
+                    familyID: try row.decode(5), linked: try row.decode(6))
             }
             for row in try connection.query(
                 prelude + """
@@ -236,23 +252,28 @@ extension Store {
             }
             let participantList = participants.keys.sorted().map { code in
                 let record = participants[code]!
-                let perDay = record.age < 7 ? settings.maxSessionsPerDayYoungChild
-                    : record.age < Participant.adultAge ? settings.maxSessionsPerDayChild : settings.maxSessionsPerDayAdult
-                return SchedulerParticipant(
+                // Daily limits by age on each day: a child turning 7 or 18 mid-horizon gets the new limit from that day.
+                let limits = (0..<request.days).map { day in
+                    settings.maxSessionsPerDay(age: record.age + ((record.birthdayDay.map { day >= $0 } ?? false) ? 1 : 0))
+                }
+                var participant = SchedulerParticipant(
                     id: code, languages: record.languages, ageYears: record.age, sex: Sex(rawValue: record.sex) ?? .female,
-                    maxSessionsPerDay: perDay, available: record.available, behindScore: behind[code] ?? 0,
+                    isChild: record.age < Participant.adultAge, maxSessionsPerDay: limits.min() ?? settings.maxSessionsPerDay(age: record.age),
+                    available: record.available, behindScore: behind[code] ?? 0,
                     familyId: record.familyID, linkedParticipants: record.linked)
+                if Set(limits).count > 1 { participant.maxSessionsPerDayByDay = limits }
+                return participant
             }
 
-            let (demands, skipped) = try demandUnits(request, settings: settings, prelude: prelude, common: common, slot: slot)
+            let (demands, skipped, agedOut) = try demandUnits(request, settings: settings, prelude: prelude, common: common, slot: slot)
             let existing = try existingSessions(prelude: prelude, common: common, slot: slot, horizonSlots: request.days * (1440 / settings.slotMinutes))
 
             let instance = Instance(
                 horizon: Horizon(startISO: PostgresTimestampText.iso(horizonStart), days: request.days, slotMinutes: settings.slotMinutes),
                 participants: participantList, staff: staffList, rooms: rooms, demands: demands, existingSessions: existing,
                 weights: settings.weights, seed: settings.seed,
-                budget: Budget(maxIterations: 2_000_000, maxMilliseconds: settings.budgetMilliseconds))
-            return SchedulingProblem(instance: instance, horizonStart: horizonStart, skippedFamilyDemand: skipped)
+                budget: Budget(maxIterations: settings.budgetIterations, maxMilliseconds: settings.budgetMilliseconds))
+            return SchedulingProblem(instance: instance, horizonStart: horizonStart, skippedFamilyDemand: skipped, agedOut: agedOut)
         }
     }
 
@@ -260,30 +281,37 @@ extension Store {
     private func demandUnits(
         _ request: ScheduleRequest, settings: SchedulingSettings, prelude: String, common: [any PostgresEncodable],
         slot: (String, String) -> String
-    ) throws -> ([Demand], Int) {
+    ) throws -> ([Demand], Int, [AgedOutDemand]) {
         var demands: [Demand] = []
         var skipped = 0
+        // Per active enrolment, current-phase requirement and ISO week of the horizon: the window the plan may use and
+        // the sessions the week asks for (homeward.sessions_due_in_share). Shared by the demand and the ages-out report.
+        let needCTE = """
+        , weeks AS (SELECT DISTINCT date_trunc('week', day)::date AS week_start FROM days)
+        , need AS (
+            SELECT e.id AS enrolment_id, p.id AS participant_id, p.case_number, q.id AS requirement_id, q.code AS requirement_code,
+                   q.session_type, q.mode, q.staff_role, q.group_min, q.group_max, q.duration_minutes, q.room_kind,
+                   q.requires_child_clearance, q.paediatric_only, w.week_start,
+                   -- ages are judged per day: a birthday inside the week ends one age band's window and starts the next
+                   greatest(w.week_start, $1::date + $5::int, e.phase_started_on, lower(el.days)) AS window_from,
+                   least(w.week_start + 7, $1::date + $2::int, e.phase_started_on + ph.duration_days, upper(el.days)) AS window_to,
+                   homeward.sessions_due_in_share(q.sessions_per_week, e.phase_started_on, w.week_start, el.days, $1::date + $2::int) AS required,
+                   homeward.sessions_due_in_week(q.sessions_per_week, e.phase_started_on, w.week_start) AS due_in_week,
+                   upper(el.days) AS eligible_until,
+                   (SELECT min(fm.family_id) FROM homeward.family_members fm WHERE fm.participant_id = p.id) AS family_id
+            FROM homeward.enrolments e
+            JOIN homeward.participants p ON p.id = e.participant_id AND p.status NOT IN ('completed', 'withdrawn')
+            JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
+            JOIN homeward.phase_requirements q ON q.phase_id = ph.id
+            JOIN weeks w ON w.week_start + 7 > e.phase_started_on AND w.week_start < e.phase_started_on + ph.duration_days
+            CROSS JOIN LATERAL (SELECT homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) AS days) el
+            WHERE e.status = 'active'
+              AND el.days && daterange(w.week_start, w.week_start + 7)
+        )
+        """
         let rows = try connection.query(
-            prelude + """
-            , weeks AS (SELECT DISTINCT date_trunc('week', day)::date AS week_start FROM days)
-            , need AS (
-                SELECT e.id AS enrolment_id, p.id AS participant_id, p.case_number, q.id AS requirement_id, q.code AS requirement_code,
-                       q.session_type, q.mode, q.staff_role, q.group_min, q.group_max, q.duration_minutes, q.room_kind,
-                       q.requires_child_clearance, q.paediatric_only, w.week_start,
-                       greatest(w.week_start, $1::date + $5::int, e.phase_started_on) AS window_from,
-                       least(w.week_start + 7, $1::date + $2::int, e.phase_started_on + ph.duration_days) AS window_to,
-                       homeward.sessions_due_in_week(q.sessions_per_week, e.phase_started_on, w.week_start) AS required,
-                       (SELECT min(fm.family_id) FROM homeward.family_members fm WHERE fm.participant_id = p.id) AS family_id
-                FROM homeward.enrolments e
-                JOIN homeward.participants p ON p.id = e.participant_id AND p.status NOT IN ('completed', 'withdrawn')
-                JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
-                JOIN homeward.phase_requirements q ON q.phase_id = ph.id
-                JOIN weeks w ON w.week_start + 7 > e.phase_started_on AND w.week_start < e.phase_started_on + ph.duration_days
-                WHERE e.status = 'active'
-                  AND (q.min_age IS NULL OR homeward.age_on(p.birth_date, w.week_start) >= q.min_age)
-                  AND (q.max_age IS NULL OR homeward.age_on(p.birth_date, w.week_start) <= q.max_age)
-                  AND (q.sex IS NULL OR q.sex = p.sex)
-            ), counted AS (
+            prelude + needCTE + """
+            , counted AS (
                 SELECT n.*,
                        n.required - (SELECT count(*) FROM homeward.sessions s
                                      WHERE homeward.session_counts_for(s.requirement_id, s.mode, n.requirement_id, n.mode)
@@ -352,7 +380,35 @@ extension Store {
                     roomKinds: [try row.decode(10)], centreId: try row.decode(17), preferredStaffId: try row.decode(18)))
             }
         }
-        return (demands, skipped)
+        return (demands, skipped, try agesOut(request, prelude: prelude, needCTE: needCTE, common: common))
+    }
+
+    /// Requirement-weeks a birthday cuts short inside the plan: the age band ends before the week (or the horizon) does,
+    /// so the sessions of the rest of the week are reported as `participant_ages_out` instead of vanishing.
+    private func agesOut(
+        _ request: ScheduleRequest, prelude: String, needCTE: String, common: [any PostgresEncodable]
+    ) throws -> [AgedOutDemand] {
+        try connection.query(
+            prelude + needCTE + """
+            SELECT n.case_number, n.requirement_id, n.week_start, n.due_in_week - n.required, n.eligible_until,
+                   n.requirement_code, c.code
+            FROM need n
+            JOIN homeward.participant_placements pl ON pl.participant_id = n.participant_id AND pl.during @> $1::date
+            JOIN homeward.centres c ON c.id = pl.centre_id
+            WHERE n.eligible_until > greatest(n.week_start, $1::date)
+              AND n.eligible_until < least(n.week_start + 7, $1::date + $2::int)
+              AND n.due_in_week > n.required
+              AND ($4::text IS NULL OR c.code = $4)
+            ORDER BY n.case_number, n.requirement_id, n.week_start
+            """, common + [request.freezeDays]
+        ).rows.map { row in
+            let caseNumber: String = try row.decode(0)
+            let until: LocalDate = try row.decode(4)
+            return AgedOutDemand(
+                caseNumber: caseNumber, requirementID: try row.decode(1), weekStart: try row.decode(2), sessions: try row.decode(3),
+                detail: "\(caseNumber) leaves the age band of \(try row.decode(5, as: String.self)) on \(until) at \(try row.decode(6, as: String.self)): "
+                    + "enrol them in the programme for their new age")
+        }
     }
 
     /// Planned and held sessions overlapping the horizon: fixed, they block staff, rooms and participants.

@@ -195,7 +195,7 @@ extension Store {
         try transaction {
             let startsLocal = try requireSession(id: id, status: .planned, toDo: "marked held")
             let count = try sessionWrite(
-                "UPDATE homeward.sessions SET status = 'held' WHERE id = $1 AND starts_at <= now()", [id]).affectedRows
+                "UPDATE homeward.sessions SET status = 'held' WHERE id = $1 AND starts_at <= homeward.now()", [id]).affectedRows
             guard count == 1 else {
                 throw StoreError.invalid(InvalidInput(
                     record: "session \(id)", field: "start", value: startsLocal.description,

@@ -101,7 +101,7 @@ extension Store {
             SELECT c.code, a.weekday, a.starts_at, a.ends_at, a.valid_from, a.valid_to
             FROM homeward.staff_availability a
             JOIN homeward.staff s ON s.id = a.staff_id JOIN homeward.centres c ON c.id = a.centre_id
-            WHERE s.code = $1 AND (a.valid_to IS NULL OR a.valid_to >= current_date)
+            WHERE s.code = $1 AND (a.valid_to IS NULL OR a.valid_to >= homeward.today())
             ORDER BY a.valid_from, c.code, a.weekday, a.starts_at
             """, [code]
         ) {
@@ -189,7 +189,7 @@ extension Store {
         return try fetch(
             """
             SELECT first_day, last_day, kind, note FROM homeward.staff_leave
-            WHERE staff_id = $1 AND (NOT $2::boolean OR last_day >= current_date)
+            WHERE staff_id = $1 AND (NOT $2::boolean OR last_day >= homeward.today())
             ORDER BY first_day
             """, [staffID, upcomingOnly]
         ) { StaffLeave(staffCode: staffCode, firstDay: try $0.decode(0), lastDay: try $0.decode(1), kind: try $0.decode(2), note: try $0.decode(3)) }

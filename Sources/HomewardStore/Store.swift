@@ -25,9 +25,10 @@ public final class Store {
         try translatingErrors { try connection.transaction { _ in try body() } }
     }
 
-    /// Today's date in the database server's view of UTC (the store's reference day for validation).
+    /// The reference day, from the database's one clock (`homeward.today()`): today in the planning time zone,
+    /// unless the what-if setting `homeward.today` is set for this session.
     public func today() throws -> LocalDate {
-        try translatingErrors { try connection.query("SELECT current_date::text").scalar(LocalDate.self) }
+        try translatingErrors { try connection.query("SELECT homeward.today()::text").scalar(LocalDate.self) }
     }
 
     /// Runs a query and decodes each row with `decode`.
@@ -108,10 +109,18 @@ extension FlagStatus: PostgresCodable {}
 extension FlagEventKind: PostgresCodable {}
 
 extension Store {
-    /// Today's date in `timeZone` (e.g. the planning grid's zone), as the nightly job sees it.
-    public func today(in timeZone: String) throws -> LocalDate {
+    /// The planning time zone the database holds (`homeward.planning_zone()`), e.g. Asia/Almaty.
+    public func planningZone() throws -> String {
+        try translatingErrors { try connection.query("SELECT homeward.planning_zone()").scalar(String.self) }
+    }
+
+    /// Writes the planning time zone into `homeward.settings` (by `db migrate`, from Config/homeward.yaml);
+    /// returns whether it changed. An unknown zone is refused by the database.
+    @discardableResult
+    public func setPlanningZone(_ timeZone: String) throws -> Bool {
         try translatingErrors {
-            try connection.query("SELECT (now() AT TIME ZONE $1::text)::date::text", [timeZone]).scalar(LocalDate.self)
+            try connection.execute(
+                "UPDATE homeward.settings SET time_zone = $1 WHERE time_zone IS DISTINCT FROM $1", [timeZone]) > 0
         }
     }
 }

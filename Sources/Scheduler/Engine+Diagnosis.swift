@@ -78,13 +78,17 @@ extension Engine {
         return (.displacedByHigherPriority, "feasible alone, but every \(role) and \(demand.roomKinds.joined(separator: "/")) room free with \(who) at \(centre) in \(when) went to other sessions")
     }
 
-    /// The largest group of pool `g` that could meet on static availability alone (no bookings).
+    /// The largest group of pool `g` that could meet on static availability alone (no bookings), counting each
+    /// participant once however many of their units the pool holds.
     func staticLargestGroup(_ g: Int) -> Int {
         let pool = pools[g]
         let ws = pool.winStart, we = pool.winEnd, dur = pool.dur
         let (w0, nw) = wordRange(ws, we)
-        let a = scratch.row(3), m = scratch.row(4)
+        let a = scratch.row(3), m = scratch.row(4), one = scratch.row(7)
         let maxRoom = pool.rooms.map { rCap[$0] }.max() ?? 0
+        var byPerson: [Int: [Int]] = [:]
+        for member in pool.members where dem[member].staticReason == nil { byPerson[dem[member].parts[0], default: []].append(member) }
+        let people = byPerson.keys.sorted()
         var best = 0
         for cand in pool.staff {
             let sa = sAvail.row(cand.row)
@@ -92,10 +96,14 @@ extension Engine {
             SlotBits.runStarts(a, count: nw, length: dur)
             for lang in sLangs[cand.staff] {
                 var counts = Array(repeating: 0, count: nw << 6)
-                for member in pool.members where dem[member].staticReason == nil && eligible(member, staff: cand.staff, lang: lang) {
-                    let bits = dBits.row(member)
-                    for k in 0..<nw { m[k] = bits[w0 + k] }
-                    SlotBits.runStarts(m, count: nw, length: dur)
+                for person in people {
+                    for k in 0..<nw { m[k] = 0 }
+                    for member in byPerson[person]! where eligible(member, staff: cand.staff, lang: lang) {
+                        let bits = dBits.row(member)
+                        for k in 0..<nw { one[k] = bits[w0 + k] }
+                        SlotBits.runStarts(one, count: nw, length: dur)
+                        for k in 0..<nw { m[k] |= one[k] }
+                    }
                     for k in 0..<nw {
                         var word = m[k] & a[k]
                         while word != 0 {

@@ -14,7 +14,7 @@ extension Engine {
         let firstDay = ws / slotsPerDay, lastDay = (we - 1) / slotsPerDay
         guard firstDay <= lastDay else { return }
         for p in parts {
-            for day in firstDay...lastDay where pDay[p * days + day] >= pMax[p] {
+            for day in firstDay...lastDay where pDay[p * days + day] >= pMax[p * days + day] {
                 let a = Swift.max(day * slotsPerDay, ws) - base
                 let b = Swift.min((day + 1) * slotsPerDay, we) - base
                 if a < b { SlotBits.clear(starts, a, Swift.min(b, nw << 6)) }

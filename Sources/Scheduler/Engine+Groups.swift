@@ -214,7 +214,7 @@ extension Engine {
         var choices = poolSessions[dem[m].pool].filter { sid in
             let x = sessions[sid]
             return canJoin(m, sid) && !SlotBits.any(pBusy.row(p), x.start, x.start + x.dur)
-                && pDay[p * days + x.start / slotsPerDay] < pMax[p]
+                && pDay[p * days + x.start / slotsPerDay] < pMax[p * days + x.start / slotsPerDay]
         }
         guard !choices.isEmpty else { return false }
         choices.sort { (sessions[$0].staff == dem[m].preferred ? 0 : 1, $0) < (sessions[$1].staff == dem[m].preferred ? 0 : 1, $1) }

@@ -11,27 +11,28 @@ extension Engine {
         var cost: Double
     }
 
-    /// Runs the improvement rounds within `maxIterations` and `maxMilliseconds` (read through `elapsed`).
-    /// A round tries every unplaced demand (repair), then a few soft relocations. When a round gains nothing,
-    /// plateau rounds alternate single swaps and neighbourhood rebuilds that keep the count (tabu-protected), which
-    /// reaches placements one- and two-step repairs cannot; after `stallLimit` rounds without a gain the search
-    /// stops. The last tenth of the budget polishes the soft score with relocations only.
+    /// Runs the improvement rounds until `clock` reaches `maxIterations` (the work budget; every decision depends
+    /// on it only). `elapsed` is read once per iteration solely to stop when `maxMilliseconds` is reached, which
+    /// sets `timeCapHit`. A round tries every unplaced demand (repair), then a few soft relocations. When a round
+    /// gains nothing, plateau rounds alternate single swaps and neighbourhood rebuilds that keep the count
+    /// (tabu-protected), which reaches placements one- and two-step repairs cannot; after `stallLimit` rounds
+    /// without a gain, or as soon as `upperBound` units are placed, the search stops. The last tenth of the
+    /// iterations (and whatever the search left) polish the soft score with relocations only.
     func improve(maxIterations: Int, maxMilliseconds: Int, elapsed: () -> Int, stats: inout SolveStats) {
         let searchIterations = maxIterations - maxIterations / 10
-        let searchMs = maxMilliseconds - maxMilliseconds / 10
-        func spend(_ cap: Int, _ ms: Int) -> Bool {
-            if clock >= cap { return false }
-            if elapsed() >= ms { return false }
+        func spend(_ cap: Int) -> Bool {
+            if clock >= cap || timeCapHit { return false }
+            if elapsed() >= maxMilliseconds {
+                timeCapHit = true
+                return false
+            }
             clock += 1
             return true
         }
-        defer {
-            stats.iterations = clock
-            stats.stoppedByTime = clock < maxIterations && elapsed() >= maxMilliseconds
-        }
+        defer { stats.iterations = clock }
         let stallLimit = 300
         var stalled = 0
-        rounds: while true {
+        rounds: while placedUnits < upperBound {
             var gained = false
             var queue = dem.indices.filter { dSession[$0] < 0 && dem[$0].staticReason == nil }
             let tieBreak = queue.map { _ in rng.next() }
@@ -39,16 +40,17 @@ extension Engine {
             queue = order.map { queue[$0] }
             poolsTried.removeAll()
             for d in queue where dSession[d] < 0 {
-                guard spend(searchIterations, searchMs) else { break rounds }
+                guard spend(searchIterations) else { break rounds }
                 if repair(d) {
                     gained = true
                     stats.improvements += 1
+                    if placedUnits >= upperBound { break rounds }
                 }
             }
             if queue.isEmpty { break }
             let live = sessions.indices.filter { sessions[$0].alive && sessions[$0].pool < 0 }
             for _ in 0..<Swift.min(live.count, 100) {
-                guard spend(searchIterations, searchMs) else { break rounds }
+                guard spend(searchIterations) else { break rounds }
                 let sid = live[rng.below(live.count)]
                 if sessions[sid].alive && relocate(sid) { stats.improvements += 1 }
             }
@@ -59,19 +61,21 @@ extension Engine {
             // flexible placed ones or rebuild around them.
             var rebuilt = Set<Int>()
             for d in queue where dSession[d] < 0 && dem[d].pool >= 0 && rebuilt.insert(dem[d].pool).inserted {
-                guard spend(searchIterations, searchMs) else { break rounds }
+                guard spend(searchIterations) else { break rounds }
                 if rebuildPool(dem[d].pool) == .gained {
                     gained = true
                     stats.improvements += 1
+                    if placedUnits >= upperBound { break rounds }
                 }
             }
             let individuals = queue.filter { dem[$0].pool < 0 }
             if individuals.isEmpty && rebuilt.isEmpty { break }
             for d in individuals where dSession[d] < 0 {
-                guard spend(searchIterations, searchMs) else { break rounds }
+                guard spend(searchIterations) else { break rounds }
                 if (stalled % 2 == 1 ? neighbourhoodMove(d, unplaced: individuals) : plateauMove(d)) == .gained {
                     gained = true
                     stats.improvements += 1
+                    if placedUnits >= upperBound { break rounds }
                 }
             }
             if gained { stalled = 0 }
@@ -81,7 +85,7 @@ extension Engine {
             let live = sessions.indices.filter { sessions[$0].alive && sessions[$0].pool < 0 }
             var improved = false
             for sid in live where sessions[sid].alive {
-                guard spend(maxIterations, maxMilliseconds) else { break polish }
+                guard spend(maxIterations) else { break polish }
                 if relocate(sid) {
                     improved = true
                     stats.improvements += 1
@@ -244,7 +248,7 @@ extension Engine {
                 for p in info.parts {
                     var freed = 0
                     for b in roomSet.items where sessions[b].start / slotsPerDay == day && sessions[b].parts.contains(p) { freed += 1 }
-                    if pDay[p * days + day] - freed + 1 > pMax[p] { dailyOK = false; break }
+                    if pDay[p * days + day] - freed + 1 > pMax[p * days + day] { dailyOK = false; break }
                 }
                 if !dailyOK { continue }
                 if roomSet.count < bestSize { bestSize = roomSet.count; found.removeAll() }
@@ -281,7 +285,7 @@ extension Engine {
             if blockers.isEmpty || blockers.count > 2 || blockers.contains(where: { sessions[$0].pool >= 0 }) { continue }
             let day = x.start / slotsPerDay
             let freed = blockers.filter { sessions[$0].start / slotsPerDay == day }.count
-            if pDay[p * days + day] - freed + 1 > pMax[p] { continue }
+            if pDay[p * days + day] - freed + 1 > pMax[p * days + day] { continue }
             let saved = blockers.map { sessions[$0] }
             for b in blockers { unplace(b) }
             let joined = join(m, sid)

@@ -25,6 +25,7 @@ final class Engine {
     var pIds: [String] = []
     var pLangs: [[Int]] = []
     var pChild: [Bool] = []
+    /// Daily session limit per participant and day, at p × days + day (ages, and so limits, change inside the horizon).
     var pMax: [Int] = []
     var pBehind: [Double] = []
     var pAvailRow: [Int: Int] = [:]
@@ -81,8 +82,12 @@ final class Engine {
     var protectedUntil: [Int] = []
     /// Pools whose unplaced members could not form a new group in the current repair round.
     var poolsTried = Set<Int>()
-    /// Improvement iterations so far (the tabu clock).
+    /// Improvement iterations so far (the work budget's counter and the tabu clock).
     var clock = 0
+    /// Units some plan might place (`placeableBound()`); the search stops once this many are placed.
+    var upperBound = Int.max
+    /// Set when the wall-clock safety cap refused an iteration; the only decision that reads time.
+    var timeCapHit = false
 
     // Contention (used while constructing).
     var staffPools: [ContentionPool] = []
@@ -179,7 +184,7 @@ final class Engine {
         pIds = keep.map(\.id)
         pLangs = keep.map { Array(Set($0.languages.compactMap { languageIndex[$0] })).sorted() }
         pChild = keep.map(\.isChild)
-        pMax = keep.map(\.maxSessionsPerDay)
+        pMax = keep.flatMap { p in (0..<Swift.max(1, days)).map { p.maxSessions(onDay: $0) } }
         pBehind = keep.map(\.behindScore)
         let availRows = keep.reduce(0) { $0 + $1.available.count }
         pAvail = BitRows(rows: availRows, words: words)

@@ -13,6 +13,8 @@ public struct Participant: Sendable, Codable, Equatable {
     public var isChild: Bool
     /// Most sessions this person may attend on one day, counting already planned ones.
     public var maxSessionsPerDay: Int
+    /// The daily limit per horizon day (ages change inside the horizon); nil, or days past its end, use `maxSessionsPerDay`.
+    public var maxSessionsPerDayByDay: [Int]?
     /// Free slots per centre id: where the participant is placed and not at school or otherwise busy.
     public var available: [String: [SlotRange]]
     /// Routine hours the participant should preferably be seen in (children's daily routine); soft.
@@ -28,7 +30,8 @@ public struct Participant: Sendable, Codable, Equatable {
     public init(
         id: String, languages: [String], ageYears: Int, sex: Sex, isChild: Bool? = nil,
         maxSessionsPerDay: Int = 2, available: [String: [SlotRange]], preferredSlots: [SlotRange]? = nil,
-        behindScore: Double = 0, familyId: String? = nil, linkedParticipants: [String] = []
+        behindScore: Double = 0, familyId: String? = nil, linkedParticipants: [String] = [],
+        maxSessionsPerDayByDay: [Int]? = nil
     ) {
         self.id = id
         self.languages = languages
@@ -41,9 +44,16 @@ public struct Participant: Sendable, Codable, Equatable {
         self.behindScore = behindScore
         self.familyId = familyId
         self.linkedParticipants = linkedParticipants
+        self.maxSessionsPerDayByDay = maxSessionsPerDayByDay
     }
 
-    /// Decodes leniently: only id, languages, ageYears, sex and available are required.
+    /// Most sessions this person may attend on horizon day `day` (0-based), counting already planned ones.
+    public func maxSessions(onDay day: Int) -> Int {
+        if let byDay = maxSessionsPerDayByDay, day >= 0, day < byDay.count { return byDay[day] }
+        return maxSessionsPerDay
+    }
+
+    /// Decodes leniently: only id, languages, ageYears and sex are required.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let age = try c.decode(Int.self, forKey: .ageYears)
@@ -58,7 +68,8 @@ public struct Participant: Sendable, Codable, Equatable {
             preferredSlots: try c.decodeIfPresent([SlotRange].self, forKey: .preferredSlots),
             behindScore: try c.decodeIfPresent(Double.self, forKey: .behindScore) ?? 0,
             familyId: try c.decodeIfPresent(String.self, forKey: .familyId),
-            linkedParticipants: try c.decodeIfPresent([String].self, forKey: .linkedParticipants) ?? []
+            linkedParticipants: try c.decodeIfPresent([String].self, forKey: .linkedParticipants) ?? [],
+            maxSessionsPerDayByDay: try c.decodeIfPresent([Int].self, forKey: .maxSessionsPerDayByDay)
         )
     }
 }

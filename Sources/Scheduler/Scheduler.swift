@@ -53,27 +53,28 @@
 /// by the iteration cap or by convergence are reproducible; a run cut by the time cap depends on the machine.
 public enum Scheduler {
     /// Plans `instance` within `budget` (the instance's own budget when nil), timing itself with the system's
-    /// monotonic clock.
+    /// monotonic clock (read only for the `maxMilliseconds` safety cap).
     public static func solve(_ instance: Instance, budget: Budget? = nil) -> Solution {
-        let clock = ContinuousClock()
-        let started = clock.now
-        return solve(instance, budget: budget) {
-            let elapsed = clock.now - started
-            return Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
-        }
+        solve(instance, budget: budget, elapsedMilliseconds: monotonicClock())
     }
 
     /// Plans `instance` reading time only through `elapsedMilliseconds` (milliseconds since the solve began),
-    /// so tests and callers can inject their own clock.
+    /// so tests can simulate a slow machine; time only ever decides "stop now, the cap is hit".
     public static func solve(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
         let budget = budget ?? instance.budget
         var stats = SolveStats()
         var best: Solution?
         var run = 0
-        // The first run is the plain most-constrained-first plan plus search; while budget remains after it
-        // stalls, randomised restarts search again from fresh plans, and the best plan wins.
+        var bound = Int.max
+        // The first run is the plain most-constrained-first plan plus search; while the work budget allows after
+        // it stalls, randomised restarts search again from fresh plans, and the best plan wins.
         while true {
             let engine = Engine(instance, run: run)
+            if run == 0 {
+                bound = engine.placeableBound()
+                stats.upperBound = bound
+            }
+            engine.upperBound = bound
             engine.construct()
             if run == 0 {
                 stats.constructionPlaced = engine.placedUnits
@@ -86,16 +87,18 @@ public enum Scheduler {
             engine.sweep()
             stats.iterations = runStats.iterations
             stats.improvements += runStats.improvements
-            stats.stoppedByTime = runStats.stoppedByTime
             let solution = engine.solution(stats: stats)
             if best == nil || (solution.score.placed, solution.score.soft) > (best!.score.placed, best!.score.soft) {
                 best = solution
             }
+            if engine.timeCapHit { stats.stopReason = .timeCap; break }
+            if best!.score.placed >= bound { stats.stopReason = .allPlaced; break }
+            // Restarts only pay when a run ends early with demands that other plans might fit, and need at least
+            // a quarter of the work budget.
             let unplacedLeft = solution.unplaced.contains { $0.reason == .displacedByHigherPriority || $0.reason == .groupTooSmall }
-            // Restarts only pay when a run ends early; leave a quarter of the time budget unused for safety.
-            let timeLeft = elapsedMilliseconds() < budget.maxMilliseconds - budget.maxMilliseconds / 4
-            let itersLeft = stats.iterations < budget.maxIterations - budget.maxIterations / 4
-            if !unplacedLeft || !timeLeft || !itersLeft || run >= 64 { break }
+            if !unplacedLeft { stats.stopReason = .converged; break }
+            if stats.iterations >= budget.maxIterations - budget.maxIterations / 4 { stats.stopReason = .iterations; break }
+            if run >= 64 { stats.stopReason = .converged; break }
             run += 1
             stats.restarts = run
         }
@@ -103,5 +106,15 @@ public enum Scheduler {
         var result = best!
         result.stats = stats
         return result
+    }
+
+    /// Milliseconds since this call, from the system's monotonic clock.
+    static func monotonicClock() -> () -> Int {
+        let clock = ContinuousClock()
+        let started = clock.now
+        return {
+            let elapsed = clock.now - started
+            return Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        }
     }
 }

@@ -152,8 +152,8 @@ extension Solution {
         }
         for p in perDay.keys.sorted() {
             guard let person = participants[p] else { continue }
-            for d in perDay[p]!.keys.sorted() where perDay[p]![d]!.total > person.maxSessionsPerDay {
-                add(.participantDailyLimit, nil, "participant \(p) has \(perDay[p]![d]!.total) sessions on day \(d), limit \(person.maxSessionsPerDay)")
+            for d in perDay[p]!.keys.sorted() where perDay[p]![d]!.total > person.maxSessions(onDay: d) {
+                add(.participantDailyLimit, nil, "participant \(p) has \(perDay[p]![d]!.total) sessions on day \(d), limit \(person.maxSessions(onDay: d))")
             }
         }
 

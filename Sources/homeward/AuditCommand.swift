@@ -30,6 +30,6 @@ struct AuditCommand: ParsableCommand {
 extension AuditEntry: TabularRecord {
     static let columns = ["at", "login", "command", "table", "operation", "key", "changed"]
     var cells: [String?] {
-        [ISO8601DateFormatter().string(from: at), login, applicationName, table, operation, primaryKey, changed]
+        [LocalTime.text(at), login, applicationName, table, operation, primaryKey, changed]
     }
 }

@@ -12,6 +12,8 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Opens a connection labelled `homeward <command>` for pg_stat_activity and the audit trail.
     func connect(for command: String) throws -> Connection {
-        try Connection(conninfo: conninfo, applicationName: "homeward \(command)")
+        let connection = try Connection(conninfo: conninfo, applicationName: "homeward \(command)")
+        LocalTime.adopt(from: connection)
+        return connection
     }
 }

@@ -35,16 +35,22 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Folder of NNNN_name.sql files (default: SQL/migrations of this installation).")
         var migrations: String?
+        @Option(help: "Settings file whose scheduling.time_zone becomes the database's planning zone (default: Config/homeward.yaml).")
+        var config: String?
         @Flag(help: "Print nothing on success.") var quiet = false
 
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
+            let settings = try ScheduleCommand.settings(config)
             let database = try connection.connect(for: "db migrate")
             let report = try runner.migrate(database)
+            // The one clock lives in the database: every view, rule and command reads the planning zone from there.
+            let zoneChanged = try Store(connection: database).setPlanningZone(settings.timeZone)
             guard !quiet else { return }
             for (file, seconds) in report.applied {
                 print("applied \(file) (\(String(format: "%.2f", seconds)) s)")
             }
+            if zoneChanged { print("planning time zone: \(settings.timeZone)") }
             print("\(report.applied.count) applied, \(report.alreadyApplied) already applied: \(database.endpoint)")
         }
     }
@@ -85,11 +91,8 @@ struct DatabaseCommand: ParsableCommand {
             }
         }
 
-        static func timestamp(_ date: Date) -> String {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime]
-            return formatter.string(from: date)
-        }
+        /// A moment as people read it: local time in the planning zone, with its offset.
+        static func timestamp(_ date: Date) -> String { LocalTime.text(date) }
     }
 }
 

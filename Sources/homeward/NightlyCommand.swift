@@ -38,7 +38,7 @@ struct NightlyCommand: ParsableCommand {
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
         let flags = try store.evaluateFlags(policy: flagSettings.policy)
         let request = ScheduleRequest(
-            from: try store.today(in: scheduling.timeZone), days: days, freezeDays: scheduling.freezeDays)
+            from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)
         let summary = outcome.summary
 

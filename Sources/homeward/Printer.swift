@@ -19,7 +19,10 @@ enum Printer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(LocalTime.iso(date))
+        }
         let data = (try? encoder.encode(value)) ?? Data("null".utf8)
         write(String(decoding: data, as: UTF8.self) + "\n")
     }

@@ -49,18 +49,17 @@ struct ScheduleCommand: ParsableCommand {
             let settings = try ScheduleCommand.settings(config)
             let store = try Store(connection: connection.connect(for: "schedule generate"))
             let request = ScheduleRequest(
-                from: try from ?? store.today(in: settings.timeZone), days: days, centreCode: centre?.uppercased(),
+                from: try from ?? store.today(), days: days, centreCode: centre?.uppercased(),
                 freezeDays: freezeDays ?? settings.freezeDays)
             let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: settings, dryRun: dryRun,
                                                      exportInstance: exportInstance)
             if dryRun, !quiet {
                 let start = outcome.problem.horizonStart
                 let slot = Double(outcome.problem.instance.horizon.slotMinutes * 60)
-                let formatter = ISO8601DateFormatter()
                 TextTable(
-                    columns: ["start_utc", "centre", "room", "staff", "participants", "type"],
+                    columns: ["start", "centre", "room", "staff", "participants", "type"],
                     rows: outcome.solution.sessions.sorted { ($0.start, $0.roomId) < ($1.start, $1.roomId) }.map {
-                        [formatter.string(from: start.addingTimeInterval(Double($0.start) * slot)), $0.centreId, $0.roomId, $0.staffId,
+                        [LocalTime.text(start.addingTimeInterval(Double($0.start) * slot)), $0.centreId, $0.roomId, $0.staffId,
                          $0.participantIds.joined(separator: ","), $0.sessionType]
                     }).print(.table)
             }
@@ -212,17 +211,15 @@ extension ScheduleCommand {
         @OptionGroup var output: OutputOptions
         @Argument(help: "Case number.") var caseNumber: String
         @Option(help: "ISO week such as 2026-W49 (default: this week).") var week: String?
-        @Option(help: "Settings file (default: Config/homeward.yaml).") var config: String?
 
         func validate() throws {
             if let week, LocalDate(isoWeek: week) == nil { throw ValidationError("--week must look like 2026-W49") }
         }
 
         func run() throws {
-            let settings = try ScheduleCommand.settings(config)
             let store = try Store(connection: connection.connect(for: "schedule explain"))
             let monday = try week.flatMap { LocalDate(isoWeek: $0) } ?? store.today().startOfWeek
-            let rows = try store.requirementWeeks(caseNumber: caseNumber.uppercased(), weekStart: monday, timeZone: settings.timeZone)
+            let rows = try store.requirementWeeks(caseNumber: caseNumber.uppercased(), weekStart: monday)
             if output.format == .json { return Printer.json(rows) }
             Printer.list(rows, format: output.format)
         }
@@ -275,9 +272,11 @@ extension RequirementWeek: TabularRecord {
 }
 
 extension ScheduleRunRecord: TabularRecord {
-    static let columns = ["run", "started_at", "by", "from", "days", "centre", "demand", "placed", "unplaced", "sessions", "ms"]
+    static let columns = ["run", "started_at", "by", "from", "days", "centre", "demand", "placed", "unplaced", "sessions", "ms",
+                          "seed", "iterations", "stopped", "upper_bound"]
     var cells: [String?] {
         [String(id), DatabaseCommand.Status.timestamp(startedAt), runBy, horizonFrom.description, String(horizonDays), centreCode ?? "all",
-         String(demand), String(placed), String(unplaced), String(sessionsCreated), String(durationMilliseconds)]
+         String(demand), String(placed), String(unplaced), String(sessionsCreated), String(durationMilliseconds),
+         seed.text, iterations.text, stopReason, upperBound.text]
     }
 }

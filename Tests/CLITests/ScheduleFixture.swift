@@ -23,8 +23,9 @@ enum ScheduleFixture {
     /// The participant who speaks only Arabic.
     static let arabicOnly = "KZ-W-10"
 
-    /// A settings file like Config/homeward.yaml with a small improvement budget (and no freeze window), so runs are fast.
-    static func config(budgetMilliseconds: Int = 300) throws -> URL {
+    /// A settings file like Config/homeward.yaml with a small improvement budget in work (and no freeze window), so runs
+    /// are fast and give the same plan on any machine; the wall-clock cap is only a safety net.
+    static func config(budgetIterations: Int = 20_000, budgetMilliseconds: Int = 60_000) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("homeward-schedule-\(UUID().uuidString).yaml")
         try """
             scheduling:
@@ -35,6 +36,7 @@ enum ScheduleFixture {
               max_sessions_per_day_child: 2
               max_sessions_per_day_young_child: 1
               after_school_buffer_minutes: 30
+              budget_iterations: \(budgetIterations)
               budget_milliseconds: \(budgetMilliseconds)
               seed: 1
             """.write(to: url, atomically: true, encoding: .utf8)

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 @Suite struct AttendanceStoreTests {
-    /// A world with one session that took place on 20 November 2026 (two adults) and one still to come.
+    /// A world with one session that took place eleven days ago (two adults) and one a month from now.
     private func withSessions(_ body: (Store, _ past: Int, _ future: Int) throws -> Void) throws {
         try TestDatabase.withConnection { connection in
             try SessionFixtures(connection: connection).standardWorld()
@@ -16,7 +16,7 @@ import Testing
                     type: .groupCounselling, centreCode: "AKT-RC", roomCode: "HALL", start: LocalDateTime(start)!, minutes: 60,
                     staffCodes: ["ST-0001"], caseNumbers: ["KZ-2019-0417", "KZ-2019-0418"]))
             }
-            try body(store, try book("2026-11-20 10:00"), try book("2026-12-01 10:00"))
+            try body(store, try book(TestClock.localTime(connection, days: -11)), try book(TestClock.localTime(connection, days: 30)))
         }
     }
 

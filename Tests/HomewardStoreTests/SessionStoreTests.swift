@@ -198,10 +198,10 @@ import Testing
         try TestDatabase.withConnection { connection in
             try SessionFixtures(connection: connection).standardWorld()
             let store = Store(connection: connection)
-            let future = try store.addSession(booking())
+            let future = try store.addSession(booking(TestClock.localTime(connection, days: 30)))
             let error = #expect(throws: StoreError.self) { try store.markSessionHeld(id: future) }
             #expect(error?.description.contains("is still to come") == true)
-            let past = try store.addSession(booking("2026-11-20 10:00"))
+            let past = try store.addSession(booking(TestClock.localTime(connection, days: -11)))
             try store.markSessionHeld(id: past)
             #expect(try store.session(id: past).summary.session.status == .held)
         }

@@ -44,7 +44,7 @@ if sizes.isEmpty && instancePath == nil { sizes = [2_000] }
     let reasonText = reasons.keys.sorted().map { "\($0)=\(reasons[$0]!)" }.joined(separator: " ")
     print("\(label): participants=\(inst.participants.count) staff=\(inst.staff.count) rooms=\(inst.rooms.count) demands=\(inst.demands.count)")
     print("  placed=\(s.score.placed) (\(String(format: "%.1f", 100 * Double(s.score.placed) / Double(max(1, inst.demands.count))))%) construction=\(s.stats.constructionPlaced) sessions=\(s.score.sessions) violations=\(v.count)")
-    print("  constructionMs=\(s.stats.constructionMs) totalMs=\(s.stats.totalMs) iterations=\(s.stats.iterations) improvements=\(s.stats.improvements) restarts=\(s.stats.restarts) byTime=\(s.stats.stoppedByTime) wall=\(solveTime) check=\(checkTime)")
+    print("  constructionMs=\(s.stats.constructionMs) totalMs=\(s.stats.totalMs) iterations=\(s.stats.iterations) improvements=\(s.stats.improvements) restarts=\(s.stats.restarts) byTime=\(s.stats.stoppedByTime) stop=\(s.stats.stopReason.rawValue) upperBound=\(s.stats.upperBound) wall=\(solveTime) check=\(checkTime)")
     print("  soft=\(String(format: "%.1f", s.score.soft)) continuity=\(s.score.continuityKept)/\(s.score.continuityRequested) sameDay=\(s.score.sameDayRepeats) preferred=\(s.score.preferredHoursKept) linkedClashes=\(s.score.linkedClashes)")
     print("  unplaced: \(reasonText)")
     if let path = dumpSolution {
