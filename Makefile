@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: deps build demo test db-start db-stop clean
+.PHONY: deps build demo test test-dates db-start db-stop clean
 
 ## Install the system packages Homeward needs (PostgreSQL server and client, libpq-dev, pkg-config).
 deps:
@@ -20,6 +20,12 @@ demo: build
 ## Start a fresh throwaway cluster, run every test against it, stop it; non-zero on any failure.
 test: deps
 	@Scripts/run-tests
+
+## The whole suite again at two moments far from today (server and tests under faketime): one in the past at 21:45 UTC,
+## already the next day in Asia/Almaty, and one more than a year later in the small hours. Nothing may depend on today.
+TEST_DATES ?= 2026-05-10 21:45:00|2027-06-15 03:10:00
+test-dates: deps
+	@dates='$(TEST_DATES)'; IFS='|'; for when in $$dates; do HOMEWARD_FAKETIME="$$when" Scripts/run-tests || exit 1; done
 
 db-start: deps
 	@Scripts/postgres-local start && Scripts/postgres-local env

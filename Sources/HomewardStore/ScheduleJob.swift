@@ -34,7 +34,9 @@ public enum ScheduleJob {
         store: Store, request: ScheduleRequest, settings: SchedulingSettings, dryRun: Bool,
         inspect: (SchedulingProblem) throws -> Void = { _ in }
     ) throws -> Outcome {
-        let started = Date()
+        // The run's start is the database's moment (the one clock); its duration is measured here, on a monotonic clock.
+        let started = try store.now()
+        let clock = ContinuousClock.now
         guard try store.tryScheduleLock() else { throw Failure.busy }
         defer { try? store.releaseScheduleLock() }
         let problem = try store.schedulingProblem(request, settings: settings)
@@ -42,7 +44,8 @@ public enum ScheduleJob {
         let solution = Scheduler.solve(problem.instance)
         let violations = solution.violations(of: problem.instance)
         guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
-        let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
+        let elapsed = ContinuousClock.now - clock
+        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let summary: ScheduleRunSummary
         if dryRun {
             summary = ScheduleRunSummary(

@@ -109,6 +109,11 @@ extension FlagStatus: PostgresCodable {}
 extension FlagEventKind: PostgresCodable {}
 
 extension Store {
+    /// The moment, from the database's clock (`homeward.now()`).
+    public func now() throws -> Date {
+        try translatingErrors { try connection.query("SELECT homeward.now()").scalar(Date.self) }
+    }
+
     /// The planning time zone the database holds (`homeward.planning_zone()`), e.g. Asia/Almaty.
     public func planningZone() throws -> String {
         try translatingErrors { try connection.query("SELECT homeward.planning_zone()").scalar(String.self) }

@@ -19,7 +19,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// Translates a server error using the constraint's name, falling back to the server's own words.
     public init(_ error: PostgresError) {
         // "Failing row contains (…)" repeats the whole row — names, birth dates — into messages and logs: never pass it on.
-        let detail = error.detail.flatMap { $0.hasPrefix("Failing row contains") ? nil : $0 }
+        // An exclusion conflict's "Key (…)=(…) conflicts with existing key (…)" is a raw dump of UTC ranges and ids: the
+        // rule's sentence says what clashed, so the dump is dropped too.
+        let detail = error.detail.flatMap {
+            $0.hasPrefix("Failing row contains") || (error.sqlState == "23P01" && $0.hasPrefix("Key (")) ? nil : $0
+        }
         if error.condition == .insufficientPrivilege {
             self = .forbidden(error.message)
         } else if error.kind == .server, let rule = error.constraint, let sentence = ConstraintMessages.sentence(for: rule) {

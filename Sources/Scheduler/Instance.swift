@@ -1,11 +1,14 @@
 /// Everything the scheduler needs, already converted to slots: the public input format.
 /// Slot ranges are half-open `{"start": a, "end": b}` from slot 0 at `horizon.startISO`; optional fields may be
-/// left out (defaults in each type's decoder). A minimal example, kept honest by `CodingTests`:
+/// left out (defaults in each type's decoder). `maxSessionsPerDayByDay` gives a daily limit per horizon day (a
+/// child turning 7 on day 3 below); `budget.maxIterations` is the work budget that decides the plan, and
+/// `budget.maxMilliseconds` only a wall-clock safety cap. A minimal example, kept honest by `CodingTests`:
 ///
 /// ```json
 /// {"horizon": {"startISO": "2026-11-30T00:00", "days": 7, "slotMinutes": 15},
-///  "participants": [{"id": "KZ-0417", "languages": ["kk", "ru"], "ageYears": 9, "sex": "female",
-///    "maxSessionsPerDay": 1, "available": {"AKT-RC": [{"start": 56, "end": 76}]},
+///  "participants": [{"id": "KZ-0417", "languages": ["kk", "ru"], "ageYears": 6, "sex": "female",
+///    "maxSessionsPerDay": 1, "maxSessionsPerDayByDay": [1, 1, 1, 2, 2, 2, 2],
+///    "available": {"AKT-RC": [{"start": 56, "end": 76}]},
 ///    "preferredSlots": [{"start": 60, "end": 68}], "behindScore": 0.4, "linkedParticipants": ["KZ-0416"]}],
 ///  "staff": [{"id": "S-12", "roles": ["paediatric_psychologist"], "languages": ["kk", "ru"],
 ///    "mayWorkWithChildren": true, "weeklyLimits": [{"window": {"start": 0, "end": 672}, "maxSlots": 120}],
@@ -36,7 +39,7 @@ public struct Instance: Sendable, Codable, Equatable {
     public var weights: Weights
     /// Seed of the scheduler's random choices; the same instance and seed give the same plan.
     public var seed: UInt64
-    /// Default improvement budget (overridable per call).
+    /// Default improvement budget (overridable per call): iterations decide, milliseconds only cap.
     public var budget: Budget
 
     /// Makes an instance.

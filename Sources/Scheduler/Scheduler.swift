@@ -2,7 +2,7 @@
 ///
 /// Turns an `Instance` (participants, staff, rooms, demand units and fixed sessions, all on a grid of
 /// `slotMinutes` slots from the horizon start) into a `Solution`. Pure: no I/O, no globals; the only clock
-/// read is the injected elapsed-time function that enforces the budget.
+/// read is the injected elapsed-time function behind the wall-clock safety cap.
 ///
 /// **Objective.** Lexicographic: first the number of demand units placed (a group of six serves six units),
 /// then a weighted soft score (`Weights`): continuity with the previous counsellor, same-type sessions spread
@@ -12,8 +12,8 @@
 /// **Hard rules** are never broken and are re-checked independently by `Solution.violations(of:)`: no
 /// double booking of staff, rooms or participants (fixed sessions included); role, paediatric-only and child
 /// clearance; a shared language (one common language for groups); room kind, centre and capacity; group size;
-/// participant, staff and room availability at the centre; participant daily and staff weekly limits; the
-/// demand's window.
+/// participant, staff and room availability at the centre; participant daily limits (per day, as ages change
+/// inside the horizon: `Participant.maxSessions(onDay:)`) and staff weekly limits; the demand's window.
 ///
 /// **Algorithm.**
 /// 1. *Index and filter.* Ids are interned; every availability becomes a bitset over the slot grid. For each
@@ -34,23 +34,28 @@
 ///    serve; plus a best-fit bonus for touching the staff member's other bookings. Rooms go to the free room
 ///    that other demands need least. This keeps bilingual staff, after-school hours and scarce rooms for the
 ///    demands that cannot go elsewhere.
-/// 4. *Improvement under a budget.* Rounds of (a) repair: each unplaced demand is inserted directly, or by
-///    ejecting one or two individual sessions that block one of its spots and re-placing them elsewhere (with a
-///    second-level chain), accepted only if the placed count rises; unplaced group members join a group with
-///    space (moving their own clashing sessions if needed) or form a new group; (b) a few soft relocations.
+/// 4. *Improvement under a work budget.* First an upper bound on placed units (`SolveStats.upperBound`):
+///    units failing a static filter, in pools that can never seat `groupMin` or with no option even in the
+///    empty plan are left out, and each person's units are capped by a matching to days under the daily
+///    limits. Then rounds of (a) repair: each unplaced demand is inserted directly, or by ejecting one or two
+///    individual sessions that block one of its spots and re-placing them elsewhere (with a second-level
+///    chain), accepted only if the placed count rises; unplaced group members join a group with space (moving
+///    their own clashing sessions if needed) or form a new group; (b) a few soft relocations.
 ///    When a round gains nothing, *plateau* rounds keep the count but change the plan: re-form a pool's groups
 ///    in a randomised order; swap an unplaced demand for a more flexible placed one of no higher priority; or
 ///    free one staff member's or room's day, the centre's day or a staff member's week around it and re-insert
 ///    everything (plus other unplaced demands that could use it) most-constrained-first with best-fit packing.
-///    Demands swapped in are tabu for a while. A run stops after 300 rounds without a gain; while at least a
-///    quarter of the budget is left, randomised restarts (shuffled ties, jittered choices) search again and
-///    the best plan wins. The search uses 90 % of `Budget.maxIterations` / `maxMilliseconds`; the rest
-///    polishes the soft score with relocations.
+///    Demands swapped in are tabu for a while. A run's search stops as soon as `upperBound` units are placed,
+///    or after 300 rounds without a gain; it may use 90 % of `Budget.maxIterations`, and relocations polish the
+///    soft score until a sweep finds nothing or the iterations run out. While placeable units remain unplaced
+///    and at least a quarter of the iterations is left, randomised restarts (shuffled ties, jittered choices)
+///    search again and the best plan wins. `SolveStats.stopReason` says what ended the solve.
 /// 5. *Explain.* Every unplaced demand gets the first failing check: static filters, then the participant's
 ///    own bookings, daily limit, staff weekly limits, group size, and finally `displaced_by_higher_priority`.
 ///
-/// Determinism: decisions never depend on dictionary order; random choices use `SplitMix64(seed)`. Runs ended
-/// by the iteration cap or by convergence are reproducible; a run cut by the time cap depends on the machine.
+/// Determinism: decisions never depend on dictionary order or on time; random choices use `SplitMix64(seed)`,
+/// and the budget counts iterations. The clock is read once per iteration only to stop at
+/// `Budget.maxMilliseconds`; every outcome but `.timeCap` is the same on any machine.
 public enum Scheduler {
     /// Plans `instance` within `budget` (the instance's own budget when nil), timing itself with the system's
     /// monotonic clock (read only for the `maxMilliseconds` safety cap).

@@ -240,7 +240,7 @@ extension ScheduleCommand {
             let store = try Store(connection: connection.connect(for: "schedule export"))
             let start = try from ?? store.today().adding(days: -7)
             let sessions = try store.sessions(SessionFilter(from: start, to: start.adding(days: days - 1), staffCode: staff.uppercased()))
-            Printer.write(SessionCalendar(name: "Homeward — \(staff.uppercased())", sessions: sessions.map(\.session), generatedAt: Date()).render())
+            Printer.write(SessionCalendar(name: "Homeward — \(staff.uppercased())", sessions: sessions.map(\.session), generatedAt: try store.now()).render())
         }
     }
 

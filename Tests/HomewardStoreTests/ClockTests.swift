@@ -52,20 +52,21 @@ import Testing
         }
     }
 
-    @Test func todayFollowsTheMachinesClockInThePlanningZone() throws {
+    @Test func todayIsTheServersMomentInThePlanningZone() throws {
         try TestDatabase.withConnection { connection throws in
-            // Whatever the date (the suite also runs under faketime), the database's today is the Almaty date of now.
+            // Whatever the server's date (the suite also runs with the server under faketime), today is the Almaty date
+            // of the server's moment, here converted with Foundation's calendar, independently of the SQL. One
+            // transaction, so both read the same moment.
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "Asia/Almaty")!
-            func almatyDay(_ date: Date) -> String {
-                let c = calendar.dateComponents([.year, .month, .day], from: date)
-                return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-            }
-            let before = almatyDay(Date())
+            try connection.execute("BEGIN")
+            let moment = try connection.query("SELECT homeward.now()").scalar(Date.self)
             let today = try Store(connection: connection).today().description
-            let after = almatyDay(Date())
-            #expect(today == before || today == after)
-            #expect(try TestClock.today(connection).description == today)
+            let actual = try TestClock.today(connection).description
+            try connection.execute("COMMIT")
+            let c = calendar.dateComponents([.year, .month, .day], from: moment)
+            #expect(today == String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))
+            #expect(actual == today)
         }
     }
 

@@ -53,8 +53,9 @@ import Scheduler
     @Test func documentedExampleDecodesAndSolves() throws {
         let json = """
         {"horizon": {"startISO": "2026-11-30T00:00", "days": 7, "slotMinutes": 15},
-         "participants": [{"id": "KZ-0417", "languages": ["kk", "ru"], "ageYears": 9, "sex": "female",
-           "maxSessionsPerDay": 1, "available": {"AKT-RC": [{"start": 56, "end": 76}]},
+         "participants": [{"id": "KZ-0417", "languages": ["kk", "ru"], "ageYears": 6, "sex": "female",
+           "maxSessionsPerDay": 1, "maxSessionsPerDayByDay": [1, 1, 1, 2, 2, 2, 2],
+           "available": {"AKT-RC": [{"start": 56, "end": 76}]},
            "preferredSlots": [{"start": 60, "end": 68}], "behindScore": 0.4, "linkedParticipants": ["KZ-0416"]}],
          "staff": [{"id": "S-12", "roles": ["paediatric_psychologist"], "languages": ["kk", "ru"],
            "mayWorkWithChildren": true, "weeklyLimits": [{"window": {"start": 0, "end": 672}, "maxSlots": 120}],
@@ -70,11 +71,14 @@ import Scheduler
         """
         let inst = try JSONDecoder().decode(Instance.self, from: Data(json.utf8))
         #expect(inst.weights.spread == Weights().spread)
+        #expect(inst.participants[0].maxSessions(onDay: 2) == 1 && inst.participants[0].maxSessions(onDay: 3) == 2)
+        #expect(inst.budget == Budget(maxIterations: 200_000, maxMilliseconds: 2_000))
         let s = Scheduler.solve(inst, budget: .iterations(100))
         #expect(s.violations(of: inst).isEmpty)
         let session = try #require(s.sessions.first)
         #expect(session.staffId == "S-12" && session.roomId == "AKT-PLAY-1")
         #expect(SlotRange(start: 60, end: 68).contains(session.slots))
         #expect(s.score.continuityKept == 1 && s.score.preferredHoursKept == 1)
+        #expect(s.stats.stopReason == .allPlaced && s.stats.upperBound == 1)
     }
 }
