@@ -129,8 +129,8 @@ import Testing
     @Test func aParticipantBorn17YearsAnd364DaysAgoIsAChild() throws {
         try Self.withCentres { database in
             let connection = try database.connect()
-            let almost18 = try connection.query("SELECT ((current_date - interval '18 years')::date + 1)::text").scalar(String.self)
-            let just18 = try connection.query("SELECT (current_date - interval '18 years')::date::text").scalar(String.self)
+            let almost18 = try connection.query("SELECT ((homeward.actual_today() - interval '18 years')::date + 1)::text").scalar(String.self)
+            let just18 = try connection.query("SELECT (homeward.actual_today() - interval '18 years')::date::text").scalar(String.self)
             for (caseNumber, born) in [("KZ-CHILD", almost18), ("KZ-ADULT", just18)] {
                 try Self.ok(["participant", "add", caseNumber, "--given-name", "Arman", "--family-name", "Sadykov", "--birth-date", born,
                              "--sex", "male", "--languages", "kk", "--region", "Atyrau", "--returned-on", born], database)

@@ -180,7 +180,7 @@ import Testing
                     """
                     INSERT INTO homeward.schedule_runs (started_at, horizon_from, horizon_days, freeze_days, demand, placed, unplaced,
                                                         sessions_created, duration_ms)
-                    VALUES (now(), '2026-11-02', 14, 1, 2, 1, 1, 1, 10) RETURNING id
+                    VALUES (homeward.now(), '2026-11-02', 14, 1, 2, 1, 1, 1, 10) RETURNING id
                     """).scalar(Int.self)
                 if unplaced {
                     try store.connection.execute(

@@ -28,7 +28,7 @@ import Testing
         SELECT p.id, s.id, 3, '08:00', '13:00', '2020-09-01' FROM homeward.participants p, homeward.schools s
         WHERE p.case_number = 'KZ-B-0001';
         INSERT INTO homeward.school_attendance (participant_id, school_enrolment_id, day, status, reported_by)
-        SELECT se.participant_id, se.id, (date_trunc('month', current_date) - interval '1 month')::date + d,
+        SELECT se.participant_id, se.id, (date_trunc('month', homeward.actual_today()) - interval '1 month')::date + d,
                CASE WHEN d < 2 THEN 'absent_unexcused' ELSE 'present' END, 'school'
         FROM homeward.school_enrolments se CROSS JOIN generate_series(0, 9) d;
         INSERT INTO homeward.staff (code, given_name, family_name, languages, weekly_hour_limit)
@@ -40,7 +40,7 @@ import Testing
         SELECT id, 'R1', 'Room 1', 'counselling_room', 4 FROM homeward.centres WHERE code = 'SEC-A';
         INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at, status)
         SELECT 'individual_counselling', 'individual', r.centre_id, r.id, t, t + interval '2 hours', 'held'
-        FROM homeward.rooms r, (SELECT date_trunc('week', now()) - interval '7 days' + interval '5 hours' AS t) w;
+        FROM homeward.rooms r, (SELECT date_trunc('week', homeward.now()) - interval '7 days' + interval '5 hours' AS t) w;
         INSERT INTO homeward.session_staff (session_id, staff_id) SELECT s.id, st.id FROM homeward.sessions s, homeward.staff st;
         INSERT INTO homeward.session_participants (session_id, participant_id)
         SELECT s.id, p.id FROM homeward.sessions s, homeward.participants p WHERE p.case_number = 'KZ-A-0001';
@@ -48,17 +48,17 @@ import Testing
         SELECT session_id, participant_id, 'attended', 'PSY-OV' FROM homeward.session_participants;
         INSERT INTO homeward.schedule_runs (started_at, horizon_from, horizon_days, freeze_days, demand, placed, unplaced,
                                             sessions_created, duration_ms)
-        VALUES (now(), current_date, 28, 2, 5, 3, 2, 3, 120);
+        VALUES (homeward.now(), homeward.actual_today(), 28, 2, 5, 3, 2, 3, 120);
         INSERT INTO homeward.schedule_unplaced (schedule_run_id, participant_id, requirement_id, week_start, sessions, reason, detail)
-        SELECT r.id, p.id, q.id, date_trunc('week', current_date)::date, 2, 'staff_weekly_limit', 'PSY-OV is full'
+        SELECT r.id, p.id, q.id, date_trunc('week', homeward.actual_today())::date, 2, 'staff_weekly_limit', 'PSY-OV is full'
         FROM homeward.schedule_runs r, homeward.participants p, homeward.phase_requirements q WHERE p.case_number = 'KZ-A-0001';
         INSERT INTO homeward.courses (code, name) VALUES ('LIT-1', 'Literacy');
         INSERT INTO homeward.course_modules (course_id, ordinal, code, title, expected_weeks)
         SELECT id, o, 'M' || o, 'Module ' || o, 4 FROM homeward.courses, generate_series(1, 3) o;
         INSERT INTO homeward.course_enrolments (participant_id, course_id, started_on)
-        SELECT p.id, c.id, current_date - 70 FROM homeward.participants p, homeward.courses c WHERE p.case_number = 'KZ-A-0001';
+        SELECT p.id, c.id, homeward.actual_today() - 70 FROM homeward.participants p, homeward.courses c WHERE p.case_number = 'KZ-A-0001';
         INSERT INTO homeward.module_completions (course_enrolment_id, course_id, module_id, completed_on, result, score)
-        SELECT ce.id, ce.course_id, m.id, current_date - 30, 'passed', 70
+        SELECT ce.id, ce.course_id, m.id, homeward.actual_today() - 30, 'passed', 70
         FROM homeward.course_enrolments ce JOIN homeward.course_modules m ON m.course_id = ce.course_id AND m.ordinal = 1;
         """
 
@@ -130,7 +130,7 @@ import Testing
             let school = try oversight.query(
                 """
                 SELECT region, attendance_rate::text FROM oversight.school_attendance
-                WHERE month = date_trunc('month', current_date - interval '1 month')::date
+                WHERE month = date_trunc('month', homeward.actual_today() - interval '1 month')::date
                 """)
             #expect(school.count == 1)
             #expect(try school.rows.first?.decode(0) as String? == "Almaty")

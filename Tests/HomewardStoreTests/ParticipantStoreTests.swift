@@ -143,8 +143,8 @@ import Testing
     @Test func ageAndChildhoodAreComputedFromTheBirthDate() throws {
         try Self.withStore { store in
             // Born 17 years and 364 days ago: still a child; born exactly 18 years ago: an adult.
-            let almost18 = try store.connection.query("SELECT ((current_date - interval '18 years')::date + 1)::text").scalar(LocalDate.self)
-            let just18 = try store.connection.query("SELECT (current_date - interval '18 years')::date::text").scalar(LocalDate.self)
+            let almost18 = try store.connection.query("SELECT ((homeward.actual_today() - interval '18 years')::date + 1)::text").scalar(LocalDate.self)
+            let just18 = try store.connection.query("SELECT (homeward.actual_today() - interval '18 years')::date::text").scalar(LocalDate.self)
             try store.addParticipant(Self.aigerim("KZ-CHILD", birthDate: almost18))
             try store.addParticipant(Self.aigerim("KZ-ADULT", birthDate: just18))
 
