@@ -17,7 +17,7 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
     /// Minutes kept free after school before a child's first session (travel).
     public var afterSchoolBufferMinutes: Int = 30
     /// Improvement budget for the scheduler, in work (iterations): what decides a run, the same on any machine.
-    public var budgetIterations: Int = 200_000
+    public var budgetIterations: Int = 10_000
     /// Wall-clock safety cap only; a run it cuts is recorded with stop reason time_cap.
     public var budgetMilliseconds: Int = 120_000
     public var seed: UInt64 = 1
