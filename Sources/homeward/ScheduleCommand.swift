@@ -76,7 +76,7 @@ extension ScheduleCommand {
         store: Store, request: ScheduleRequest, settings: SchedulingSettings, dryRun: Bool, exportInstance: String?
     ) throws -> ScheduleJob.Outcome {
         do {
-            return try ScheduleJob.run(store: store, request: request, settings: settings, dryRun: dryRun) { problem in
+            let outcome = try ScheduleJob.run(store: store, request: request, settings: settings, dryRun: dryRun) { problem in
                 if let exportInstance {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -88,6 +88,12 @@ extension ScheduleCommand {
                 }
                 if Log.isInteractive { Log.info("solving \(problem.instance.demands.count) session units…") }
             }
+            if outcome.solution.stats.stopReason == .timeCap {
+                Log.warning("the safety cap of \(settings.budgetMilliseconds) ms stopped the search before its work budget "
+                            + "(\(outcome.solution.stats.iterations) of \(settings.budgetIterations) iterations): this plan depends on the "
+                            + "machine's speed; lower scheduling.budget_iterations or raise budget_milliseconds")
+            }
+            return outcome
         } catch let failure as ScheduleJob.Failure {
             switch failure {
             case .busy: throw CommandFailure(failure.description, status: .busy)

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduler
 import Postgres
 import TestSupport
 import Testing
@@ -109,6 +110,107 @@ import Testing
             let second = try ScheduleFixture.generate(world)
             #expect(second.status == 0 || second.status == 3, "\(second)")
             #expect(second.stdout.contains(", 0 sessions created"), "\(second)")
+        }
+    }
+}
+
+/// The horizon rarely covers whole ISO weeks: a week only partly inside it asks only for its share.
+@Suite struct PartialWeekScheduleTests {
+    @Test func theLastPartialWeekAsksForItsShareNotTheWholeWeek() throws {
+        try ScheduleFixture.withWorld { world throws in
+            // Nine days from Monday 2026-12-07: all of 2026-W50, and Monday and Tuesday of 2026-W51 (two days of seven).
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("partial-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let config = try ScheduleFixture.config()
+            defer { try? FileManager.default.removeItem(at: config) }
+            let run = try world.cli(["schedule", "generate", "--from", ScheduleFixture.from, "--days", "9", "--config", config.path,
+                                     "--dry-run", "--export-instance", file.path])
+            #expect(run.status == 0 || run.status == 3, "\(run)")
+            let instance = try JSONDecoder().decode(Instance.self, from: Data(contentsOf: file))
+            // KZ-W-03 (WOMEN-RESIDENTIAL: psychologist 2, religious consultation 1, theology group 3, social work 1 a week;
+            // in no family). W50 asks for all 7; W51's two days ask for round(2 × 2/7) = 1 psychologist session and
+            // round(3 × 2/7) = 1 theology group, nothing of the weekly ones (round(2/7) = 0).
+            func units(_ week: String) -> [String: Int] {
+                Dictionary(instance.demands.filter { $0.participants == ["KZ-W-03"] && $0.weekLabel == week }.map { ($0.sessionType, 1) },
+                           uniquingKeysWith: +)
+            }
+            #expect(units(ScheduleFixture.firstWeek) == ["individual_counselling": 2, "religious_consultation": 1,
+                                                         "group_theology_class": 3, "social_work_meeting": 1])
+            #expect(units(ScheduleFixture.secondWeek) == ["individual_counselling": 1, "group_theology_class": 1])
+            // Those units may only lie in the two days inside the horizon.
+            let slotsPerDay = instance.horizon.slotsPerDay
+            for demand in instance.demands where demand.weekLabel == ScheduleFixture.secondWeek {
+                #expect(demand.window.start >= 7 * slotsPerDay && demand.window.end <= 9 * slotsPerDay, "\(demand.id) \(demand.window)")
+            }
+        }
+    }
+
+    @Test func theFirstPartialWeekCountsWhatItsElapsedDaysAlreadyHold() throws {
+        try ScheduleFixture.withWorld { world throws in
+            // Plan W50 from its Monday, then plan again from its Thursday: the sessions of Monday to Wednesday count
+            // against the week, so the rest of the week asks for nothing more.
+            let first = try world.cli(["schedule", "generate", "--from", ScheduleFixture.from, "--days", "7",
+                                       "--config", try ScheduleFixture.config().path])
+            #expect(first.status == 0 || first.status == 3, "\(first)")
+            let connection = try world.connect()
+            let placed = try connection.query("SELECT count(*)::int FROM homeward.sessions").scalar(Int.self)
+            #expect(placed > 0)
+            let again = try world.cli(["schedule", "generate", "--from", "2026-12-10", "--days", "4",
+                                       "--config", try ScheduleFixture.config().path])
+            #expect(again.status == 0 || again.status == 3, "\(again)")
+            #expect(again.stdout.contains(", 0 sessions created"), "\(again)")
+            #expect(try connection.query("SELECT count(*)::int FROM homeward.sessions").scalar(Int.self) == placed)
+        }
+    }
+}
+
+/// The same database and settings give the same schedule on any machine: the budget is work, time only a safety cap.
+@Suite struct ReproducibleRunTests {
+    /// Every session of the run as one sortable line: start, centre/room, staff, participants, type.
+    static func plan(_ connection: Connection) throws -> [String] {
+        try connection.query(
+            """
+            SELECT s.starts_at::text || ' ' || c.code || '/' || r.code || ' ' || string_agg(DISTINCT st.code, ',') || ' '
+                   || string_agg(DISTINCT p.case_number, ',') || ' ' || s.session_type
+            FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id JOIN homeward.rooms r ON r.id = s.room_id
+            JOIN homeward.session_staff ss ON ss.session_id = s.id JOIN homeward.staff st ON st.id = ss.staff_id
+            JOIN homeward.session_participants sp ON sp.session_id = s.id JOIN homeward.participants p ON p.id = sp.participant_id
+            GROUP BY s.id, c.code, r.code ORDER BY 1
+            """).rows.map { try $0.decode(0) }
+    }
+
+    @Test func twoDatabasesWithTheSameDataGetTheSamePlanAndTheRunRecordsWhatDecidedIt() throws {
+        var plans: [[String]] = []
+        for _ in 0..<2 {
+            try ScheduleFixture.withWorld { world throws in
+                let run = try ScheduleFixture.generate(world)
+                #expect(run.status == 3, "\(run)")
+                plans.append(try Self.plan(try world.connect()))
+                let runs = try world.cli(["schedule", "runs", "--format", "json"])
+                let records = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]], "\(runs)")
+                let record = try #require(records.first)
+                #expect(record["seed"] as? Int == 1)
+                #expect(record["stop_reason"] as? String != "time_cap", "\(record)")
+                #expect((record["iterations"] as? Int ?? -1) >= 0 && (record["iterations"] as? Int ?? .max) <= 20_000, "\(record)")
+                let placed = record["placed"] as? Int ?? -1
+                #expect(placed <= record["upper_bound"] as? Int ?? -1, "\(record)")
+                // Human output shows the run's start in local time with its offset; JSON keeps ISO 8601 with it.
+                #expect((record["started_at"] as? String)?.hasSuffix("+05:00") == true, "\(record)")
+            }
+        }
+        #expect(!plans[0].isEmpty)
+        #expect(plans[0] == plans[1])
+    }
+
+    @Test func aRunCutByTheSafetyCapSaysSoAndIsRecorded() throws {
+        try ScheduleFixture.withWorld { world throws in
+            let config = try ScheduleFixture.config(budgetIterations: 10_000_000, budgetMilliseconds: 1)
+            defer { try? FileManager.default.removeItem(at: config) }
+            let run = try ScheduleFixture.generate(world, config: config)
+            #expect(run.status == 0 || run.status == 3, "\(run)")
+            #expect(run.stderr.contains("safety cap of 1 ms"), "\(run)")
+            let reason = try world.connect().query("SELECT stop_reason FROM homeward.schedule_runs ORDER BY id DESC LIMIT 1").scalar(String.self)
+            #expect(reason == "time_cap")
         }
     }
 }
