@@ -21,8 +21,9 @@ demo: build
 test: deps
 	@Scripts/run-tests
 
-## The whole suite again with the database server's clock (the one clock) at two later moments, six months apart: one
-## at 21:45 UTC, already the next day in Asia/Almaty, one in the small hours. Nothing may depend on the day it runs.
+## The whole suite again with the clocks of the database server and the tests shifted (libfaketime) to two later
+## moments, six months apart: one at 21:45 UTC, already the next day in Asia/Almaty, one in the small hours.
+## Nothing may depend on the day it runs.
 TEST_DATES ?= 2027-03-15 21:45:00|2027-09-20 03:10:00
 test-dates: deps
 	@dates='$(TEST_DATES)'; IFS='|'; for when in $$dates; do HOMEWARD_FAKETIME="$$when" Scripts/run-tests || exit 1; done

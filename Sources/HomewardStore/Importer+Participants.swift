@@ -84,24 +84,26 @@ extension Importer {
                 return [row.line, p.caseNumber, p.givenName, p.familyName, p.patronymic, p.birthDate, p.sex, p.languages,
                         p.regionOfOrigin, p.legalSituation, p.sentenceEndsOn, p.status, p.returnedOn, row.centre, row.placedFrom]
             })
-        let inserted = try store.connection.execute(
+        // Participants and their first placements in one step (homeward.register_arrivals): a coordinator may place
+        // people only at the centres they coordinate, and cannot see anyone before they are placed.
+        let inserted = try store.connection.query(
             """
-            INSERT INTO homeward.participants (case_number, given_name, family_name, patronymic, birth_date, sex, languages,
-                                               region_of_origin, legal_situation, sentence_ends_on, status, returned_on)
-            SELECT case_number, given_name, family_name, patronymic, birth_date, sex, languages,
-                   region_of_origin, legal_situation, sentence_ends_on, status, returned_on
-            FROM import_participants ORDER BY line
-            """)
+            SELECT homeward.register_arrivals(coalesce(jsonb_agg(jsonb_build_object(
+                       'case_number', case_number, 'given_name', given_name, 'family_name', family_name, 'patronymic', patronymic,
+                       'birth_date', birth_date, 'sex', sex, 'languages', languages, 'region_of_origin', region_of_origin,
+                       'legal_situation', legal_situation, 'sentence_ends_on', sentence_ends_on, 'status', status,
+                       'returned_on', returned_on, 'centre_code', centre_code, 'placed_from', placed_from,
+                       'reason', 'first placement, imported from ' || $1) ORDER BY line), '[]'))
+            FROM import_participants
+            """, [rows.file]).scalar(Int.self)
         try expectWritten(inserted, checked.count, what: "participants", file: rows.file)
-        let placed = try store.connection.execute(
+        let placed = try store.connection.query(
             """
-            INSERT INTO homeward.participant_placements (participant_id, centre_id, during, reason)
-            SELECT p.id, c.id, daterange(i.placed_from, NULL, '[)'), 'first placement, imported from ' || $1
-            FROM import_participants i
+            SELECT count(*)::int FROM import_participants i
             JOIN homeward.participants p ON p.case_number = i.case_number
-            JOIN homeward.centres c ON c.code = i.centre_code
-            ORDER BY i.line
-            """, [rows.file])
+            JOIN homeward.participant_placements pl ON pl.participant_id = p.id
+            WHERE i.centre_code IS NOT NULL
+            """).scalar(Int.self)
         try expectWritten(placed, placements, what: "placements", file: rows.file)
         summary.related = [("placements", placed)]
         return summary

@@ -18,6 +18,10 @@ public struct Migration: Sendable, Equatable {
         self.checksum = SHA256.hex(sql.utf8)
     }
 
+    /// Files from 0009 on run as `homeward_owner` (created by 0008); a file whose text holds
+    /// `-- homeward: run as the migrating login` (to create roles, say) runs as the login instead.
+    public var runsAsOwner: Bool { version > 8 && !sql.contains("-- homeward: run as the migrating login") }
+
     /// The file name this migration comes from.
     public var fileName: String {
         let number = String(version)

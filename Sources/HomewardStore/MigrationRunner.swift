@@ -100,7 +100,16 @@ public struct MigrationRunner {
             let started = Date()
             do {
                 try connection.transaction { transaction in
+                    // From 0009 on, files run as the NOLOGIN owner (unless they say they need the migrating login, e.g. to
+                    // create roles); whatever the file created is then handed to the owner, so no login owns anything.
+                    let ownerExists = try transaction.query("SELECT to_regrole('homeward_owner') IS NOT NULL").scalar(Bool.self)
+                    let asOwner = migration.runsAsOwner && ownerExists
+                    if asOwner { try transaction.execute("SET LOCAL ROLE homeward_owner") }
                     try transaction.runScript(migration.sql)
+                    if asOwner { try transaction.execute("RESET ROLE") }
+                    if try transaction.query("SELECT to_regprocedure('homeward.hand_over_to_owner()') IS NOT NULL").scalar(Bool.self) {
+                        try transaction.execute("SELECT homeward.hand_over_to_owner()")
+                    }
                     try transaction.execute(
                         "INSERT INTO homeward.schema_migrations (version, name, sha256) VALUES ($1, $2, $3)",
                         [migration.version, migration.name, migration.checksum])

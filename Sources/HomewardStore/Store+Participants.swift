@@ -112,17 +112,22 @@ extension Store {
 
     /// Adds a participant and, when given, their first placement, in one transaction.
     public func addParticipant(_ participant: Participant, placement: Placement? = nil) throws {
-        try transaction {
-            try connection.execute(
+        // One step through homeward.register_arrivals: a coordinator cannot see the person until they are placed, and
+        // may place them only at a centre they coordinate.
+        if let placement { _ = try centreID(code: placement.centreCode) }
+        try translatingErrors {
+            _ = try connection.query(
                 """
-                INSERT INTO homeward.participants (case_number, given_name, family_name, patronymic, birth_date, sex, languages,
-                    region_of_origin, legal_situation, sentence_ends_on, status, returned_on)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                SELECT homeward.register_arrivals(jsonb_build_array(jsonb_build_object(
+                    'case_number', $1::text, 'given_name', $2::text, 'family_name', $3::text, 'patronymic', $4::text,
+                    'birth_date', $5::date, 'sex', $6::text, 'languages', $7::text[], 'region_of_origin', $8::text,
+                    'legal_situation', $9::text, 'sentence_ends_on', $10::date, 'status', $11::text, 'returned_on', $12::date,
+                    'centre_code', $13::text, 'placed_from', $14::date, 'placed_to', $15::date, 'reason', $16::text)))
                 """,
                 [participant.caseNumber, participant.givenName, participant.familyName, participant.patronymic, participant.birthDate,
                  participant.sex, participant.languages, participant.regionOfOrigin, participant.legalSituation,
-                 participant.sentenceEndsOn, participant.status, participant.returnedOn])
-            if let placement { try insertPlacement(caseNumber: participant.caseNumber, placement) }
+                 participant.sentenceEndsOn, participant.status, participant.returnedOn,
+                 placement?.centreCode, placement?.firstDay, placement?.lastDay, placement?.reason])
         }
     }
 
