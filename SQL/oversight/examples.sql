@@ -2,6 +2,10 @@
 -- Run as a login granted homeward_oversight:  psql service=homeward-oversight -f SQL/oversight/examples.sql
 -- Every statement here is run by the test suite as homeward_oversight (SecurityTests, OversightTests), so they stay valid.
 -- End every statement with ";" at the end of a line: the tests split the file there.
+--
+-- The views are k-anonymous (k = homeward.oversight_min_group(), default 5; see README "Oversight"): a participant row
+-- may show coarser values (age band 0-17 or 18+, return quarter or year, no region) or, as a last resort, only its
+-- pseudonym; a count of fewer than k people is empty (NULL). Questions below count such rows under an empty value.
 
 -- 1. How many participants are in each programme status, by sex?
 SELECT status, sex, count(*) AS participants
@@ -9,7 +13,7 @@ FROM oversight.participants GROUP BY status, sex ORDER BY status, sex;
 
 -- 2. Children (under 18) by age band and region of origin.
 SELECT age_band, region, count(*) AS children
-FROM oversight.participants WHERE age_band IN ('0-6', '7-12', '13-17')
+FROM oversight.participants WHERE age_band IN ('0-6', '7-12', '13-17', '0-17')
 GROUP BY age_band, region ORDER BY age_band, region;
 
 -- 3. Participants placed at each centre today, with the centre's region.
@@ -19,7 +23,7 @@ GROUP BY centre_code, centre_region ORDER BY centre_code;
 
 -- 4. Legal situation of adults, by region of origin.
 SELECT region, legal_situation, count(*) AS adults
-FROM oversight.participants WHERE age_band NOT IN ('0-6', '7-12', '13-17')
+FROM oversight.participants WHERE age_band IN ('18-29', '30-44', '45+', '18+')
 GROUP BY region, legal_situation ORDER BY region, legal_situation;
 
 -- 5. Active enrolments by programme and phase, with average pace and 28-day attendance.
@@ -114,3 +118,7 @@ FROM oversight.school_attendance GROUP BY region, month ORDER BY region, month;
 SELECT course_code, coalesce(centre_code, 'all') AS centre, active_enrolments, modules_passed, modules_expected, behind,
        round(modules_passed::numeric / nullif(modules_expected, 0), 2) AS share_of_expected, average_score
 FROM oversight.education_progress ORDER BY course_code;
+
+-- 23. How coarse the participant rows are: rows per generalisation step (0 as recorded … 10 suppressed).
+SELECT generalisation, count(*) AS participants, min(homeward.oversight_min_group()) AS k
+FROM oversight.participants GROUP BY generalisation ORDER BY generalisation;

@@ -128,6 +128,113 @@ import Testing
             }
             #expect(answered >= statements.count / 2, "only \(answered) of \(statements.count) questions found rows in the demo")
             #expect(throws: PostgresError.self) { try oversight.query("SELECT count(*) FROM homeward.participants") }
+
+            try coordinatorsDayAtAktau(database, connection)
         }
+    }
+
+    /// A coordinator of the Aktau centre, with a login of their own, does their day's work through the CLI on the demo
+    /// data — and reaches nothing at the other centres, whatever the what-if day says.
+    private func coordinatorsDayAtAktau(_ database: TestDatabase, _ admin: Connection) throws {
+        let login = "demo_coord_" + UUID().uuidString.prefix(8).lowercased()
+        let grant = try CLI.run(["user", "grant", login, "--role", "coordinator", "--centre", "AKT-RC"], database: database)
+        #expect(grant.status == 0, "\(grant)")
+        defer { _ = try? admin.execute("DROP OWNED BY \(admin.quoteIdentifier(login))"); _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))") }
+        func run(_ arguments: [String]) throws -> CLI.Outcome { try CLI.run(arguments, database: database, environment: ["PGUSER": login]) }
+        let today = try TestClock.today(admin)
+
+        let arrival = try run(["participant", "add", "KZ-2026-9001", "--given-name", "Zhanna", "--family-name", "Arrived",
+                               "--birth-date", "1996-05-05", "--sex", "female", "--languages", "kk,ru", "--region", "Atyrau",
+                               "--returned-on", today.adding(days: -2).description, "--centre", "AKT-RC"])
+        #expect(arrival.status == 0, "\(arrival)")
+        let elsewhere = try run(["participant", "add", "KZ-2026-9002", "--given-name", "Arman", "--family-name", "Elsewhere",
+                                 "--birth-date", "1990-05-05", "--sex", "male", "--languages", "kk", "--region", "Atyrau",
+                                 "--returned-on", today.adding(days: -2).description, "--centre", "KAR-PRISON"])
+        #expect(elsewhere.status == 77, "\(elsewhere)")
+
+        // Attendance of a past Aktau session still missing it.
+        let missing = try #require(try admin.query(
+            """
+            SELECT s.id, p.case_number FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
+            JOIN homeward.session_participants sp ON sp.session_id = s.id JOIN homeward.participants p ON p.id = sp.participant_id
+            WHERE c.code = 'AKT-RC' AND s.status = 'planned' AND s.starts_at < now()
+              AND NOT EXISTS (SELECT 1 FROM homeward.attendance a WHERE a.session_id = s.id AND a.participant_id = p.id)
+            ORDER BY s.starts_at DESC LIMIT 1
+            """).rows.first)
+        let recorded = try run(["attendance", "record", String(try missing.decode(0, as: Int.self)),
+                                "--participant", try missing.decode(1, as: String.self), "--status", "attended"])
+        #expect(recorded.status == 0, "\(recorded)")
+
+        // Cancel one future Aktau session; move another to a slot where its room, staff and participants are free.
+        let future = try admin.query(
+            """
+            SELECT s.id FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
+            WHERE c.code = 'AKT-RC' AND s.status = 'planned' AND s.starts_at > now() + interval '2 days' ORDER BY s.starts_at, s.id LIMIT 2
+            """).rows.map { try $0.decode(0, as: Int.self) }
+        try #require(future.count == 2)
+        let cancel = try run(["session", "cancel", String(future[0]), "--reason", "psychologist ill", "--by", "staff"])
+        #expect(cancel.status == 0, "\(cancel)")
+        let slot = try #require(try admin.query(
+            """
+            WITH s AS (SELECT * FROM homeward.sessions WHERE id = $1)
+            SELECT to_char(t AT TIME ZONE 'Asia/Aqtau', 'YYYY-MM-DD HH24:MI')
+            FROM s, generate_series(date_trunc('day', s.starts_at) + interval '1 day', date_trunc('day', s.starts_at) + interval '9 days',
+                                    interval '15 minutes') AS t
+            WHERE extract(isodow FROM t AT TIME ZONE 'Asia/Aqtau') BETWEEN 1 AND 3
+              AND (t AT TIME ZONE 'Asia/Aqtau')::time BETWEEN '09:00' AND '11:30'
+              AND NOT EXISTS (
+                  SELECT 1 FROM homeward.sessions o
+                  WHERE o.occupies AND o.id <> s.id AND o.during && tstzrange(t, t + (s.ends_at - s.starts_at))
+                    AND (o.room_id = s.room_id
+                         OR EXISTS (SELECT 1 FROM homeward.session_staff a JOIN homeward.session_staff b ON b.staff_id = a.staff_id
+                                    WHERE a.session_id = s.id AND b.session_id = o.id)
+                         OR EXISTS (SELECT 1 FROM homeward.session_participants a JOIN homeward.session_participants b
+                                    ON b.participant_id = a.participant_id WHERE a.session_id = s.id AND b.session_id = o.id)))
+            ORDER BY t LIMIT 1
+            """, [future[1]]).rows.first).decode(0, as: String.self)
+        let moved = try run(["session", "reschedule", String(future[1]), "--start", slot, "--reason", "family visit", "--by", "participant"])
+        #expect(moved.status == 0, "\(moved)")
+
+        // Another centre's sessions: the CLI cannot find them, and plain SQL changes nothing.
+        let prison = try #require(try admin.query(
+            """
+            SELECT s.id FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
+            WHERE c.code = 'KAR-PRISON' AND s.status = 'planned' AND s.starts_at > now() LIMIT 1
+            """).rows.first).decode(0, as: Int.self)
+        #expect(try run(["session", "cancel", String(prison), "--reason", "x", "--by", "centre"]).status != 0)
+        let coordinator = try Connection(conninfo: "dbname=\(database.name) user=\(login)")
+        let prisonSessions = "(SELECT id FROM homeward.centres WHERE code = 'KAR-PRISON')"
+        #expect(try coordinator.execute("DELETE FROM homeward.sessions WHERE centre_id = \(prisonSessions)") == 0)
+        #expect(try coordinator.execute(
+            "UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'x' WHERE centre_id = \(prisonSessions)") == 0)
+        #expect(try admin.query("SELECT status FROM homeward.sessions WHERE id = $1", [prison]).scalar(String.self) == "planned")
+
+        // Every view and the CLI's progress show Aktau only; the what-if day changes whom they see (it may move
+        // progress itself, e.g. which age band a child was in then, but never the scope).
+        func seen() throws -> [String] {
+            try [
+                "SELECT count(*) FROM homeward.participants", "SELECT count(*) FROM homeward.sessions",
+                "SELECT count(*) FROM homeward.relatives", "SELECT count(*) FROM homeward.families",
+                "SELECT count(*) FROM homeward.enrolment_progress", "SELECT count(DISTINCT case_number) FROM homeward.requirement_progress",
+                "SELECT string_agg(DISTINCT centre_code, ',') FROM homeward.enrolment_progress",
+            ].map { try coordinator.query($0).first?.text(0) ?? "" }
+        }
+        let before = try seen()
+        #expect(before.last == "AKT-RC", "\(before)")
+        let linkedElsewhere = try admin.query(
+            """
+            SELECT count(*)::int FROM homeward.relatives r WHERE NOT EXISTS (
+                SELECT 1 FROM homeward.family_links fl JOIN homeward.participant_placements pl ON pl.participant_id = fl.participant_id
+                JOIN homeward.centres c ON c.id = pl.centre_id
+                WHERE fl.relative_id = r.id AND c.code = 'AKT-RC' AND pl.during @> homeward.actual_today())
+            """).scalar(Int.self)
+        let allRelatives = try admin.query("SELECT count(*)::int FROM homeward.relatives").scalar(Int.self)
+        #expect(Int(before[2]) == allRelatives - linkedElsewhere, "\(before)")
+        try coordinator.execute("SET homeward.today = '2026-01-15'")
+        let after = try seen()
+        #expect(after.dropLast() == before.dropLast(), "\(before) → \(after)")
+        let progress = try run(["progress", "--centre", "KAR-PRISON", "--format", "json"])
+        #expect(progress.status == 0, "\(progress)")
+        #expect((try JSONSerialization.jsonObject(with: Data(progress.stdout.utf8)) as? [Any])?.isEmpty == true, "\(progress)")
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Postgres
 import TestSupport
 import Testing
@@ -145,6 +148,126 @@ import Testing
             let export = try CLI.run(["participant", "export", "KZ-NONE-1"], database: database)
             #expect(export.status == 65, "\(export)")
             #expect(export.stderr == "homeward: error: no participant with case number \"KZ-NONE-1\"\n")
+        }
+    }
+
+    // MARK: --output writes only a regular file it creates itself
+
+    /// A fresh folder for one test's files, removed afterwards.
+    static func withFolder(_ body: (URL) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try body(folder)
+    }
+
+    static func permissions(_ url: URL) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    static func fileType(_ url: URL) throws -> FileAttributeType? {
+        try FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType
+    }
+
+    static func exportsAudited(_ database: TestDatabase) throws -> Int {
+        try database.connect().query("SELECT count(*)::int FROM audit.changes WHERE operation = 'export'").scalar(Int.self)
+    }
+
+    @Test func anExportFileIsCreatedReadableByItsOwnerOnly() throws {
+        try Self.withSeeded { database in
+            try Self.withFolder { folder in
+                let file = folder.appendingPathComponent("record.json")
+                let export = try CLI.run(["participant", "export", "KZ-A-0001", "--output", file.path], database: database)
+                #expect(export.status == 0, "\(export)")
+                #expect(try Self.permissions(file) == 0o600)
+                #expect(try Self.fileType(file) == .typeRegular)
+                #expect(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) is [String: Any])
+                // Nothing else is left in the folder (no temporary file).
+                #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["record.json"])
+            }
+        }
+    }
+
+    @Test func anExistingFileIsRefusedWithoutForceAndKeptIntact() throws {
+        try Self.withSeeded { database in
+            try Self.withFolder { folder in
+                let file = folder.appendingPathComponent("existing.json")
+                try Data("keep me\n".utf8).write(to: file)
+                let export = try CLI.run(["participant", "export", "KZ-A-0001", "--output", file.path], database: database)
+                #expect(export.status == 73, "\(export)")
+                #expect(export.stderr == "homeward: error: cannot write \(file.path): it already exists (use --force to replace a regular file)\n")
+                #expect(try String(contentsOf: file, encoding: .utf8) == "keep me\n")
+                // Refused before anything was read: no export is recorded.
+                #expect(try Self.exportsAudited(database) == 0)
+            }
+        }
+    }
+
+    @Test func forceReplacesARegularFileWithANew0600File() throws {
+        try Self.withSeeded { database in
+            try Self.withFolder { folder in
+                let file = folder.appendingPathComponent("old.json")
+                try Data("old\n".utf8).write(to: file)
+                try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+                let export = try CLI.run(["participant", "export", "KZ-A-0001", "--output", file.path, "--force"], database: database)
+                #expect(export.status == 0, "\(export)")
+                let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+                #expect(written["case_number"] as? String == "KZ-A-0001")
+                #expect(try Self.permissions(file) == 0o600)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["old.json"])
+                #expect(try Self.exportsAudited(database) == 1)
+            }
+        }
+    }
+
+    @Test func aSymbolicLinkIsRefusedEvenWithForceAndItsTargetUntouched() throws {
+        try Self.withSeeded { database in
+            try Self.withFolder { folder in
+                let target = folder.appendingPathComponent("target.txt")
+                try Data("target\n".utf8).write(to: target)
+                let link = folder.appendingPathComponent("link.json")
+                try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+                let dangling = folder.appendingPathComponent("dangling.json")
+                try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: folder.appendingPathComponent("none").path)
+                for (path, arguments) in [(link, ["--force"]), (link, []), (dangling, ["--force"]), (dangling, [])] {
+                    let export = try CLI.run(["participant", "export", "KZ-A-0001", "--output", path.path] + arguments, database: database)
+                    #expect(export.status == 73, "\(export)")
+                    #expect(export.stderr.contains("cannot write \(path.path): it is a symbolic link"), "\(export)")
+                }
+                #expect(try String(contentsOf: target, encoding: .utf8) == "target\n")
+                #expect(try Self.fileType(link) == .typeSymbolicLink)
+                #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("none").path))
+                #expect(try Self.exportsAudited(database) == 0)
+            }
+        }
+    }
+
+    @Test func aDirectoryADeviceAndAFIFOAreRefusedEvenWithForce() throws {
+        try Self.withSeeded { database in
+            try Self.withFolder { folder in
+                let directory = folder.appendingPathComponent("folder.json")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+                let fifo = folder.appendingPathComponent("fifo.json")
+                #expect(mkfifo(fifo.path, 0o644) == 0)
+                // A null device of our own where we may create one (root); otherwise /dev/null itself, which a
+                // non-root export could not replace anyway.
+                let ownDevice = folder.appendingPathComponent("null.json")
+                let device = mknod(ownDevice.path, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 ? ownDevice : URL(fileURLWithPath: "/dev/null")
+                for (path, kind) in [(directory, "a directory"), (fifo, "a FIFO"), (device, "a character device")] {
+                    let export = try CLI.run(["participant", "export", "KZ-A-0001", "--output", path.path, "--force"], database: database)
+                    #expect(export.status == 73, "\(export)")
+                    #expect(export.stderr == "homeward: error: cannot write \(path.path): it is \(kind); exports are written only to regular files (not even with --force)\n")
+                }
+                #expect(try Self.fileType(directory) == .typeDirectory)
+                #expect(try Self.fileType(device) == .typeCharacterSpecial)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+                // A missing folder is refused up front too.
+                let nowhere = folder.appendingPathComponent("missing/record.json")
+                let missing = try CLI.run(["participant", "export", "KZ-A-0001", "--output", nowhere.path], database: database)
+                #expect(missing.status == 73, "\(missing)")
+                #expect(missing.stderr.contains("does not exist"), "\(missing)")
+                #expect(try Self.exportsAudited(database) == 0)
+            }
         }
     }
 }

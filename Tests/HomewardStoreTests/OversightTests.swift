@@ -129,23 +129,40 @@ import Testing
         try Self.withOversight { _, oversight in
             let school = try oversight.query(
                 """
-                SELECT region, attendance_rate::text FROM oversight.school_attendance
-                WHERE month = date_trunc('month', homeward.actual_today() - interval '1 month')::date
+                SELECT region, attendance_rate::text, month::text, generalisation FROM oversight.school_attendance
                 """)
+            // One child: the measures show, but nothing that describes her, not even the month (she alone is not a
+            // group of k = 5).
             #expect(school.count == 1)
-            #expect(try school.rows.first?.decode(0) as String? == "Almaty")
+            #expect(try school.rows.first?.decode(0) as String? == nil)
             #expect(try school.rows.first?.decode(1) as String? == "0.800")
+            #expect(try school.rows.first?.decode(2) as String? == nil)
+            #expect(try school.rows.first?.decode(3) as Int? == 4)
+            // Every count of the seed stands for one person, so it is empty; what is not a person count still shows.
             let completion = try oversight.query(
-                "SELECT centre_code, women_completed_on_time FROM oversight.programme_completion WHERE programme_code = 'WOMEN-RESIDENTIAL'")
+                "SELECT centre_code, women_completed_on_time, completed FROM oversight.programme_completion WHERE programme_code = 'WOMEN-RESIDENTIAL'")
             #expect(try completion.rows.first?.decode(0) as String? == "SEC-A")
-            #expect(try completion.rows.first?.decode(1) as Int? == 1)
-            let load = try oversight.query("SELECT staff_code, over_limit FROM oversight.staff_load")
+            #expect(try completion.rows.first?.decode(1) as Int? == nil)
+            #expect(try completion.rows.first?.decode(2) as Int? == nil)
+            let load = try oversight.query("SELECT staff_code, over_limit, sessions, participants FROM oversight.staff_load")
             #expect(try load.rows.first?.decode(0) as String? == "PSY-OV")
             #expect(try load.rows.first?.decode(1) as Bool? == true)
-            let education = try oversight.query("SELECT modules_passed, modules_expected, behind FROM oversight.education_progress")
-            #expect(try education.rows.first.map { [try $0.decode(0) as Int, try $0.decode(1) as Int, try $0.decode(2) as Int] } == [1, 2, 1])
-            let unplaced = try oversight.query("SELECT reason, sessions FROM oversight.unplaced_demand")
+            #expect(try load.rows.first?.decode(2) as Int? == 1)
+            #expect(try load.rows.first?.decode(3) as Int? == nil)
+            let education = try oversight.query(
+                "SELECT modules_in_course, active_enrolments, modules_passed, modules_expected, behind, average_score::text FROM oversight.education_progress")
+            let course = try #require(education.rows.first)
+            #expect(try course.decode(0) as Int? == 3)
+            #expect(try (1...4).map { try course.decode($0) as Int? } == [nil, nil, nil, nil])
+            #expect(try course.decode(5) as String? == nil)
+            let unplaced = try oversight.query("SELECT reason, sessions, participants FROM oversight.unplaced_demand")
             #expect(try unplaced.rows.first?.decode(0) as String? == "staff_weekly_limit")
+            #expect(try unplaced.rows.first?.decode(1) as Int? == nil)
+            #expect(try unplaced.rows.first?.decode(2) as Int? == nil)
+            let attendance = try oversight.query("SELECT sessions, bookings, attended, attendance_rate::text FROM oversight.attendance_by_month")
+            #expect(try attendance.rows.first?.decode(0) as Int? == 1)
+            #expect(try attendance.rows.first.map { [try $0.decode(1) as Int?, try $0.decode(2) as Int?] } == [nil, nil])
+            #expect(try attendance.rows.first?.decode(3) as String? == nil)
         }
     }
 
@@ -167,9 +184,174 @@ import Testing
                     Issue.record("\(statement)\n→ \(error)")
                 }
             }
-            // The school question finds the child of the seed.
+            // The school question does not find the child of the seed: one child is not a group of k, so her row shows
+            // no month or region to select by.
             let school = try #require(statements.first { $0.contains("children_below_90_percent") && $0.contains("FROM oversight.school_attendance") })
-            #expect(try oversight.query(school).rows.first?.decode(0) as String? == "Almaty")
+            #expect(try oversight.query(school).count == 0)
+        }
+    }
+
+    // MARK: k-anonymity
+
+    /// 300 people on top of SecurityTests' seed, spread so that almost every one is unique on sex, age band, region,
+    /// status, legal situation, month of return and centre; 2 of 3 placed at SEC-A or SEC-B; an active enrolment for
+    /// everyone not completed (two programmes, two phases, starts over 300 days); the children at one of two schools
+    /// with ten days recorded in each of the last two months.
+    static let population = """
+        UPDATE homeward.centres SET capacity = 500;
+        INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin,
+                                           returned_on, status, legal_situation, sentence_ends_on)
+        SELECT 'KZ-P-' || lpad(i::text, 4, '0'), 'Given', 'Family', date '1965-01-01' + (i * 137 % 18000),
+               CASE WHEN i % 2 = 0 THEN 'female' ELSE 'male' END, '{kk}',
+               (ARRAY['Almaty', 'Mangystau', 'Karaganda', 'Turkistan', 'Atyrau'])[1 + i % 5],
+               date '2019-01-01' + (i * 53 % 1500),
+               (ARRAY['intake', 'residential_rehabilitation', 'in_community', 'completed'])[1 + i % 4], l.legal,
+               CASE WHEN l.legal = 'convicted' THEN date '2030-01-01' END
+        FROM generate_series(1, 300) i
+        CROSS JOIN LATERAL (SELECT (ARRAY['free', 'free', 'under_investigation', 'convicted'])[1 + (i / 3) % 4] AS legal) l;
+        INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
+        SELECT p.id, c.id, daterange(p.returned_on, NULL) FROM homeward.participants p
+        JOIN homeward.centres c ON c.code = CASE p.id % 3 WHEN 0 THEN 'SEC-A' ELSE 'SEC-B' END
+        WHERE p.id % 3 <> 2 AND p.case_number LIKE 'KZ-P-%';
+        INSERT INTO homeward.programmes (code, name, audience, version) VALUES ('MIXED-1', 'Mixed', 'mixed', 1), ('MIXED-2', 'Mixed 2', 'mixed', 1);
+        INSERT INTO homeward.programme_phases (programme_id, ordinal, code, name, duration_days, review_interval_days)
+        SELECT pr.id, o, 'PHASE-' || o, 'Phase ' || o, 400, 30 FROM homeward.programmes pr, generate_series(1, 2) o;
+        INSERT INTO homeward.phase_requirements (phase_id, code, session_type, staff_role, mode, duration_minutes, sessions_per_week, room_kind)
+        SELECT id, 'COUNSEL', 'individual_counselling', 'psychologist', 'individual', 60, 1, 'counselling_room' FROM homeward.programme_phases;
+        INSERT INTO homeward.enrolments (participant_id, programme_id, started_on, current_phase_id, phase_started_on, planned_end_on, status)
+        SELECT p.id, ph.programme_id, d.started, ph.id, d.started, d.started + 800, 'active'
+        FROM homeward.participants p
+        JOIN homeward.programmes pr ON pr.code = CASE WHEN p.id % 7 = 0 THEN 'MIXED-2' ELSE 'MIXED-1' END
+        JOIN homeward.programme_phases ph ON ph.programme_id = pr.id AND ph.ordinal = 1 + p.id % 2
+        CROSS JOIN LATERAL (SELECT homeward.actual_today() - (p.id * 11 % 300)::int AS started) d
+        WHERE p.status <> 'completed' AND p.case_number LIKE 'KZ-P-%';
+        INSERT INTO homeward.schools (code, name, region) VALUES ('SCH-1', 'School 1', 'Almaty'), ('SCH-2', 'School 2', 'Mangystau');
+        INSERT INTO homeward.school_enrolments (participant_id, school_id, grade, school_day_starts_at, school_day_ends_at, enrolled_from)
+        SELECT p.id, s.id, 3, '08:00', '13:00', '2020-09-01' FROM homeward.participants p
+        JOIN homeward.schools s ON s.code = CASE WHEN p.id % 2 = 0 THEN 'SCH-1' ELSE 'SCH-2' END
+        WHERE homeward.age_on(p.birth_date, homeward.actual_today()) < 18 AND p.case_number LIKE 'KZ-P-%';
+        INSERT INTO homeward.school_attendance (participant_id, school_enrolment_id, day, status, reported_by)
+        SELECT se.participant_id, se.id, (date_trunc('month', homeward.actual_today()) - m * interval '1 month')::date + d,
+               CASE WHEN (d + se.participant_id) % 5 = 0 THEN 'absent_unexcused' ELSE 'present' END, 'school'
+        FROM homeward.school_enrolments se CROSS JOIN generate_series(1, 2) m CROSS JOIN generate_series(0, 9) d;
+        """
+
+    /// The participant-level views, their descriptive (non-pseudonym) columns, and the suppression level.
+    static let participantLevel: [(view: String, columns: [String], suppressed: Int)] = [
+        ("participants", ["sex", "age_band", "region", "status", "legal_situation", "returned_month", "centre_code",
+                          "centre_region", "returned_precision", "generalisation"], 10),
+        ("progress", ["programme_code", "phase_code", "centre_code", "started_month", "started_precision", "generalisation"], 6),
+        ("school_attendance", ["age_band", "sex", "region", "month", "generalisation"], 4),
+    ]
+
+    /// Runs `body` with the population seeded, a homeward_oversight login and a homeward_admin login.
+    static func withPopulation(_ body: (_ oversight: Connection, _ admin: Connection) throws -> Void) throws {
+        try SecurityTests.withLogin(.oversight) { database, oversight, _ throws in
+            let owner = try database.connect()
+            try owner.runScript(population)
+            let login = SecurityTests.uniqueLogin("ov_admin")
+            defer { _ = try? owner.execute("DROP ROLE IF EXISTS \(owner.quoteIdentifier(login))") }
+            try Store(connection: owner).grantUser(login: login, role: .admin, centreCodes: [])
+            let admin = try Connection(conninfo: "dbname=\(database.name) user=\(login)", applicationName: "homeward tests")
+            try body(oversight, admin)
+        }
+    }
+
+    /// Groups of fewer than `k` distinct people on a view's descriptive columns, suppressed rows aside; as "view: n".
+    static func smallGroups(_ connection: Connection, k: Int) throws -> [String] {
+        var small: [String] = []
+        for (view, columns, suppressed) in participantLevel {
+            let list = columns.joined(separator: ", ")
+            small += try connection.query(
+                """
+                SELECT '\(view): ' || count(DISTINCT pseudonym) || ' ' || concat_ws('|', \(list)) FROM oversight.\(view)
+                WHERE generalisation < \(suppressed) GROUP BY \(list) HAVING count(DISTINCT pseudonym) < $1
+                """, [k]).rows.map { try $0.decode(0) }
+        }
+        return small
+    }
+
+    @Test func participantLevelViewsSingleNobodyOut() throws {
+        try Self.withPopulation { oversight, _ in
+            #expect(try oversight.query("SELECT homeward.oversight_min_group()").scalar(Int.self) == 5)
+            // The seed is hard: as recorded, almost nobody shares their combination with four others.
+            let total = try oversight.query("SELECT count(*)::int FROM oversight.participants").scalar(Int.self)
+            let generalised = try oversight.query("SELECT count(*)::int FROM oversight.participants WHERE generalisation > 0").scalar(Int.self)
+            #expect(total == 302 && generalised > 250, "\(generalised) of \(total)")
+            #expect(try Self.smallGroups(oversight, k: 5).isEmpty)
+            // Also on the original columns alone (a coarse value never collides into a smaller group).
+            let small = try oversight.query(
+                """
+                SELECT count(*)::int FROM (SELECT 1 FROM oversight.participants WHERE generalisation < 10
+                GROUP BY sex, age_band, region, status, legal_situation, returned_month, centre_code, centre_region HAVING count(*) < 5) g
+                """).scalar(Int.self)
+            #expect(small == 0)
+            // Suppressed rows keep the pseudonym and nothing else; every view still has rows it did not suppress.
+            for (view, columns, suppressed) in Self.participantLevel {
+                let described = columns.filter { $0 != "generalisation" }.map { "\($0) IS NOT NULL" }.joined(separator: " OR ")
+                let leaky = try oversight.query(
+                    "SELECT count(*)::int FROM oversight.\(view) WHERE generalisation = \(suppressed) AND (\(described) OR pseudonym IS NULL)")
+                    .scalar(Int.self)
+                #expect(leaky == 0, "\(view)")
+                let kept = try oversight.query("SELECT count(*)::int FROM oversight.\(view) WHERE generalisation < \(suppressed)").scalar(Int.self)
+                #expect(kept > 0, "\(view)")
+            }
+            // Children stay recognisable as children even when generalised (0-17 is a band of its own).
+            let bands: [String] = try oversight.query(
+                "SELECT DISTINCT age_band FROM oversight.participants WHERE age_band IS NOT NULL ORDER BY 1").rows.map { try $0.decode(0) }
+            #expect(Set(bands).isSubset(of: ["0-6", "7-12", "13-17", "18-29", "30-44", "45+", "0-17", "18+"]), "\(bands)")
+        }
+    }
+
+    @Test func kIsASettingOnlyAnAdminChanges() throws {
+        try Self.withPopulation { oversight, admin in
+            func coarseness() throws -> Int {
+                try oversight.query("SELECT sum(generalisation)::int FROM oversight.participants").scalar(Int.self)
+            }
+            let atFive = try coarseness()
+            try admin.execute("UPDATE homeward.settings SET oversight_min_group = 2")
+            #expect(try oversight.query("SELECT homeward.oversight_min_group()").scalar(Int.self) == 2)
+            let atTwo = try coarseness()
+            #expect(atTwo < atFive)
+            #expect(try Self.smallGroups(oversight, k: 2).isEmpty)
+            #expect(try Self.smallGroups(oversight, k: 5).count > 0, "k = 2 should release groups of 2 to 4")
+            try admin.execute("UPDATE homeward.settings SET oversight_min_group = 20")
+            #expect(try coarseness() > atFive)
+            #expect(try Self.smallGroups(oversight, k: 20).isEmpty)
+            // Out of range is refused by the named constraint; the oversight role cannot change k at all.
+            do throws(PostgresError) {
+                try admin.execute("UPDATE homeward.settings SET oversight_min_group = 1")
+                Issue.record("k = 1 was accepted")
+            } catch {
+                #expect(error.constraint == "settings_oversight_min_group_range" || error.message.contains("settings_oversight_min_group_range"),
+                        "\(error)")
+            }
+            #expect(throws: PostgresError.self) { try oversight.execute("UPDATE homeward.settings SET oversight_min_group = 2") }
+            #expect(throws: PostgresError.self) { try oversight.query("SELECT oversight_min_group FROM homeward.settings") }
+        }
+    }
+
+    @Test func aggregateCellsUnderKAreEmpty() throws {
+        try Self.withOversight { admin, oversight in
+            // A second person in the unplaced demand of the seed's run: a cell of 2 people.
+            try admin.runScript(
+                """
+                INSERT INTO homeward.schedule_unplaced (schedule_run_id, participant_id, requirement_id, week_start, sessions, reason, detail)
+                SELECT r.id, p.id, q.id, date_trunc('week', homeward.actual_today())::date, 3, 'staff_weekly_limit', 'PSY-OV is full'
+                FROM homeward.schedule_runs r, homeward.participants p, homeward.phase_requirements q WHERE p.case_number = 'KZ-B-0001';
+                """)
+            func unplaced() throws -> [Int?] {
+                let row = try #require(try oversight.query("SELECT sessions, participants FROM oversight.unplaced_demand").rows.first)
+                return [try row.decode(0), try row.decode(1)]
+            }
+            #expect(try unplaced() == [nil, nil])
+            try admin.execute("UPDATE homeward.settings SET oversight_min_group = 2")
+            #expect(try unplaced() == [5, 2])
+            // At k = 2 the single-person cells of the seed stay empty.
+            let completion = try #require(try oversight.query("SELECT completed FROM oversight.programme_completion").rows.first)
+            #expect(try completion.decode(0) as Int? == nil)
+            let load = try #require(try oversight.query("SELECT participants FROM oversight.staff_load").rows.first)
+            #expect(try load.decode(0) as Int? == nil)
         }
     }
 }
