@@ -152,6 +152,56 @@ import Testing
                                  "--returned-on", today.adding(days: -2).description, "--centre", "KAR-PRISON"])
         #expect(elsewhere.status == 77, "\(elsewhere)")
 
+        // The new arrival's programme, her family with a relative, and a booking by hand with a psychologist of the centre.
+        let enrolled = try run(["enrolment", "add", "KZ-2026-9001", "--programme", "WOMEN-RESIDENTIAL", "--start", today.description])
+        #expect(enrolled.status == 0, "\(enrolled)")
+        let family = try run(["family", "add", "Arrived household (Atyrau)", "--member", "KZ-2026-9001"])
+        #expect(family.status == 0, "\(family)")
+        let relative = try run(["family", "relative", "add", "--given-name", "Bibigul", "--family-name", "Arrived", "--region", "Atyrau"])
+        #expect(relative.status == 0, "\(relative)")
+        let linked = try run(["family", "link", "KZ-2026-9001", "--relative", relative.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                              "--relationship", "mother"])
+        #expect(linked.status == 0, "\(linked)")
+        let staffCode = try admin.query(
+            """
+            SELECT st.code FROM homeward.staff st JOIN homeward.staff_roles r ON r.staff_id = st.id AND r.role = 'psychologist'
+            JOIN homeward.staff_centres sc ON sc.staff_id = st.id JOIN homeward.centres c ON c.id = sc.centre_id AND c.code = 'AKT-RC'
+            WHERE st.active AND 'kk' = ANY (st.languages) AND NOT EXISTS (
+                SELECT 1 FROM homeward.session_staff ss JOIN homeward.sessions s ON s.id = ss.session_id
+                WHERE ss.staff_id = st.id AND s.occupies AND s.during && tstzrange(((homeward.actual_today() + 30) + time '07:00') AT TIME ZONE 'Asia/Aqtau',
+                                                                                  ((homeward.actual_today() + 30) + time '09:00') AT TIME ZONE 'Asia/Aqtau'))
+            ORDER BY st.code LIMIT 1
+            """).scalar(String.self)
+        let booked = try run(["session", "add", "--type", "individual-counselling", "--centre", "AKT-RC", "--room", "C1",
+                              "--start", "\(today.adding(days: 30)) 08:00", "--minutes", "60", "--staff", staffCode,
+                              "--participant", "KZ-2026-9001"])
+        #expect(booked.status == 0, "\(booked)")
+        // A flag of the centre, acknowledged; a file of two arrivals for the centre imported; one for the prison refused whole.
+        let flag = try admin.query(
+            """
+            SELECT f.id FROM homeward.flags f JOIN homeward.participant_placements pl ON pl.participant_id = f.participant_id
+            JOIN homeward.centres c ON c.id = pl.centre_id WHERE c.code = 'AKT-RC' AND pl.during @> homeward.actual_today() AND f.status = 'open'
+            ORDER BY f.id LIMIT 1
+            """).scalar(Int.self)
+        let acknowledged = try run(["flags", "ack", String(flag), "--note", "home visit on Friday"])
+        #expect(acknowledged.status == 0, "\(acknowledged)")
+        let header = "case_number,given_name,family_name,patronymic,birth_date,sex,languages,region_of_origin,legal_situation,sentence_ends_on,status,returned_on,centre,placed_from\n"
+        let files = FileManager.default.temporaryDirectory
+        let own = files.appendingPathComponent("arrivals-akt-\(UUID().uuidString).csv")
+        let mixed = files.appendingPathComponent("arrivals-mixed-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: own); try? FileManager.default.removeItem(at: mixed) }
+        try (header + "KZ-2026-9003,Aida,First,,1998-01-01,female,kk,Atyrau,free,,intake,\(today.adding(days: -1)),AKT-RC,\(today)\n"
+                    + "KZ-2026-9004,Asel,Second,,1999-02-02,female,ru,Atyrau,free,,intake,\(today.adding(days: -1)),AKT-RC,\(today)\n")
+            .write(to: own, atomically: true, encoding: .utf8)
+        try (header + "KZ-2026-9005,Aida,Third,,1998-01-01,female,kk,Atyrau,free,,intake,\(today.adding(days: -1)),AKT-RC,\(today)\n"
+                    + "KZ-2026-9006,Bolat,Fourth,,1985-02-02,male,kk,Atyrau,convicted,2030-01-01,in_prison,\(today.adding(days: -1)),KAR-PRISON,\(today)\n")
+            .write(to: mixed, atomically: true, encoding: .utf8)
+        let imported = try run(["import", "participants", own.path])
+        #expect(imported.status == 0, "\(imported)")
+        let refusedImport = try run(["import", "participants", mixed.path])
+        #expect(refusedImport.status == 77, "\(refusedImport)")
+        #expect(try admin.query("SELECT count(*)::int FROM homeward.participants WHERE case_number IN ('KZ-2026-9003', 'KZ-2026-9004', 'KZ-2026-9005', 'KZ-2026-9006')").scalar(Int.self) == 2)
+
         // Attendance of a past Aktau session still missing it.
         let missing = try #require(try admin.query(
             """

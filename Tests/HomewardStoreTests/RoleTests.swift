@@ -124,6 +124,25 @@ import Testing
         }
     }
 
+    @Test func theReceivingCoordinatorSeesATransferFromItsDateOn() throws {
+        try SecurityTests.withLogin(.coordinator, centres: ["SEC-B"]) { database, receiving, _ throws in
+            // KZ-T-0001 moved from SEC-A to SEC-B today; KZ-T-0002 moves tomorrow.
+            try database.connect().runScript(
+                """
+                INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on)
+                VALUES ('KZ-T-0001', 'Aruzhan', 'Moved', '1991-01-01', 'female', '{kk}', 'Almaty', '2019-05-10'),
+                       ('KZ-T-0002', 'Bota', 'Moving', '1992-02-02', 'female', '{kk}', 'Almaty', '2019-05-10');
+                INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
+                SELECT p.id, c.id, CASE c.code WHEN 'SEC-A' THEN daterange('2019-05-10', homeward.actual_today() + x.shift)
+                                               ELSE daterange(homeward.actual_today() + x.shift, NULL) END
+                FROM homeward.participants p
+                JOIN (VALUES ('KZ-T-0001', 0), ('KZ-T-0002', 1)) AS x(case_number, shift) ON x.case_number = p.case_number
+                CROSS JOIN homeward.centres c;
+                """)
+            #expect(try SecurityTests.caseNumbers(receiving) == ["KZ-B-0001", "KZ-T-0001"])
+        }
+    }
+
     @Test func aCoordinatorRegistersArrivalsAtTheirCentresOnly() throws {
         try SecurityTests.withLogin(.coordinator, centres: ["SEC-A"]) { database, coordinator, login throws in
             let store = Store(connection: coordinator)
