@@ -12,15 +12,11 @@
 -- Times: a session's "local day" and clock times are read in its centre's time zone; ages are
 -- taken on that local day with homeward.age_on (as the database triggers do).
 --
--- The daily limits and the after-school travel time are settings of Config/homeward.yaml; they
--- are copied in the `settings` CTE below. Keep them in step with the file:
---   scheduling.max_sessions_per_day_adult       (3)
---   scheduling.max_sessions_per_day_child       (2, ages 7-17)
---   scheduling.max_sessions_per_day_young_child (1, under 7)
---   scheduling.after_school_buffer_minutes      (30; set 0 here to check school hours only)
+-- The daily limits and the after-school travel time are the database's settings (homeward.settings, written by
+-- `homeward db migrate` from Config's scheduling section), read through homeward.max_sessions_per_day and
+-- homeward.after_school_buffer: the very values the scheduler used. Age groups come from homeward.age_group_on.
 WITH settings AS (
-    SELECT 3 AS max_per_day_adult, 2 AS max_per_day_child, 1 AS max_per_day_young_child,
-           interval '30 minutes' AS after_school_buffer
+    SELECT homeward.after_school_buffer() AS after_school_buffer
 ),
 -- The sessions under review, with their local day and local clock times at their centre.
 checked AS (
@@ -46,7 +42,8 @@ checked_staff AS (
 -- Each participant of those sessions, with their age and sex on the local day.
 checked_participants AS (
     SELECT k.*, p.id AS participant_id, p.case_number, p.sex, p.languages AS participant_languages,
-           homeward.age_on(p.birth_date, k.local_day) AS age
+           homeward.age_on(p.birth_date, k.local_day) AS age,
+           homeward.age_group_on(p.birth_date, k.local_day) AS age_group
     FROM checked k
     JOIN homeward.session_participants sp ON sp.session_id = k.id
     JOIN homeward.participants p ON p.id = sp.participant_id
@@ -108,12 +105,12 @@ JOIN homeward.phase_requirements q ON q.id = k.requirement_id AND q.paediatric_o
 WHERE NOT EXISTS (SELECT 1 FROM homeward.staff_roles sr WHERE sr.staff_id = k.staff_id AND sr.role = 'paediatric_psychologist')
 
 UNION ALL
--- 6a. A child (under 18 on the session's local day) with a staff member not cleared for children.
+-- 6a. A child (under homeward.adult_age() on the session's local day) with a staff member not cleared for children.
 SELECT 'child_clearance', p.id, format('staff %s is not cleared to work with children; %s is %s', st.code, p.case_number, p.age)
 FROM checked_participants p
 JOIN homeward.session_staff ss ON ss.session_id = p.id
 JOIN homeward.staff st ON st.id = ss.staff_id
-WHERE p.age < 18 AND NOT st.may_work_with_children
+WHERE p.age_group <> 'adult' AND NOT st.may_work_with_children
 
 UNION ALL
 -- 6b. The requirement asks for child clearance and the staff member does not have it.
@@ -232,11 +229,10 @@ UNION ALL
 --     One row per participant and day, naming the latest scheduler session of that day.
 SELECT 'daily_limit', max(p.id),
        format('participant %s (%s years) has %s sessions on %s, at most %s', p.case_number, min(p.age), min(d.sessions), p.local_day,
-              min(CASE WHEN p.age < 7 THEN st.max_per_day_young_child WHEN p.age < 18 THEN st.max_per_day_child ELSE st.max_per_day_adult END))
+              min(homeward.max_sessions_per_day(p.age_group)))
 FROM checked_participants p
-CROSS JOIN settings st
 JOIN participant_days d ON d.participant_id = p.participant_id AND d.day = p.local_day
-WHERE d.sessions > CASE WHEN p.age < 7 THEN st.max_per_day_young_child WHEN p.age < 18 THEN st.max_per_day_child ELSE st.max_per_day_adult END
+WHERE d.sessions > homeward.max_sessions_per_day(p.age_group)
 GROUP BY p.participant_id, p.case_number, p.local_day
 
 UNION ALL

@@ -25,11 +25,6 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
 
     public init() {}
 
-    /// Most sessions a day for someone of `age` on that day (young child under 7, child under 18, adult).
-    public func maxSessionsPerDay(age: Int) -> Int {
-        age < 7 ? maxSessionsPerDayYoungChild : age < Homeward.Participant.adultAge ? maxSessionsPerDayChild : maxSessionsPerDayAdult
-    }
-
     enum CodingKeys: String, CodingKey {
         case timeZone = "time_zone"
         case slotMinutes = "slot_minutes"

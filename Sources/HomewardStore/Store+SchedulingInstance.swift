@@ -169,14 +169,18 @@ extension Store {
 
             // Participants with an active enrolment: where they are placed each day, free when their centre is open,
             // outside its timetable blocks and outside school hours (plus travel).
-            // Ages change inside a horizon: the age on the first day and, when a birthday falls inside, its day index.
-            struct ParticipantRecord { var languages: [String]; var age: Int; var birthdayDay: Int?; var sex: String; var familyID: String?
+            // Ages change inside a horizon: the age and daily limit on the first day and, when a birthday falls inside,
+            // its day index and the limit from then on (homeward.age_group_on and homeward.max_sessions_per_day decide).
+            struct ParticipantRecord { var languages: [String]; var age: Int; var isChild: Bool; var birthdayDay: Int?
+                                       var limitBefore: Int; var limitAfter: Int; var sex: Sex; var familyID: String?
                                        var linked: [String]; var available: [String: [SlotRange]] = [:] }
             var participants: [String: ParticipantRecord] = [:]
             for row in try connection.query(
                 """
-                SELECT p.case_number, p.languages, a.age,
-                       nullif(least(homeward.day_turning(p.birth_date, a.age + 1) - $1::date, $2::int), $2::int), p.sex,
+                SELECT p.case_number, p.languages, a.age, homeward.is_child_on(p.birth_date, $1::date),
+                       nullif(least(b.day - $1::date, $2::int), $2::int),
+                       homeward.max_sessions_per_day(homeward.age_group_on(p.birth_date, $1::date)),
+                       homeward.max_sessions_per_day(homeward.age_group_on(p.birth_date, b.day)), p.sex,
                        (SELECT min(fm.family_id)::text FROM homeward.family_members fm WHERE fm.participant_id = p.id),
                        array(SELECT other.case_number FROM homeward.family_links fl
                              JOIN homeward.participants other ON other.id = CASE WHEN fl.participant_id = p.id
@@ -186,13 +190,20 @@ extension Store {
                              ORDER BY 1)
                 FROM homeward.participants p
                 CROSS JOIN LATERAL (SELECT homeward.age_on(p.birth_date, $1::date) AS age) a
+                CROSS JOIN LATERAL (SELECT homeward.day_turning(p.birth_date, a.age + 1) AS day) b
                 WHERE p.status NOT IN ('completed', 'withdrawn')
                   AND EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
                 """, [request.from, request.days]
             ).rows {
-                participants[try row.decode(0)] = ParticipantRecord(
-                    languages: try row.decode(1), age: try row.decode(2), birthdayDay: try row.decode(3), sex: try row.decode(4),
-                    familyID: try row.decode(5), linked: try row.decode(6))
+                let code: String = try row.decode(0)
+                let sexText: String = try row.decode(7)
+                guard let sex = Sex(rawValue: sexText) else {
+                    throw StoreError.database("participant \(code): sex \"\(sexText)\" is not one the scheduler knows")
+                }
+                participants[code] = ParticipantRecord(
+                    languages: try row.decode(1), age: try row.decode(2), isChild: try row.decode(3), birthdayDay: try row.decode(4),
+                    limitBefore: try row.decode(5), limitAfter: try row.decode(6), sex: sex,
+                    familyID: try row.decode(8), linked: try row.decode(9))
             }
             for row in try connection.query(
                 prelude + """
@@ -221,7 +232,7 @@ extension Store {
                             UNION ALL
                             SELECT tstzrange((pl.day + se.school_day_starts_at) AT TIME ZONE pl.time_zone,
                                              (pl.day + se.school_day_ends_at) AT TIME ZONE pl.time_zone
-                                                 + make_interval(mins => $5::int))
+                                                 + (SELECT homeward.after_school_buffer()))
                             FROM homeward.school_enrolments se
                             WHERE se.participant_id = pl.participant_id AND se.enrolled_from <= pl.day
                               AND (se.enrolled_to IS NULL OR se.enrolled_to >= pl.day)
@@ -231,7 +242,7 @@ extension Store {
                 SELECT case_number, centre, \(slot("lower(r)", rounding: "ceil")), \(slot("upper(r)", rounding: "floor"))
                 FROM free CROSS JOIN LATERAL unnest(free.m) AS r
                 ORDER BY case_number, lower(r)
-                """, common + [settings.afterSchoolBufferMinutes]
+                """, common
             ).rows {
                 let code: String = try row.decode(0)
                 guard participants[code] != nil else { continue }
@@ -254,11 +265,11 @@ extension Store {
                 let record = participants[code]!
                 // Daily limits by age on each day: a child turning 7 or 18 mid-horizon gets the new limit from that day.
                 let limits = (0..<request.days).map { day in
-                    settings.maxSessionsPerDay(age: record.age + ((record.birthdayDay.map { day >= $0 } ?? false) ? 1 : 0))
+                    (record.birthdayDay.map { day >= $0 } ?? false) ? record.limitAfter : record.limitBefore
                 }
                 var participant = SchedulerParticipant(
-                    id: code, languages: record.languages, ageYears: record.age, sex: Sex(rawValue: record.sex) ?? .female,
-                    isChild: record.age < Participant.adultAge, maxSessionsPerDay: limits.min() ?? settings.maxSessionsPerDay(age: record.age),
+                    id: code, languages: record.languages, ageYears: record.age, sex: record.sex,
+                    isChild: record.isChild, maxSessionsPerDay: limits.min() ?? record.limitBefore,
                     available: record.available, behindScore: behind[code] ?? 0,
                     familyId: record.familyID, linkedParticipants: record.linked)
                 if Set(limits).count > 1 { participant.maxSessionsPerDayByDay = limits }

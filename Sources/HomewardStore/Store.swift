@@ -119,7 +119,34 @@ extension Store {
         try translatingErrors { try connection.query("SELECT homeward.planning_zone()").scalar(String.self) }
     }
 
-    /// Writes the planning time zone into `homeward.settings` (by `db migrate`, from Config/homeward.yaml);
+    /// Writes the settings the database must share with every writer and check (planning zone, daily limits, the
+    /// after-school buffer) into `homeward.settings`; returns the names of those that changed. Run by `db migrate`.
+    @discardableResult
+    public func applySettings(_ settings: SchedulingSettings) throws -> [String] {
+        try translatingErrors {
+            try connection.query(
+                """
+                WITH old AS (SELECT * FROM homeward.settings), new AS (
+                    UPDATE homeward.settings SET time_zone = $1, max_sessions_per_day_adult = $2, max_sessions_per_day_child = $3,
+                                                 max_sessions_per_day_young_child = $4, after_school_buffer_minutes = $5
+                    WHERE (time_zone, max_sessions_per_day_adult, max_sessions_per_day_child, max_sessions_per_day_young_child,
+                           after_school_buffer_minutes) IS DISTINCT FROM ($1, $2, $3, $4, $5)
+                    RETURNING *)
+                SELECT unnest(array_remove(ARRAY[
+                    CASE WHEN o.time_zone IS DISTINCT FROM n.time_zone THEN 'time_zone' END,
+                    CASE WHEN o.max_sessions_per_day_adult IS DISTINCT FROM n.max_sessions_per_day_adult THEN 'max_sessions_per_day_adult' END,
+                    CASE WHEN o.max_sessions_per_day_child IS DISTINCT FROM n.max_sessions_per_day_child THEN 'max_sessions_per_day_child' END,
+                    CASE WHEN o.max_sessions_per_day_young_child IS DISTINCT FROM n.max_sessions_per_day_young_child THEN 'max_sessions_per_day_young_child' END,
+                    CASE WHEN o.after_school_buffer_minutes IS DISTINCT FROM n.after_school_buffer_minutes THEN 'after_school_buffer_minutes' END], NULL))
+                FROM old o, new n
+                """,
+                [settings.timeZone, settings.maxSessionsPerDayAdult, settings.maxSessionsPerDayChild, settings.maxSessionsPerDayYoungChild,
+                 settings.afterSchoolBufferMinutes]
+            ).rows.map { try $0.decode(0, as: String.self) }
+        }
+    }
+
+    /// Writes the planning time zone into `homeward.settings` (by `db migrate`, from the settings file);
     /// returns whether it changed. An unknown zone is refused by the database.
     @discardableResult
     public func setPlanningZone(_ timeZone: String) throws -> Bool {

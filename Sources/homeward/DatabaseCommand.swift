@@ -44,13 +44,13 @@ struct DatabaseCommand: ParsableCommand {
             let settings = try ScheduleCommand.settings(config)
             let database = try connection.connect(for: "db migrate")
             let report = try runner.migrate(database)
-            // The one clock lives in the database: every view, rule and command reads the planning zone from there.
-            let zoneChanged = try Store(connection: database).setPlanningZone(settings.timeZone)
+            // The one clock and the limits every check must share live in the database: views, rules and commands read them there.
+            let changed = try Store(connection: database).applySettings(settings)
             guard !quiet else { return }
             for (file, seconds) in report.applied {
                 print("applied \(file) (\(String(format: "%.2f", seconds)) s)")
             }
-            if zoneChanged { print("planning time zone: \(settings.timeZone)") }
+            if !changed.isEmpty { print("settings written to the database: \(changed.joined(separator: ", "))") }
             print("\(report.applied.count) applied, \(report.alreadyApplied) already applied: \(database.endpoint)")
         }
     }

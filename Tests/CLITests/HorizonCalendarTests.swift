@@ -214,3 +214,63 @@ import Testing
         }
     }
 }
+
+/// The limits every writer and check share live in the database: `db migrate` writes them from the settings file, the
+/// scheduler reads them there, and SQL/checks/schedule_hard_rules.sql checks a run with the values it used.
+@Suite struct SharedSettingsTests {
+    @Test func aRunWithADailyLimitOfTwoAndNoBufferIsCheckedWithTwoAndNoBuffer() throws {
+        try ScheduleFixture.withWorld { world throws in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).yaml")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try """
+                scheduling:
+                  time_zone: Asia/Almaty
+                  max_sessions_per_day_adult: 2
+                  max_sessions_per_day_child: 2
+                  max_sessions_per_day_young_child: 1
+                  after_school_buffer_minutes: 0
+                  freeze_days: 0
+                  budget_iterations: 20000
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let migrate = try world.cli(["db", "migrate", "--config", file.path])
+            #expect(migrate.status == 0, "\(migrate)")
+            #expect(migrate.stdout.contains("max_sessions_per_day_adult") && migrate.stdout.contains("after_school_buffer_minutes"), "\(migrate)")
+            let connection = try world.connect()
+            #expect(try connection.query("SELECT homeward.max_sessions_per_day('adult')").scalar(Int.self) == 2)
+            #expect(try connection.query("SELECT homeward.after_school_buffer() = interval '0'").scalar(Bool.self))
+
+            let run = try world.cli(["schedule", "generate", "--from", ScheduleFixture.from, "--days", ScheduleFixture.days, "--config", file.path])
+            #expect(run.status == 0 || run.status == 3, "\(run)")
+            // No adult has more than two sessions on a day, and the check (which reads the same settings) agrees.
+            let busiest = try connection.query(
+                """
+                SELECT coalesce(max(n), 0)::int FROM (
+                    SELECT count(*) AS n FROM homeward.session_participants sp JOIN homeward.sessions s ON s.id = sp.session_id
+                    JOIN homeward.participants p ON p.id = sp.participant_id JOIN homeward.centres c ON c.id = s.centre_id
+                    WHERE s.occupies AND homeward.age_group_on(p.birth_date, (s.starts_at AT TIME ZONE c.time_zone)::date) = 'adult'
+                    GROUP BY sp.participant_id, (s.starts_at AT TIME ZONE c.time_zone)::date) d
+                """).scalar(Int.self)
+            #expect(busiest == 2)
+            #expect(try ScheduleFixture.violations(connection) == [])
+            // The buffer the instance uses is the database's: 30 minutes more after school take two slots a school day
+            // (ten school days in the horizon) from a schoolchild's free time.
+            func freeSlots() throws -> Int {
+                let export = FileManager.default.temporaryDirectory.appendingPathComponent("buffer-\(UUID().uuidString).json")
+                defer { try? FileManager.default.removeItem(at: export) }
+                let dry = try world.cli(["schedule", "generate", "--from", ScheduleFixture.from, "--days", ScheduleFixture.days,
+                                         "--config", file.path, "--dry-run", "--export-instance", export.path])
+                #expect(dry.status == 0 || dry.status == 3, "\(dry)")
+                let instance = try JSONDecoder().decode(Instance.self, from: Data(contentsOf: export))
+                let child = try #require(instance.participants.first { $0.id == "KZ-K-10" })
+                return child.available.values.joined().map { $0.end - $0.start }.reduce(0, +)
+            }
+            let withoutBuffer = try freeSlots()
+            try connection.execute("UPDATE homeward.settings SET after_school_buffer_minutes = 30")
+            #expect(try freeSlots() == withoutBuffer - 20)
+            // The check reads the database's limits, not numbers of its own: at one a day, those days are violations.
+            try connection.execute("UPDATE homeward.settings SET max_sessions_per_day_adult = 1")
+            let violations = try ScheduleFixture.violations(connection)
+            #expect(violations.contains { $0.hasPrefix("daily_limit") && $0.hasSuffix("at most 1") }, "\(violations.prefix(3))")
+        }
+    }
+}
