@@ -1,4 +1,4 @@
-/// Thresholds and severity tiers of every flag rule: the `flags:` section of `Config/homeward.yaml`.
+/// Thresholds and severity tiers of every flag rule: the `flags:` section of the settings file.
 ///
 /// Each rule has a watch threshold (the flag opens) and stricter concern and urgent tiers. Defaults are the
 /// issue's: 80% attendance, 2 unexcused absences in a row, 14 days without counselling, 90% school attendance

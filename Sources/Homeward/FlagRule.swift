@@ -1,6 +1,6 @@
 /// The rules that raise a flag on a participant who is falling behind; raw values match `homeward.flags.rule`.
 ///
-/// Thresholds and severity tiers of each rule live in `FlagPolicy` (the `flags:` section of `Config/homeward.yaml`).
+/// Thresholds and severity tiers of each rule live in `FlagPolicy` (the `flags:` section of the settings file).
 public enum FlagRule: String, Vocabulary {
     /// Attendance over the last 28 days below a threshold (default 80%), per session kind.
     case attendanceBelowThreshold = "attendance_below_threshold"

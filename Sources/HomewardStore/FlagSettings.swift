@@ -2,7 +2,7 @@ import Foundation
 import Homeward
 import Yams
 
-/// The `flags:` section of `Config/homeward.yaml`: the grace period for unrecorded sessions and the flag rules' thresholds.
+/// The `flags:` section of the settings file: the grace period for unrecorded sessions and the flag rules' thresholds.
 ///
 /// Settings left out keep their defaults (`FlagPolicy()`); unknown keys and nonsensical values are refused with
 /// their YAML path, so a typo never silently switches a rule to its default.
@@ -16,22 +16,16 @@ public struct FlagSettings: Sendable, Equatable {
         self.policy = policy
     }
 
-    /// The shipped `Config/homeward.yaml`, found like the migrations (`$HOMEWARD_HOME`, current folder, executable's folder).
-    public static func defaultFile() -> URL? { InstallationPaths.locate("Config/homeward.yaml") }
-
-    /// Reads the `flags:` section of a settings file.
+    /// Reads the `flags:` section of a settings file (`HomewardSettings.load` reads the whole file).
     public static func load(from file: URL) throws(FlagSettingsError) -> FlagSettings {
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            throw FlagSettingsError(file: file.path, problems: [InvalidInput(field: "file", value: file.path, reason: "cannot be read")])
-        }
-        return try parse(yaml: text, file: file.lastPathComponent)
+        try HomewardSettings.load(path: file.path).flags
     }
 
+    /// The keys the `flags:` section may hold, as a tree (for the settings file's check of unknown keys).
+    static func knownKeyTree() -> [String: Any] { defaultsTree() }
+
     /// Decodes the `flags:` section of YAML text (defaults for whatever is left out).
-    public static func parse(yaml: String, file: String = "homeward.yaml") throws(FlagSettingsError) -> FlagSettings {
+    public static func parse(yaml: String, file: String = HomewardSettings.defaultPath) throws(FlagSettingsError) -> FlagSettings {
         let tree: Any?
         do {
             tree = try Yams.load(yaml: yaml)
@@ -39,7 +33,7 @@ public struct FlagSettings: Sendable, Equatable {
             let firstLine = String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             throw FlagSettingsError(file: file, problems: [InvalidInput(field: "yaml", value: file, reason: "is not valid YAML: \(firstLine)")])
         }
-        guard let flags = (tree as? [String: Any])?["flags"] else { return FlagSettings() }
+        guard let flags = (tree as? [String: Any])?["flags"], !(flags is NSNull) else { return FlagSettings() }
         guard let given = flags as? [String: Any] else {
             throw FlagSettingsError(file: file, problems: [InvalidInput(field: "flags", value: "\(flags)", reason: "must be a mapping of settings")])
         }

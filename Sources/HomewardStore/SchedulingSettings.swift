@@ -3,7 +3,7 @@ import Homeward
 import Scheduler
 import Yams
 
-/// The `scheduling:` section of `Config/homeward.yaml`: the planning grid, daily limits and soft-goal weights.
+/// The `scheduling:` section of the settings file: the planning grid, daily limits and soft-goal weights.
 public struct SchedulingSettings: Sendable, Equatable, Codable {
     /// Zone whose midnight starts the planning grid (every centre's local hours are converted to it).
     public var timeZone: String = "Asia/Almaty"
@@ -25,7 +25,7 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case timeZone = "time_zone"
         case slotMinutes = "slot_minutes"
         case freezeDays = "freeze_days"
@@ -55,10 +55,10 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
     }
 
     /// The YAML spelling of the scheduler's weights (snake_case, each optional).
-    private struct WeightSettings: Decodable {
+    struct WeightSettings: Decodable {
         var continuity, spread, staffBalance, preferredHours, linkedClash, groupStability, minimalChange, priority: Double?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case continuity, spread, priority
             case staffBalance = "staff_balance"
             case preferredHours = "preferred_hours"
@@ -74,29 +74,6 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
                 preferredHours: preferredHours ?? d.preferredHours, linkedClash: linkedClash ?? d.linkedClash,
                 groupStability: groupStability ?? d.groupStability, minimalChange: minimalChange ?? d.minimalChange,
                 priority: priority ?? d.priority)
-        }
-    }
-}
-
-/// `Config/homeward.yaml`: settings shared by the CLI and the nightly job.
-public struct HomewardSettings: Sendable, Equatable, Codable {
-    public var scheduling: SchedulingSettings = SchedulingSettings()
-
-    public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        scheduling = try c.decodeIfPresent(SchedulingSettings.self, forKey: .scheduling) ?? SchedulingSettings()
-    }
-
-    /// Reads the settings file; a missing file means the defaults, a malformed one is an error naming the file.
-    public static func load(from url: URL?) throws -> HomewardSettings {
-        guard let url, FileManager.default.fileExists(atPath: url.path) else { return HomewardSettings() }
-        let text = try String(contentsOf: url, encoding: .utf8)
-        do {
-            return try YAMLDecoder().decode(HomewardSettings.self, from: text)
-        } catch {
-            throw StoreError.invalid(InvalidInput(record: url.lastPathComponent, field: "settings", value: "", reason: "cannot be read: \(error)"))
         }
     }
 }

@@ -35,13 +35,12 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Folder of NNNN_name.sql files (default: SQL/migrations of this installation).")
         var migrations: String?
-        @Option(help: "Settings file whose scheduling.time_zone becomes the database's planning zone (default: Config/homeward.yaml).")
-        var config: String?
+        @OptionGroup var settingsFile: SettingsOptions
         @Flag(help: "Print nothing on success.") var quiet = false
 
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
-            let settings = try ScheduleCommand.settings(config)
+            let settings = try settingsFile.load().scheduling
             let database = try connection.connect(for: "db migrate")
             let report = try runner.migrate(database)
             // The one clock and the limits every check must share live in the database: views, rules and commands read them there.

@@ -9,7 +9,7 @@ struct FlagsCommand: ParsableCommand {
         commandName: "flags",
         abstract: "Evaluate, list and follow up the flags raised on participants who fall behind.",
         discussion: """
-            Rules and thresholds live in the flags: section of Config/homeward.yaml. A flag is open until someone
+            Rules and thresholds live in the flags: section of \(HomewardSettings.defaultPath). A flag is open until someone
             acknowledges it (flags ack) and resolved when its condition clears (automatically) or by hand (flags resolve).
             A condition that returns re-opens the same flag.
 
@@ -27,14 +27,14 @@ struct FlagsCommand: ParsableCommand {
 
                 Examples:
                   homeward flags evaluate
-                  homeward flags evaluate --quiet --config /etc/homeward/homeward.yaml
+                  homeward flags evaluate --quiet --config /etc/homeward/settings.yaml
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var settings: FlagSettingsOptions
+        @OptionGroup var settings: SettingsOptions
         @Flag(help: "Print nothing on success.") var quiet = false
 
         func run() throws {
-            let policy = try settings.load().policy
+            let policy = try settings.load().flags.policy
             let store = try Store(connection: connection.connect(for: "flags evaluate"))
             let summary = try store.evaluateFlags(policy: policy)
             if !quiet {
@@ -162,20 +162,6 @@ struct FlagsCommand: ParsableCommand {
     }
 }
 
-/// Where the `flags:` settings come from: `--config FILE`, or the shipped `Config/homeward.yaml`.
-struct FlagSettingsOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Settings file (default: Config/homeward.yaml).", valueName: "file")) var config: String?
-
-    /// The settings, or a configuration failure (exit 78) naming the file and every problem.
-    func load() throws -> FlagSettings {
-        guard let file = config.map({ URL(fileURLWithPath: $0) }) ?? FlagSettings.defaultFile() else { return FlagSettings() }
-        do {
-            return try FlagSettings.load(from: file)
-        } catch {
-            throw CommandFailure(error.description, status: .configuration)
-        }
-    }
-}
 
 extension FlagSummary: TabularRecord {
     static let columns = ["id", "case_number", "centre", "severity", "status", "rule", "subject", "opened_at", "inputs"]
@@ -194,7 +180,7 @@ extension AttendanceCommand {
             commandName: "mark-unrecorded",
             abstract: "Mark past planned sessions still missing attendance after the grace period (nightly).",
             discussion: """
-                The grace period defaults to flags.unrecorded_grace_days in Config/homeward.yaml (2 days).
+                The grace period defaults to flags.unrecorded_grace_days in \(HomewardSettings.defaultPath) (2 days).
                 Marks clear by themselves once attendance is recorded or the session is marked held or cancelled.
 
                 Examples:
@@ -202,7 +188,7 @@ extension AttendanceCommand {
                   homeward attendance mark-unrecorded --grace-days 3 --list
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var settings: FlagSettingsOptions
+        @OptionGroup var settings: SettingsOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Days after a session before missing attendance counts as unrecorded.") var graceDays: Int?
         @Flag(help: "Print every session currently marked unrecorded.") var list = false
@@ -212,7 +198,7 @@ extension AttendanceCommand {
         }
 
         func run() throws {
-            let grace = try graceDays ?? settings.load().unrecordedGraceDays
+            let grace = try graceDays ?? settings.load().flags.unrecordedGraceDays
             let store = try Store(connection: connection.connect(for: "attendance mark-unrecorded"))
             let marked = try store.markUnrecordedSessions(graceDays: grace)
             let sessions = try store.unrecordedSessions()

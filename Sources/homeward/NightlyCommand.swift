@@ -18,11 +18,11 @@ struct NightlyCommand: ParsableCommand {
 
             Examples:
               homeward nightly --quiet                       # Config/cron/homeward.cron
-              homeward nightly --days 14 --config /etc/homeward/homeward.yaml
+              homeward nightly --days 14 --config /etc/homeward/settings.yaml
             """)
 
     @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var settingsFile: FlagSettingsOptions
+    @OptionGroup var settingsFile: SettingsOptions
     @Option(help: "Days to plan, starting today (in the planning time zone).") var days: Int = 14
     @Flag(help: "Print nothing on success.") var quiet = false
 
@@ -31,8 +31,8 @@ struct NightlyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let flagSettings = try settingsFile.load()
-        let scheduling = try ScheduleCommand.settings(settingsFile.config)
+        let settings = try settingsFile.load()
+        let flagSettings = settings.flags, scheduling = settings.scheduling
         let store = try Store(connection: connection.connect(for: "nightly"))
 
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)

@@ -33,11 +33,11 @@ struct ScheduleCommand: ParsableCommand {
         @Option(help: "First day to plan (default: today in the planning time zone).") var from: LocalDate?
         @Option(help: "How many days to plan.") var days: Int = 14
         @Option(help: "Only this centre.") var centre: String?
-        @Option(help: "Days from --from that are never changed (default: freeze_days in Config/homeward.yaml).") var freezeDays: Int?
+        @Option(help: "Days from --from that are never changed (default: scheduling.freeze_days of the settings file).") var freezeDays: Int?
         @Flag(help: "Solve and print what would be added; write nothing.") var dryRun = false
         @Option(help: "Write the scheduling instance as JSON to this file (reproduce a problem without the database).")
         var exportInstance: String?
-        @Option(help: "Settings file (default: Config/homeward.yaml).") var config: String?
+        @OptionGroup var settingsFile: SettingsOptions
         @Flag(help: "Print nothing on success.") var quiet = false
 
         func validate() throws {
@@ -46,7 +46,7 @@ struct ScheduleCommand: ParsableCommand {
         }
 
         func run() throws {
-            let settings = try ScheduleCommand.settings(config)
+            let settings = try settingsFile.load().scheduling
             let store = try Store(connection: connection.connect(for: "schedule generate"))
             let request = ScheduleRequest(
                 from: try from ?? store.today(), days: days, centreCode: centre?.uppercased(),
@@ -109,11 +109,6 @@ extension ScheduleCommand {
             + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created (\(run), \(summary.durationMilliseconds) ms)"
     }
 
-    /// The settings file's scheduling section (grid time zone for weeks).
-    static func settings(_ path: String?) throws -> SchedulingSettings {
-        let url = path.map { URL(fileURLWithPath: $0) } ?? InstallationPaths.locate("Config/homeward.yaml")
-        return try HomewardSettings.load(from: url).scheduling
-    }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(

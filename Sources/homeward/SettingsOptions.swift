@@ -1,0 +1,16 @@
+import ArgumentParser
+import HomewardStore
+
+/// `--config FILE`: the settings file (default: the shipped one), read once per command and passed down.
+struct SettingsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Settings file (default: \(HomewardSettings.defaultPath)).", valueName: "file")) var config: String?
+
+    /// The settings, or a configuration failure (exit 78) naming the file, and every problem with its line.
+    func load() throws -> HomewardSettings {
+        do {
+            return try HomewardSettings.load(path: config)
+        } catch {
+            throw CommandFailure(error.description, status: .configuration)
+        }
+    }
+}
