@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         /// libpq, the PostgreSQL C client library (Debian: libpq-dev).
@@ -28,13 +30,20 @@ let package = Package(
         /// The pure scheduling algorithm: Instance → Solution. No I/O.
         .target(name: "Scheduler"),
         /// Maps between the domain and SQL; runs migrations.
-        .target(name: "HomewardStore", dependencies: ["Homeward", "Postgres", "Scheduler", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "HomewardStore",
+            dependencies: [
+                "Homeward", "Postgres", "Scheduler", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         /// The `homeward` admin CLI.
         .executableTarget(
             name: "homeward",
             dependencies: [
                 "Homeward", "HomewardStore", "Postgres", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

@@ -11,6 +11,30 @@ import Darwin
 /// task or test. Queries are always parameterized (`PQexecParams`); user text never becomes SQL.
 public final class Connection {
     let handle: OpaquePointer
+    /// Where server notices go; kept alive as long as the handle, which points at it.
+    private let notices: NoticeSink
+    /// Set when the connection can no longer be trusted (e.g. a ROLLBACK failed, so the transaction state is unknown).
+    private(set) var brokenReason: String?
+
+    /// Receives server notices at `minimumNoticeSeverity` or above (and problems the wrapper could not throw, such
+    /// as a failed ROLLBACK). Default: `Connection.writeToStandardError`, one line `postgres: warning: <message>`.
+    ///
+    /// It is called synchronously on the connection's thread while a statement runs: it must not use the connection.
+    public var noticeHandler: (PostgresNotice) -> Void {
+        get { notices.handler }
+        set { notices.handler = newValue }
+    }
+
+    /// The least severe notice passed to `noticeHandler`; `.warning` by default, so NOTICE, INFO and DEBUG are dropped
+    /// (e.g. "relation already exists, skipping" must not pollute cron output).
+    public var minimumNoticeSeverity: PostgresNotice.Severity {
+        get { notices.minimumSeverity }
+        set { notices.minimumSeverity = newValue }
+    }
+
+    /// True once the connection is lost, or after a failed ROLLBACK left its transaction state unknown; every
+    /// statement then throws a `.connection` error. Open a new connection.
+    public var isBroken: Bool { brokenReason != nil || PQstatus(handle) != CONNECTION_OK }
 
     /// Opens a connection.
     ///
@@ -18,7 +42,13 @@ public final class Connection {
     ///   - conninfo: a libpq connection string (`host=… dbname=…`) or URI (`postgresql://…`);
     ///     empty means libpq's own defaults: `PGHOST`, `PGDATABASE`, `PGSERVICE`, `.pgpass`, …
     ///   - applicationName: shown in `pg_stat_activity` and recorded by the audit trail.
-    public init(conninfo: String = "", applicationName: String? = nil) throws(PostgresError) {
+    ///   - noticeHandler: receives server notices at `minimumNoticeSeverity` or above (see `noticeHandler`).
+    ///   - minimumNoticeSeverity: the least severe notice passed on; `.warning` by default.
+    public init(
+        conninfo: String = "", applicationName: String? = nil,
+        noticeHandler: @escaping (PostgresNotice) -> Void = Connection.writeToStandardError,
+        minimumNoticeSeverity: PostgresNotice.Severity = .warning
+    ) throws(PostgresError) {
         // dbname first, then application_name: libpq expands a conninfo/URI given as dbname,
         // and later keywords override, so we can label the connection whatever the user passed.
         var keywords: [String] = ["dbname"]
@@ -38,8 +68,8 @@ public final class Connection {
             throw error
         }
         self.handle = connection
-        // Server notices (e.g. "relation already exists, skipping") must not pollute cron output.
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        self.notices = NoticeSink(handler: noticeHandler, minimumSeverity: minimumNoticeSeverity)
+        notices.install(on: connection)
         // Timestamps travel in UTC and ISO format, whatever the user's PGTZ or DateStyle, so decoding is exact.
         try execute("SET TimeZone = 'UTC'")
         try execute("SET DateStyle = 'ISO, YMD'")
@@ -64,13 +94,17 @@ public final class Connection {
     }
 
     /// Runs one statement with parameters passed separately from the SQL text (`$1`, `$2`, …).
+    ///
+    /// A parameter that cannot be encoded (e.g. a `JSON` value whose `Encodable` conformance throws) fails the call
+    /// with an `.encoding` error before anything is sent; it is never sent as NULL.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws(PostgresError) -> QueryResult {
-        let texts = parameters.map { $0.postgresText }
+        try ensureUsable(sql)
+        let texts = try Self.encode(parameters, sql: sql)
         let result: OpaquePointer? = withOptionalCStringArray(texts) { pointers in
             PQexecParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
         }
-        return try checked(result)
+        return try checked(result, sql: sql)
     }
 
     /// Runs a statement for its effect and returns the number of rows it touched.
@@ -83,8 +117,9 @@ public final class Connection {
     ///
     /// Uses the simple query protocol (`PQexec`), which cannot take parameters: never pass user text here.
     public func runScript(_ trustedSQL: String) throws(PostgresError) {
+        try ensureUsable(trustedSQL)
         let result = PQexec(handle, trustedSQL)
-        _ = try checked(result)
+        _ = try checked(result, sql: trustedSQL)
     }
 
     /// Quotes an identifier (database or role name) for the few statements that cannot take parameters.
@@ -99,22 +134,54 @@ public final class Connection {
     /// Asks the server to cancel whatever this connection is running (safe to call from a signal handler's thread).
     public func cancelHandle() -> CancelHandle { CancelHandle(connection: handle) }
 
-    /// Wraps a result, turning failure statuses into `PostgresError`.
-    func checked(_ result: OpaquePointer?) throws(PostgresError) -> QueryResult {
+    /// Wraps the result of `sql`, turning failure statuses into a `PostgresError` that names the statement.
+    func checked(_ result: OpaquePointer?, sql: String) throws(PostgresError) -> QueryResult {
         guard let result else {
-            throw PostgresError.fromConnection(handle, prefix: "lost connection to PostgreSQL")
+            throw PostgresError.fromConnection(handle, prefix: "lost connection to PostgreSQL").naming(sql)
         }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return QueryResult(handle: result)
+            return QueryResult(handle: result, sql: sql)
         default:
-            let error = PostgresError.fromResult(result, connection: handle)
+            let error = PostgresError.fromResult(result, connection: handle).naming(sql)
             PQclear(result)
             if PQstatus(handle) != CONNECTION_OK {
-                throw PostgresError(kind: .connection, message: "lost connection to PostgreSQL: \(error.message)")
+                throw PostgresError(
+                    kind: .connection, message: "lost connection to PostgreSQL: \(error.message)", statement: error.statement)
             }
             throw error
         }
+    }
+
+    /// Refuses to run `sql` on a connection marked broken.
+    func ensureUsable(_ sql: String) throws(PostgresError) {
+        if let brokenReason {
+            throw PostgresError(kind: .connection, message: "connection to PostgreSQL is unusable: \(brokenReason)").naming(sql)
+        }
+    }
+
+    /// Marks the connection unusable: later statements throw instead of running in an unknown state.
+    func markBroken(_ reason: String) {
+        if brokenReason == nil { brokenReason = reason }
+    }
+
+    /// Passes a problem the wrapper met but could not throw to the notice handler, whatever the severity threshold.
+    func report(_ notice: PostgresNotice) {
+        notices.handler(notice)
+    }
+
+    /// Encodes parameters to text, turning an encoding failure into an `.encoding` error naming the statement.
+    static func encode(_ parameters: [any PostgresEncodable], sql: String) throws(PostgresError) -> [String?] {
+        var texts: [String?] = []
+        texts.reserveCapacity(parameters.count)
+        for (index, parameter) in parameters.enumerated() {
+            do {
+                texts.append(try parameter.encodedPostgresText())
+            } catch {
+                throw PostgresError.encodingFailure(error, of: parameter, what: "parameter $\(index + 1)").naming(sql)
+            }
+        }
+        return texts
     }
 }
 

@@ -11,6 +11,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         case server
         /// A value could not be decoded into the Swift type asked for.
         case decoding
+        /// A parameter value could not be encoded (e.g. a `JSON` value whose `Encodable` conformance threw).
+        case encoding
         /// The client misused the API (e.g. a nested transaction).
         case client
     }
@@ -26,10 +28,17 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public var schema: String?
     public var table: String?
     public var column: String?
+    /// The statement that failed, named by the first line of its SQL text (trimmed, at most 80 characters).
+    ///
+    /// Only the SQL text is ever recorded, never the parameter values: those may be personal data.
+    public var statement: String?
+    /// When this error made `transaction {}` roll back and the ROLLBACK itself failed, that failure, in one line.
+    public var rollbackFailure: String?
 
     public init(
         kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil,
-        constraint: String? = nil, schema: String? = nil, table: String? = nil, column: String? = nil
+        constraint: String? = nil, schema: String? = nil, table: String? = nil, column: String? = nil,
+        statement: String? = nil, rollbackFailure: String? = nil
     ) {
         self.kind = kind
         self.message = message
@@ -40,6 +49,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         self.schema = schema
         self.table = table
         self.column = column
+        self.statement = statement
+        self.rollbackFailure = rollbackFailure
     }
 
     /// The SQLSTATE class this error belongs to, named in words.
@@ -74,12 +85,34 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    /// One readable line: the message, then detail and hint when the server gave them.
+    /// One readable line: the message, then detail and hint when the server gave them, the statement that
+    /// failed, and a failed ROLLBACK if there was one.
     public var description: String {
         var parts = [message]
         if let detail, !detail.isEmpty { parts.append(detail) }
         if let hint, !hint.isEmpty { parts.append("Hint: \(hint)") }
+        if let statement, !statement.isEmpty { parts.append("statement: \(statement)") }
+        if let rollbackFailure, !rollbackFailure.isEmpty { parts.append("ROLLBACK also failed: \(rollbackFailure)") }
         return parts.joined(separator: " — ")
+    }
+
+    /// Names a statement for messages: its first non-blank line, trimmed, cut to `limit` characters.
+    ///
+    /// Takes only SQL text; parameter values (which may be personal data) never pass through here.
+    public static func statementLabel(_ sql: String, limit: Int = 80) -> String {
+        let line = sql.split(whereSeparator: \.isNewline)
+            .lazy.map { $0.trimmingWhitespace() }
+            .first { !$0.isEmpty } ?? ""
+        guard line.count > limit else { return line }
+        return String(line.prefix(max(0, limit - 1))) + "…"
+    }
+
+    /// This error, naming `sql` as the statement that failed (unless it already names one).
+    func naming(_ sql: String) -> PostgresError {
+        guard statement == nil else { return self }
+        var copy = self
+        copy.statement = Self.statementLabel(sql)
+        return copy
     }
 
     /// Builds an error from a failed result's diagnostic fields.
@@ -102,6 +135,19 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
             table: field(UInt8(ascii: "t")),
             column: field(UInt8(ascii: "c"))
         )
+    }
+
+    /// A parameter that could not be encoded. Names its position and Swift type, never its value (which may be
+    /// personal data): an `EncodingError` contributes only its context's description, any other error its type.
+    static func encodingFailure(_ error: any Error, of value: any PostgresEncodable, what: String) -> PostgresError {
+        let reason: String
+        switch error {
+        case EncodingError.invalidValue(_, let context): reason = context.debugDescription
+        case let error as PostgresError: reason = error.message
+        default: reason = "\(String(reflecting: type(of: error))) was thrown"
+        }
+        return PostgresError(
+            kind: .encoding, message: "cannot encode \(what) (\(type(of: value))): \(oneLine(reason))")
     }
 
     /// libpq's connection-level error text, folded into one line.

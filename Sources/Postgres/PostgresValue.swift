@@ -4,6 +4,16 @@ import Foundation
 public protocol PostgresEncodable {
     /// The text PostgreSQL parses for this value; nil sends SQL NULL.
     var postgresText: String? { get }
+
+    /// The text to send for this value, throwing when it cannot be encoded (nil sends SQL NULL).
+    ///
+    /// `Connection` sends parameters through this. The default returns `postgresText`; a type whose encoding can
+    /// fail (such as `JSON`) overrides it, so that a failure is an error rather than a silent NULL.
+    func encodedPostgresText() throws -> String?
+}
+
+extension PostgresEncodable {
+    public func encodedPostgresText() throws -> String? { postgresText }
 }
 
 /// A Swift value that can be read from a column in PostgreSQL's text format.
@@ -33,6 +43,7 @@ extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
 
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
     public var postgresText: String? { self?.postgresText }
+    public func encodedPostgresText() throws -> String? { try self?.encodedPostgresText() }
 }
 
 extension String: PostgresCodable {
@@ -120,11 +131,15 @@ public struct JSON<Value: Codable>: PostgresCodable {
     public var value: Value
     public init(_ value: Value) { self.value = value }
 
-    public var postgresText: String? {
+    /// The JSON text, or nil when `value` cannot be encoded. Parameters are sent through `encodedPostgresText()`,
+    /// which throws instead; this remains for source compatibility.
+    public var postgresText: String? { try? encodedPostgresText() }
+
+    /// The JSON text (keys sorted), throwing the encoder's error when `value` cannot be encoded.
+    public func encodedPostgresText() throws -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     public init(postgresText text: String) throws {
@@ -134,11 +149,16 @@ public struct JSON<Value: Codable>: PostgresCodable {
 
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     /// A one-dimensional array literal, `{"a","b",NULL}`, every element quoted and escaped.
-    public var postgresText: String? {
+    public var postgresText: String? { arrayLiteral { $0.postgresText } }
+
+    /// The array literal, throwing when an element cannot be encoded.
+    public func encodedPostgresText() throws -> String? { try arrayLiteral { try $0.encodedPostgresText() } }
+
+    private func arrayLiteral(_ text: (Element) throws -> String?) rethrows -> String {
         var out = "{"
         for (position, element) in enumerated() {
             if position > 0 { out += "," }
-            guard let text = element.postgresText else { out += "NULL"; continue }
+            guard let text = try text(element) else { out += "NULL"; continue }
             out += "\""
             for character in text {
                 if character == "\"" || character == "\\" { out += "\\" }

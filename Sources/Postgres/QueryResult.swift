@@ -5,8 +5,13 @@ import CLibPQ
 /// Values are decoded lazily from libpq's text format, so reading a large result costs no copy up front.
 public final class QueryResult {
     let handle: OpaquePointer
+    /// The statement's SQL text, to name it in decoding errors (never its parameters).
+    let sql: String?
 
-    init(handle: OpaquePointer) { self.handle = handle }
+    init(handle: OpaquePointer, sql: String? = nil) {
+        self.handle = handle
+        self.sql = sql
+    }
     deinit { PQclear(handle) }
 
     /// Number of rows returned.
@@ -31,9 +36,15 @@ public final class QueryResult {
     /// The single value of a one-row, one-column result (e.g. `SELECT count(*)`).
     public func scalar<T: PostgresDecodable>(_ type: T.Type = T.self) throws(PostgresError) -> T {
         guard let row = first else {
-            throw PostgresError(kind: .decoding, message: "expected one row, the query returned none")
+            throw named(PostgresError(kind: .decoding, message: "expected one row, the query returned none"))
         }
         return try row.decode(0, as: type)
+    }
+
+    /// `error`, naming this result's statement.
+    func named(_ error: PostgresError) -> PostgresError {
+        guard let sql else { return error }
+        return error.naming(sql)
     }
 
     func columnIndex(_ name: String) -> Int? {
@@ -58,7 +69,7 @@ public struct Row {
     /// Decodes the column at `column` (0-based). Optional types decode SQL NULL as nil; others reject it.
     public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws(PostgresError) -> T {
         guard column >= 0, column < Int(PQnfields(result.handle)) else {
-            throw PostgresError(kind: .decoding, message: "no column \(column) in the result")
+            throw result.named(PostgresError(kind: .decoding, message: "no column \(column) in the result"))
         }
         return try decodeValue(result.text(row: index, column: column), column: column)
     }
@@ -66,7 +77,7 @@ public struct Row {
     /// Decodes the column named `name`.
     public func decode<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws(PostgresError) -> T {
         guard let column = result.columnIndex(name) else {
-            throw PostgresError(kind: .decoding, message: "no column \"\(name)\" in the result")
+            throw result.named(PostgresError(kind: .decoding, message: "no column \"\(name)\" in the result"))
         }
         return try decodeValue(result.text(row: index, column: column), column: column)
     }
@@ -80,15 +91,15 @@ public struct Row {
             if let optional = T.self as? any OptionalPostgresDecodable.Type {
                 return optional.nullValue as! T
             }
-            throw PostgresError(
-                kind: .decoding, message: "column \"\(name)\" is NULL but \(T.self) was expected", column: name)
+            throw result.named(PostgresError(
+                kind: .decoding, message: "column \"\(name)\" is NULL but \(T.self) was expected", column: name))
         }
         do {
             return try T(postgresText: text)
         } catch {
-            throw PostgresError(
+            throw result.named(PostgresError(
                 kind: .decoding, message: "column \"\(name)\": cannot read \"\(text.prefix(40))\" as \(T.self)",
-                column: name)
+                column: name))
         }
     }
 }

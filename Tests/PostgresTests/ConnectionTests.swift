@@ -50,7 +50,7 @@ import Testing
         struct Abort: Error {}
         try TestDatabase.withConnection { connection in
             try connection.execute("CREATE TABLE t (n int)")
-            try connection.transaction { try $0.execute("INSERT INTO t VALUES (1)") }
+            _ = try connection.transaction { try $0.execute("INSERT INTO t VALUES (1)") }
             #expect(throws: Abort.self) {
                 try connection.transaction { transaction in
                     try transaction.execute("INSERT INTO t VALUES (2)")
