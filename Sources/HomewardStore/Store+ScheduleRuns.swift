@@ -38,7 +38,7 @@ extension Store {
 
     /// Lets another run start (the lock is also released when the connection closes).
     public func releaseScheduleLock() throws {
-        try translatingErrors { try connection.execute("SELECT pg_advisory_unlock($1)", [Self.scheduleLockKey]) }
+        _ = try translatingErrors { try connection.execute("SELECT pg_advisory_unlock($1)", [Self.scheduleLockKey]) }
     }
 
     /// Writes a solution in ONE transaction: the run record, its sessions (staged with COPY, inserted set-based) with their

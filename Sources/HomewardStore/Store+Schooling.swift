@@ -37,7 +37,7 @@ extension Store {
 
     /// Adds a school.
     public func addSchool(_ school: School) throws {
-        try translatingErrors {
+        _ = try translatingErrors {
             try connection.execute("INSERT INTO homeward.schools (code, name, region, address) VALUES ($1, $2, $3, $4)",
                                    [school.code, school.name, school.region, school.address])
         }
@@ -129,12 +129,13 @@ extension Store {
             let participantID = try fetchOne(
                 "SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber],
                 notFound: .notFound(what: "participant with case number", identifier: caseNumber)) { try $0.decode(0, as: Int.self) }
-            guard let enrolment = try fetch(
+            let enrolments = try fetch(
                 """
                 SELECT e.id, s.code FROM homeward.school_enrolments e JOIN homeward.schools s ON s.id = e.school_id
                 WHERE e.participant_id = $1 AND daterange(e.enrolled_from, e.enrolled_to, '[]') @> $2::date
                 """, [participantID, day]
-            ) { (id: try $0.decode(0, as: Int.self), school: try $0.decode(1, as: String.self)) }.first else {
+            ) { (id: try $0.decode(0, as: Int.self), school: try $0.decode(1, as: String.self)) }
+            guard let enrolment = enrolments.first else {
                 throw StoreError.invalid(InvalidInput(
                     record: caseNumber, field: "day", value: day.description,
                     reason: "is not inside any school enrolment of the child \(caseNumber); enrol the child first (school enrol)"))
