@@ -180,9 +180,7 @@ extension Store {
                 JOIN homeward.participants p ON p.id = e.participant_id
                 JOIN homeward.phase_requirements q ON q.phase_id = e.current_phase_id
                 WHERE e.status = 'active' AND q.session_type = ANY ($1::text[])
-                  AND (q.min_age IS NULL OR homeward.age_on(p.birth_date, homeward.today()) >= q.min_age)
-                  AND (q.max_age IS NULL OR homeward.age_on(p.birth_date, homeward.today()) <= q.max_age)
-                  AND (q.sex IS NULL OR q.sex = p.sex)
+                  AND homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) @> homeward.today()
                 GROUP BY e.participant_id
             )
             SELECT k.participant_id, p.case_number, k.since,

@@ -109,9 +109,8 @@ extension Store {
             LEFT JOIN homeward.session_staff ss ON ss.session_id = s.id
             LEFT JOIN homeward.staff st ON st.id = ss.staff_id
             WHERE e.participant_id = $1 AND e.status = 'active'
-              AND (q.min_age IS NULL OR homeward.age_on(p.birth_date, $2::date) >= q.min_age)
-              AND (q.max_age IS NULL OR homeward.age_on(p.birth_date, $2::date) <= q.max_age)
-              AND (q.sex IS NULL OR q.sex = p.sex)
+              AND homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text)
+                  && daterange($2::date, $2::date + 7)
             GROUP BY pg.code, ph.code, q.id, q.code, q.session_type, q.staff_role, q.sessions_per_week, e.phase_started_on
             ORDER BY q.code
             """, [participantID, weekStart, try planningZone()]

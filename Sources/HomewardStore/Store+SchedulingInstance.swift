@@ -45,6 +45,15 @@ extension Store {
     /// already planned or held for it that week, so reruns never duplicate. Existing sessions are fixed: the scheduler
     /// only adds to them, which also keeps the freeze window and what is already published untouched.
     public func schedulingProblem(_ request: ScheduleRequest, settings: SchedulingSettings) throws -> SchedulingProblem {
+        // One snapshot for every part of the instance: a booking committed halfway through the read is either wholly in
+        // it or wholly out of it.
+        try transaction {
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try readProblem(request, settings: settings)
+        }
+    }
+
+    private func readProblem(_ request: ScheduleRequest, settings: SchedulingSettings) throws -> SchedulingProblem {
         try translatingErrors {
             // The grid's zone is the database's planning zone (homeward.settings), the same clock every view reads.
             let zone = try connection.query("SELECT homeward.planning_zone()").scalar(String.self)

@@ -228,10 +228,11 @@ import Testing
             """
             WITH s AS (SELECT * FROM homeward.sessions WHERE id = $1)
             SELECT to_char(t AT TIME ZONE 'Asia/Aqtau', 'YYYY-MM-DD HH24:MI')
-            FROM s, generate_series(date_trunc('day', s.starts_at) + interval '1 day', date_trunc('day', s.starts_at) + interval '9 days',
+            FROM s, generate_series(date_trunc('day', s.starts_at) + interval '1 day', date_trunc('day', s.starts_at) + interval '21 days',
                                     interval '15 minutes') AS t
             WHERE extract(isodow FROM t AT TIME ZONE 'Asia/Aqtau') BETWEEN 1 AND 3
-              AND (t AT TIME ZONE 'Asia/Aqtau')::time BETWEEN '09:00' AND '11:30'
+              AND ((t AT TIME ZONE 'Asia/Aqtau')::time BETWEEN '09:00' AND '11:30'
+                   OR (t AT TIME ZONE 'Asia/Aqtau')::time BETWEEN '14:00' AND '15:30')
               AND NOT EXISTS (
                   SELECT 1 FROM homeward.sessions o
                   WHERE o.occupies AND o.id <> s.id AND o.during && tstzrange(t, t + (s.ends_at - s.starts_at))
