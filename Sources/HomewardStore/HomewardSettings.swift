@@ -91,7 +91,7 @@ public struct HomewardSettings: Sendable, Equatable {
             let here = path.isEmpty ? name : "\(path).\(name)"
             guard let expected = known[name] else {
                 problems.append(InvalidInput(
-                    field: here, value: "line \(key.mark?.line ?? 0)",
+                    record: "line \(key.mark?.line ?? 0)", field: here, value: name,
                     reason: "is not a setting (known: \(known.keys.sorted().joined(separator: ", ")))"))
                 continue
             }
@@ -99,7 +99,8 @@ public struct HomewardSettings: Sendable, Equatable {
             if case .mapping = value {
                 unknownKeys(in: value, known: section, path: here, problems: &problems)
             } else if value.null == nil {
-                problems.append(InvalidInput(field: here, value: "line \(value.mark?.line ?? 0)", reason: "must be a mapping of settings"))
+                problems.append(InvalidInput(record: "line \(value.mark?.line ?? 0)", field: here, value: "\(value.any)",
+                                             reason: "must be a mapping of settings"))
             }
         }
     }
