@@ -33,7 +33,7 @@ struct AssessmentCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "assessment add"))
+            let store = try connection.store(for: Self.self)
             let assessment = try Assessment(
                 caseNumber: caseNumber, staffCode: staff, assessedOn: on, kind: kind, score: score, level: level, summary: summary
             ).validated(today: store.today())
@@ -49,11 +49,11 @@ struct AssessmentCommand: ParsableCommand {
             discussion: "Example:\n  homeward assessment list KZ-2019-0417")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Participant case number.") var caseNumber: String
+        @Argument(help: "Participant case number.") var caseNumber: Code
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "assessment list"))
-            Printer.list(try store.assessments(caseNumber: caseNumber.uppercased()), format: output.format)
+            let store = try connection.store(for: Self.self)
+            Printer.list(try store.assessments(caseNumber: caseNumber.value), format: output.format)
         }
     }
 }

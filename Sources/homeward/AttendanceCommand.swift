@@ -33,7 +33,7 @@ struct AttendanceCommand: ParsableCommand {
 
         func run() throws {
             let caseNumber = try Rules.code(participant, field: "--participant")
-            let store = try Store(connection: connection.connect(for: "attendance record"))
+            let store = try connection.store(for: Self.self)
             try store.recordAttendance(sessionID: session, caseNumber: caseNumber, status: status,
                                        note: note.flatMap { $0.trimmingSpaces().isEmpty ? nil : $0.trimmingSpaces() },
                                        recordedBy: recordedBy?.trimmingSpaces())
@@ -52,16 +52,16 @@ struct AttendanceCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Session id.") var session: Int?
-        @Option(help: "Participant case number.") var participant: String?
+        @Option(help: "Participant case number.") var participant: Code?
 
         func validate() throws {
             if (session == nil) == (participant == nil) { throw ValidationError("give either --session ID or --participant CASE") }
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "attendance list"))
+            let store = try connection.store(for: Self.self)
             let records = try session.map { try store.attendance(sessionID: $0) }
-                ?? store.attendance(caseNumber: participant!.uppercased())
+                ?? store.attendance(caseNumber: participant!.value)
             Printer.list(records, format: output.format)
         }
     }

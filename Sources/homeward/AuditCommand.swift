@@ -21,7 +21,7 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "At most this many changes.") var limit: Int = 1000
 
     func run() throws {
-        let store = try Store(connection: connection.connect(for: "audit"))
+        let store = try connection.store(for: Self.self)
         let caseNumber = try Rules.code(caseNumber, field: "case number")
         Printer.list(try store.auditTrail(caseNumber: caseNumber, limit: limit), format: output.format)
     }

@@ -32,7 +32,7 @@ struct CentreCommand: ParsableCommand {
             let centre = try Centre.validated(code: code, name: name, kind: kind, region: region, address: address,
                                               timeZone: timeZone, capacity: capacity)
             let openingHours = try hours.flatMap { try WeeklyHours.parse($0, field: "--hours") }
-            let store = try Store(connection: connection.connect(for: "centre add"))
+            let store = try connection.store(for: Self.self)
             try store.addCentre(centre, openingHours: openingHours)
             Log.info("added centre \(centre.code)")
         }
@@ -52,7 +52,7 @@ struct CentreCommand: ParsableCommand {
         @Option(help: "Only centres in this region.") var region: String?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "centre list"))
+            let store = try connection.store(for: Self.self)
             Printer.list(try store.centres(kind: kind, region: region), format: output.format)
         }
     }
@@ -63,11 +63,11 @@ struct CentreCommand: ParsableCommand {
             discussion: "Example:\n  homeward centre show AKT-RC")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Centre code.") var code: String
+        @Argument(help: "Centre code.") var code: Code
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "centre show"))
-            let detail = try store.centre(code: code.uppercased())
+            let store = try connection.store(for: Self.self)
+            let detail = try store.centre(code: code.value)
             if output.format == .json { return Printer.json(detail) }
             let centre = detail.centre
             Printer.fields([
@@ -95,7 +95,7 @@ struct CentreCommand: ParsableCommand {
             abstract: "Change a centre's details.",
             discussion: "Example:\n  homeward centre update AKT-RC --capacity 150")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var code: String
+        @Argument(help: "Centre code.") var code: Code
         @Option var name: String?
         @Option var kind: Centre.Kind?
         @Option var region: String?
@@ -111,10 +111,10 @@ struct CentreCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "centre update"))
-            try store.updateCentre(code: code.uppercased(), CentreChanges(
+            let store = try connection.store(for: Self.self)
+            try store.updateCentre(code: code.value, CentreChanges(
                 name: name, kind: kind, region: region, address: address, timeZone: timeZone, capacity: capacity))
-            Log.info("updated centre \(code.uppercased())")
+            Log.info("updated centre \(code.value)")
         }
     }
 
@@ -123,14 +123,14 @@ struct CentreCommand: ParsableCommand {
             abstract: "Replace a centre's weekly opening hours.",
             discussion: "Example:\n  homeward centre hours AKT-RC \"mon-fri 08:00-19:00\" \"sat 09:00-14:00\"")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var code: String
+        @Argument(help: "Centre code.") var code: Code
         @Argument(help: "Opening hours such as \"mon-fri 09:00-18:00\".") var hours: [String]
 
         func run() throws {
             let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
-            let store = try Store(connection: connection.connect(for: "centre hours"))
-            try store.transaction { try store.replaceOpeningHours(centreCode: code.uppercased(), parsed) }
-            Log.info("set \(parsed.count) opening-hour entries for \(code.uppercased())")
+            let store = try connection.store(for: Self.self)
+            try store.transaction { try store.replaceOpeningHours(centreCode: code.value, parsed) }
+            Log.info("set \(parsed.count) opening-hour entries for \(code.value)")
         }
     }
 
@@ -139,14 +139,14 @@ struct CentreCommand: ParsableCommand {
             abstract: "Add daily timetable blocks when the centre's participants cannot attend sessions (meals, counts, work).",
             discussion: "Example:\n  homeward centre block KAR-PRISON \"mon-sun 13:00-14:00\" --label lunch")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var code: String
+        @Argument(help: "Centre code.") var code: Code
         @Argument(help: "When, such as \"mon-sun 13:00-14:00\".") var hours: [String]
         @Option(help: "What happens then.") var label: String
 
         func run() throws {
             let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
-            let store = try Store(connection: connection.connect(for: "centre block"))
-            try store.addTimetableBlocks(centreCode: code.uppercased(), parsed, label: label)
+            let store = try connection.store(for: Self.self)
+            try store.addTimetableBlocks(centreCode: code.value, parsed, label: label)
         }
     }
 }

@@ -17,7 +17,7 @@ struct CourseCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            Printer.list(try Store(connection: connection.connect(for: "course list")).courses(), format: output.format)
+            Printer.list(try connection.store(for: Self.self).courses(), format: output.format)
         }
     }
 
@@ -27,10 +27,10 @@ struct CourseCommand: ParsableCommand {
             discussion: "Example:\n  homeward course show LIT-BASIC")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Course code.") var code: String
+        @Argument(help: "Course code.") var code: Code
 
         func run() throws {
-            let detail = try Store(connection: connection.connect(for: "course show")).course(code: code.uppercased())
+            let detail = try connection.store(for: Self.self).course(code: code.value)
             if output.format == .json { return Printer.json(detail) }
             let course = detail.course
             Printer.fields([
@@ -57,7 +57,7 @@ struct CourseCommand: ParsableCommand {
         func run() throws {
             let caseNumber = try Rules.code(caseNumber, field: "case number")
             let course = try Rules.code(course, field: "--course")
-            let id = try Store(connection: connection.connect(for: "course enrol"))
+            let id = try connection.store(for: Self.self)
                 .enrolInCourse(caseNumber: caseNumber, courseCode: course, start: start)
             Log.info("enrolled \(caseNumber) in course \(course) from \(start) (course enrolment \(id))")
         }
@@ -88,7 +88,7 @@ struct CourseCommand: ParsableCommand {
             let caseNumber = try Rules.code(caseNumber, field: "case number")
             let course = try Rules.code(course, field: "--course")
             let module = try Rules.code(module, field: "--module")
-            let completed = try Store(connection: connection.connect(for: "course complete")).completeModule(
+            let completed = try connection.store(for: Self.self).completeModule(
                 caseNumber: caseNumber, courseCode: course, moduleCode: module, on: on, result: result, score: score)
             Log.info("recorded \(caseNumber) \(result.displayName) \(course)/\(module) on \(on)")
             if completed { Log.info("\(caseNumber) has passed every module: course \(course) completed") }
@@ -101,12 +101,12 @@ struct CourseCommand: ParsableCommand {
             discussion: "Examples:\n  homeward course progress KZ-2019-0101\n  homeward course progress KZ-2019-0101 --on 2026-06-01 --format json")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Case number of the participant.") var caseNumber: String
+        @Argument(help: "Case number of the participant.") var caseNumber: Code
         @Option(help: "Day to measure on (default: today).") var on: LocalDate?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "course progress"))
-            Printer.list(try store.courseProgress(caseNumber: caseNumber.uppercased(), on: try on ?? store.today()), format: output.format)
+            let store = try connection.store(for: Self.self)
+            Printer.list(try store.courseProgress(caseNumber: caseNumber.value, on: try on ?? store.today()), format: output.format)
         }
     }
 }

@@ -41,7 +41,7 @@ struct DatabaseCommand: ParsableCommand {
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
             let settings = try settingsFile.load().scheduling
-            let database = try connection.connect(for: "db migrate")
+            let database = try connection.connect(for: Self.self)
             let report = try runner.migrate(database)
             // The one clock and the limits every check must share live in the database: views, rules and commands read them there.
             let changed = try Store(connection: database).applySettings(settings)
@@ -72,7 +72,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
-            let database = try connection.connect(for: "db status")
+            let database = try connection.connect(for: Self.self)
             let statuses = try runner.status(database)
             var table = TextTable(columns: ["version", "name", "state", "applied_at", "applied_by"])
             for status in statuses {

@@ -29,7 +29,7 @@ struct EnrolmentCommand: ParsableCommand {
         func run() throws {
             let caseNumber = try Rules.code(caseNumber, field: "case number")
             let programme = try Rules.code(programme, field: "--programme")
-            let store = try Store(connection: connection.connect(for: "enrolment add"))
+            let store = try connection.store(for: Self.self)
             let id = try store.addEnrolment(caseNumber: caseNumber, programmeCode: programme, start: start,
                                             phaseCode: try phase.map { try Rules.code($0, field: "--phase") })
             let enrolment = try store.enrolment(id: id).enrolment
@@ -48,15 +48,15 @@ struct EnrolmentCommand: ParsableCommand {
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only enrolments in this programme.") var programme: String?
-        @Option(help: "Only participants placed at this centre today.") var centre: String?
+        @Option(help: "Only enrolments in this programme.") var programme: Code?
+        @Option(help: "Only participants placed at this centre today.") var centre: Code?
         @Option(help: "Only enrolments with this status.") var status: Enrolment.Status?
-        @Option(name: .customLong("case"), help: "Only this participant.") var caseNumber: String?
+        @Option(name: .customLong("case"), help: "Only this participant.") var caseNumber: Code?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "enrolment list"))
-            Printer.list(try store.enrolments(programmeCode: programme?.uppercased(), centreCode: centre?.uppercased(), status: status,
-                                              caseNumber: caseNumber?.uppercased()), format: output.format)
+            let store = try connection.store(for: Self.self)
+            Printer.list(try store.enrolments(programmeCode: programme?.value, centreCode: centre?.value, status: status,
+                                              caseNumber: caseNumber?.value), format: output.format)
         }
     }
 
@@ -69,7 +69,7 @@ struct EnrolmentCommand: ParsableCommand {
         @Argument(help: "Enrolment id.") var id: Int
 
         func run() throws {
-            let detail = try Store(connection: connection.connect(for: "enrolment show")).enrolment(id: id)
+            let detail = try connection.store(for: Self.self).enrolment(id: id)
             if output.format == .json { return Printer.json(detail) }
             let enrolment = detail.enrolment
             Printer.fields([
@@ -96,7 +96,7 @@ struct EnrolmentCommand: ParsableCommand {
         @Option(help: "Day the next phase starts, or the enrolment ends (default: today).") var on: LocalDate?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "enrolment advance"))
+            let store = try connection.store(for: Self.self)
             switch try store.advanceEnrolment(id: id, on: try on ?? store.today()) {
             case .movedTo(let phase, let ordinal): Log.info("enrolment \(id) moved to phase \(ordinal), \(phase)")
             case .completed(let day): Log.info("enrolment \(id) completed its last phase and ended on \(day)")
@@ -124,7 +124,7 @@ struct EnrolmentCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "enrolment update"))
+            let store = try connection.store(for: Self.self)
             try store.updateEnrolmentStatus(id: id, to: status, on: try on ?? store.today())
             Log.info("enrolment \(id) is now \(status.displayName)")
         }

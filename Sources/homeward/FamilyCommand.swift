@@ -24,7 +24,7 @@ struct FamilyCommand: ParsableCommand {
         func run() throws {
             let label = try Rules.required(label, field: "label")
             let members = try member.map { try Rules.code($0, field: "member") }
-            let id = try Store(connection: connection.connect(for: "family add")).addFamily(label: label, memberCaseNumbers: members)
+            let id = try connection.store(for: Self.self).addFamily(label: label, memberCaseNumbers: members)
             Printer.write("\(id)\n")
             Log.info("added family \(id) \"\(label)\" with \(Set(members).count) member(s)")
         }
@@ -38,7 +38,7 @@ struct FamilyCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            Printer.list(try Store(connection: connection.connect(for: "family list")).families(), format: output.format)
+            Printer.list(try connection.store(for: Self.self).families(), format: output.format)
         }
     }
 
@@ -51,7 +51,7 @@ struct FamilyCommand: ParsableCommand {
         @Argument(help: "Family id (from family list).") var id: Int
 
         func run() throws {
-            let detail = try Store(connection: connection.connect(for: "family show")).family(id: id)
+            let detail = try connection.store(for: Self.self).family(id: id)
             if output.format == .json { return Printer.json(detail) }
             Printer.fields([("Family", String(detail.id)), ("Label", detail.label), ("Members", String(detail.members.count))])
             for member in detail.members {
@@ -81,7 +81,7 @@ struct FamilyCommand: ParsableCommand {
             func run() throws {
                 let relative = try Relative(givenName: givenName, familyName: familyName, phone: phone, region: region,
                                             relationshipNotes: notes).validated()
-                let id = try Store(connection: connection.connect(for: "family relative add")).addRelative(relative)
+                let id = try connection.store(for: Self.self).addRelative(relative)
                 Printer.write("\(id)\n")
                 Log.info("added relative \(id) \(relative.fullName)")
             }
@@ -119,7 +119,7 @@ struct FamilyCommand: ParsableCommand {
                 relatedCaseNumber: try participant.map { try Rules.code($0, field: "participant", record: record) },
                 relationship: relationship, isGuardian: guardian, guardianSince: guardianSince)
             // Both --relative and --participant reach the database, which names the rule (family_links_exactly_one_person).
-            try Store(connection: connection.connect(for: "family link")).addFamilyLink(link)
+            try connection.store(for: Self.self).addFamilyLink(link)
             Log.info("linked \(record) to \(link.personLabel) (\(relationship.displayName))")
         }
     }

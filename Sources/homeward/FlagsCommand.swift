@@ -35,7 +35,7 @@ struct FlagsCommand: ParsableCommand {
 
         func run() throws {
             let policy = try settings.load().flags.policy
-            let store = try Store(connection: connection.connect(for: "flags evaluate"))
+            let store = try connection.store(for: Self.self)
             let summary = try store.evaluateFlags(policy: policy)
             if !quiet {
                 Log.info("""
@@ -66,7 +66,7 @@ struct FlagsCommand: ParsableCommand {
             let filter = FlagFilter(centreCode: try centre.map { try Rules.code($0, field: "--centre") },
                                     caseNumber: try participant.map { try Rules.code($0, field: "--participant") },
                                     severity: severity, unresolvedOnly: open)
-            let store = try Store(connection: connection.connect(for: "flags list"))
+            let store = try connection.store(for: Self.self)
             Printer.list(try store.flags(filter), format: output.format)
         }
     }
@@ -80,7 +80,7 @@ struct FlagsCommand: ParsableCommand {
         @Argument(help: "Flag id.") var id: Int
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "flags show"))
+            let store = try connection.store(for: Self.self)
             let detail = try store.flag(id: id)
             guard output.format == .table else { return Printer.json(detail) }
             let flag = detail.flag
@@ -123,7 +123,7 @@ struct FlagsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "flags ack"))
+            let store = try connection.store(for: Self.self)
             try store.acknowledgeFlag(id: id, note: note.trimmingSpaces(), by: by?.trimmingSpaces())
             Log.info("acknowledged flag \(id)")
         }
@@ -150,7 +150,7 @@ struct FlagsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "flags resolve"))
+            let store = try connection.store(for: Self.self)
             try store.resolveFlag(id: id, reason: reason.trimmingSpaces(), by: by?.trimmingSpaces())
             Log.info("resolved flag \(id)")
         }
@@ -199,7 +199,7 @@ extension AttendanceCommand {
 
         func run() throws {
             let grace = try graceDays ?? settings.load().flags.unrecordedGraceDays
-            let store = try Store(connection: connection.connect(for: "attendance mark-unrecorded"))
+            let store = try connection.store(for: Self.self)
             let marked = try store.markUnrecordedSessions(graceDays: grace)
             let sessions = try store.unrecordedSessions()
             Log.info("\(marked) session\(marked == 1 ? "" : "s") newly marked unrecorded; \(sessions.count) await attendance (grace \(grace) days)")

@@ -31,7 +31,7 @@ struct ImportCommand: ParsableCommand {
         }
 
         /// Reads the file (or stdin), imports it and prints the one-line summary on stderr.
-        func run(_ kind: Importer.Kind) throws {
+        func run(_ kind: Importer.Kind, for command: any ParsableCommand.Type) throws {
             let name = file == "-" ? "stdin" : URL(fileURLWithPath: file).lastPathComponent
             let data: Data
             if file == "-" {
@@ -42,7 +42,7 @@ struct ImportCommand: ParsableCommand {
                 }
                 data = contents
             }
-            let store = try Store(connection: connection.connect(for: "import \(kind.rawValue)"))
+            let store = try connection.store(for: command)
             let summary = try Importer(store: store).importCSV(kind, bytes: [UInt8](data), file: name, dryRun: dryRun)
             Log.info(summary.description)
         }
@@ -73,7 +73,7 @@ struct ImportCommand: ParsableCommand {
                 example: "homeward import participants Config/demo/participants.csv"))
         @OptionGroup var options: Options
 
-        func run() throws { try options.run(.participants) }
+        func run() throws { try options.run(.participants, for: Self.self) }
     }
 
     struct Staff: ParsableCommand {
@@ -89,7 +89,7 @@ struct ImportCommand: ParsableCommand {
                 example: "homeward import staff Config/demo/staff.csv --dry-run"))
         @OptionGroup var options: Options
 
-        func run() throws { try options.run(.staff) }
+        func run() throws { try options.run(.staff, for: Self.self) }
     }
 
     struct SchoolAttendance: ParsableCommand {
@@ -105,7 +105,7 @@ struct ImportCommand: ParsableCommand {
                 example: "homeward import school-attendance week-48.csv"))
         @OptionGroup var options: Options
 
-        func run() throws { try options.run(.schoolAttendance) }
+        func run() throws { try options.run(.schoolAttendance, for: Self.self) }
     }
 
     struct Attendance: ParsableCommand {
@@ -120,6 +120,6 @@ struct ImportCommand: ParsableCommand {
                 example: "cat attendance.csv | homeward import attendance -"))
         @OptionGroup var options: Options
 
-        func run() throws { try options.run(.attendance) }
+        func run() throws { try options.run(.attendance, for: Self.self) }
     }
 }

@@ -25,7 +25,7 @@ struct MilestoneCommand: ParsableCommand {
         @Option(help: "A short note.") var note: String?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "milestone add"))
+            let store = try connection.store(for: Self.self)
             let milestone = try Milestone(caseNumber: caseNumber, kind: kind, achievedOn: on, note: note).validated(today: store.today())
             let id = try store.addMilestone(milestone)
             Printer.write("\(id)\n")
@@ -39,11 +39,11 @@ struct MilestoneCommand: ParsableCommand {
             discussion: "Examples:\n  homeward milestone list KZ-2019-0417\n  homeward milestone list --format csv")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Participant case number (default: everyone).") var caseNumber: String?
+        @Argument(help: "Participant case number (default: everyone).") var caseNumber: Code?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "milestone list"))
-            Printer.list(try store.milestones(caseNumber: caseNumber?.uppercased()), format: output.format)
+            let store = try connection.store(for: Self.self)
+            Printer.list(try store.milestones(caseNumber: caseNumber?.value), format: output.format)
         }
     }
 }

@@ -44,7 +44,7 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "participant add"))
+            let store = try connection.store(for: Self.self)
             let participant = try Participant(
                 caseNumber: caseNumber, givenName: givenName, familyName: familyName, patronymic: patronymic, birthDate: birthDate,
                 sex: sex, languages: ParticipantCommand.languageList(languages), regionOfOrigin: region, legalSituation: legalSituation,
@@ -68,9 +68,9 @@ struct ParticipantCommand: ParsableCommand {
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only participants placed at this centre today.") var centre: String?
+        @Option(help: "Only participants placed at this centre today.") var centre: Code?
         @Option(help: "Only participants with this status.") var status: Participant.Status?
-        @Option(help: "Only participants with an open enrolment in this programme.") var programme: String?
+        @Option(help: "Only participants with an open enrolment in this programme.") var programme: Code?
         @Flag(help: "Only children (under 18 today).") var child = false
         @Flag(help: "Only adults (18 or older today).") var adult = false
 
@@ -79,9 +79,9 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "participant list"))
+            let store = try connection.store(for: Self.self)
             let filter = ParticipantFilter(
-                centreCode: centre?.uppercased(), status: status, programmeCode: programme?.uppercased(),
+                centreCode: centre?.value, status: status, programmeCode: programme?.value,
                 ageGroup: child ? .child : adult ? .adult : nil)
             Printer.list(try store.participants(filter), format: output.format)
         }
@@ -93,11 +93,11 @@ struct ParticipantCommand: ParsableCommand {
             discussion: "Example:\n  homeward participant show KZ-2019-0417")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Case number.") var caseNumber: String
+        @Argument(help: "Case number.") var caseNumber: Code
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "participant show"))
-            let detail = try store.participant(caseNumber: caseNumber.uppercased())
+            let store = try connection.store(for: Self.self)
+            let detail = try store.participant(caseNumber: caseNumber.value)
             if output.format == .json { return Printer.json(detail) }
             let p = detail.participant
             Printer.fields([
@@ -165,7 +165,7 @@ struct ParticipantCommand: ParsableCommand {
             changes.givenName = try givenName.map { try Rules.required($0, field: "given_name", record: record) }
             changes.familyName = try familyName.map { try Rules.required($0, field: "family_name", record: record) }
             changes.languages = try changes.languages.map { try Rules.languages($0, record: record) }
-            try Store(connection: connection.connect(for: "participant update")).updateParticipant(caseNumber: record, changes)
+            try connection.store(for: Self.self).updateParticipant(caseNumber: record, changes)
             Log.info("updated participant \(record)")
         }
     }
@@ -183,7 +183,7 @@ struct ParticipantCommand: ParsableCommand {
         func run() throws {
             let record = try Rules.code(caseNumber, field: "case_number")
             let centre = try Rules.code(to, field: "to", record: record)
-            try Store(connection: connection.connect(for: "participant transfer"))
+            try connection.store(for: Self.self)
                 .transferParticipant(caseNumber: record, to: centre, on: on, reason: reason)
             Log.info("transferred \(record) to \(centre) from \(on)")
         }
@@ -207,7 +207,7 @@ struct ParticipantCommand: ParsableCommand {
 
         func run() throws {
             let record = try Rules.code(caseNumber, field: "case_number")
-            try Store(connection: connection.connect(for: "participant discharge"))
+            try connection.store(for: Self.self)
                 .dischargeParticipant(caseNumber: record, on: on, status: status, reason: reason)
             Log.info("discharged \(record) on \(on) (\(status.displayName))")
         }
@@ -240,7 +240,7 @@ struct ParticipantCommand: ParsableCommand {
 
         func run() throws {
             let record = try Rules.code(caseNumber, field: "case_number")
-            let store = try Store(connection: connection.connect(for: "participant consent"))
+            let store = try connection.store(for: Self.self)
             if withdraw {
                 let day = try on ?? store.today()
                 try store.withdrawConsent(caseNumber: record, kind: kind, on: day)

@@ -38,7 +38,7 @@ extension ParticipantCommand {
             do {
                 // Checked before anything is read, so a refused path exports (and audits) nothing.
                 if let output { try ExportFile.checkTarget(output, force: force) }
-                let store = try Store(connection: connection.connect(for: "participant export"))
+                let store = try connection.store(for: Self.self)
                 let caseNumber = try Rules.code(caseNumber, field: "case number")
                 let document = try store.exportParticipant(caseNumber: caseNumber).jsonDocument() + "\n"
                 if let output {

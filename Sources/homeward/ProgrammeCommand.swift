@@ -35,7 +35,7 @@ struct ProgrammeCommand: ParsableCommand {
             let summary: ProgrammeSyncSummary
             do {
                 catalogue = try ProgrammeCatalogue.load(from: folder)
-                summary = try Store(connection: connection.connect(for: "programme sync")).syncProgrammes(catalogue, dryRun: dryRun)
+                summary = try connection.store(for: Self.self).syncProgrammes(catalogue, dryRun: dryRun)
             } catch let error as ProgrammeCatalogueError {
                 throw CommandFailure(error.description, status: .dataError)
             }
@@ -57,7 +57,7 @@ struct ProgrammeCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "programme list"))
+            let store = try connection.store(for: Self.self)
             Printer.list(try store.programmes(), format: output.format)
         }
     }
@@ -68,11 +68,11 @@ struct ProgrammeCommand: ParsableCommand {
             discussion: "Example:\n  homeward programme show WOMEN-RESIDENTIAL")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Programme code.") var code: String
+        @Argument(help: "Programme code.") var code: Code
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "programme show"))
-            let programme = try store.programme(code: code.uppercased())
+            let store = try connection.store(for: Self.self)
+            let programme = try store.programme(code: code.value)
             if output.format == .json { return Printer.json(programme) }
             Printer.fields([
                 ("Code", programme.code), ("Name", programme.name), ("Audience", programme.audience.displayName),

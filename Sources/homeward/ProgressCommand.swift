@@ -29,7 +29,7 @@ struct ProgressCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try Store(connection: connection.connect(for: "progress"))
+        let store = try connection.store(for: Self.self)
         if let centre {
             let records = try store.progress(centreCode: try Rules.code(centre, field: "--centre"))
             Printer.list(records, format: output.format)

@@ -24,7 +24,7 @@ struct RoomCommand: ParsableCommand {
             let room = Room(centreCode: try Rules.code(centre, field: "centre"), code: try Rules.code(code, field: "code"),
                             name: try Rules.required(name, field: "name"), kind: kind, capacity: capacity)
             guard capacity >= 1 else { throw InvalidInput(record: room.code, field: "capacity", value: String(capacity), reason: "must be at least 1") }
-            try Store(connection: connection.connect(for: "room add")).addRoom(room)
+            try connection.store(for: Self.self).addRoom(room)
             Log.info("added room \(room.centreCode)/\(room.code)")
         }
     }
@@ -35,12 +35,12 @@ struct RoomCommand: ParsableCommand {
             discussion: "Examples:\n  homeward room list --centre AKT-RC\n  homeward room list --kind group-hall --format json")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only rooms of this centre.") var centre: String?
+        @Option(help: "Only rooms of this centre.") var centre: Code?
         @Option(help: "Only rooms of this kind.") var kind: Room.Kind?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "room list"))
-            Printer.list(try store.rooms(centreCode: centre?.uppercased(), kind: kind), format: output.format)
+            let store = try connection.store(for: Self.self)
+            Printer.list(try store.rooms(centreCode: centre?.value, kind: kind), format: output.format)
         }
     }
 
@@ -49,13 +49,13 @@ struct RoomCommand: ParsableCommand {
             abstract: "Show one room.", discussion: "Example:\n  homeward room show AKT-RC C1")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Centre code.") var centre: String
-        @Argument(help: "Room code.") var code: String
+        @Argument(help: "Centre code.") var centre: Code
+        @Argument(help: "Room code.") var code: Code
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "room show"))
-            guard let room = try store.rooms(centreCode: centre.uppercased()).first(where: { $0.code == code.uppercased() }) else {
-                throw StoreError.notFound(what: "room", identifier: "\(centre.uppercased())/\(code.uppercased())")
+            let store = try connection.store(for: Self.self)
+            guard let room = try store.rooms(centreCode: centre.value).first(where: { $0.code == code.value }) else {
+                throw StoreError.notFound(what: "room", identifier: "\(centre.value)/\(code.value)")
             }
             if output.format == .json { return Printer.json(room) }
             Printer.fields([("Centre", room.centreCode), ("Code", room.code), ("Name", room.name),
@@ -67,8 +67,8 @@ struct RoomCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a room.", discussion: "Example:\n  homeward room update AKT-RC HALL --capacity 14")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var centre: String
-        @Argument(help: "Room code.") var code: String
+        @Argument(help: "Centre code.") var centre: Code
+        @Argument(help: "Room code.") var code: Code
         @Option var name: String?
         @Option var kind: Room.Kind?
         @Option var capacity: Int?
@@ -79,9 +79,9 @@ struct RoomCommand: ParsableCommand {
         }
 
         func run() throws {
-            try Store(connection: connection.connect(for: "room update")).updateRoom(
-                centreCode: centre.uppercased(), code: code.uppercased(), name: name, kind: kind, capacity: capacity)
-            Log.info("updated room \(centre.uppercased())/\(code.uppercased())")
+            try connection.store(for: Self.self).updateRoom(
+                centreCode: centre.value, code: code.value, name: name, kind: kind, capacity: capacity)
+            Log.info("updated room \(centre.value)/\(code.value)")
         }
     }
 }

@@ -32,7 +32,7 @@ struct ScheduleCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "First day to plan (default: today in the planning time zone).") var from: LocalDate?
         @Option(help: "How many days to plan.") var days: Int = 14
-        @Option(help: "Only this centre.") var centre: String?
+        @Option(help: "Only this centre.") var centre: Code?
         @Option(help: "Days from --from that are never changed (default: scheduling.freeze_days of the settings file).") var freezeDays: Int?
         @Flag(help: "Solve and print what would be added; write nothing.") var dryRun = false
         @Option(help: "Write the scheduling instance as JSON to this file (reproduce a problem without the database).")
@@ -47,9 +47,9 @@ struct ScheduleCommand: ParsableCommand {
 
         func run() throws {
             let settings = try settingsFile.load().scheduling
-            let store = try Store(connection: connection.connect(for: "schedule generate"))
+            let store = try connection.store(for: Self.self)
             let request = ScheduleRequest(
-                from: try from ?? store.today(), days: days, centreCode: centre?.uppercased(),
+                from: try from ?? store.today(), days: days, centreCode: centre?.value,
                 freezeDays: freezeDays ?? settings.freezeDays)
             let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: settings, dryRun: dryRun,
                                                      exportInstance: exportInstance)
@@ -121,9 +121,9 @@ extension ScheduleCommand {
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Centre code: prints a grid per day, rooms across.") var centre: String?
-        @Option(help: "Staff code: that staff member's sessions.") var staff: String?
-        @Option(help: "Case number: that participant's sessions.") var participant: String?
+        @Option(help: "Centre code: prints a grid per day, rooms across.") var centre: Code?
+        @Option(help: "Staff code: that staff member's sessions.") var staff: Code?
+        @Option(help: "Case number: that participant's sessions.") var participant: Code?
         @Option(help: "ISO week such as 2026-W49 (default: this week).") var week: String?
 
         func validate() throws {
@@ -134,11 +134,11 @@ extension ScheduleCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "schedule show"))
+            let store = try connection.store(for: Self.self)
             let monday = try week.flatMap { LocalDate(isoWeek: $0) } ?? store.today().startOfWeek
             let sessions = try store.sessions(SessionFilter(
-                centreCode: centre?.uppercased(), from: monday, to: monday.adding(days: 6), staffCode: staff?.uppercased(),
-                caseNumber: participant?.uppercased())).filter { $0.session.status != .rescheduled }
+                centreCode: centre?.value, from: monday, to: monday.adding(days: 6), staffCode: staff?.value,
+                caseNumber: participant?.value)).filter { $0.session.status != .rescheduled }
             if output.format == .json { return Printer.json(sessions) }
             guard let centre, output.format == .table else {
                 return TextTable(
@@ -150,8 +150,8 @@ extension ScheduleCommand {
                                 s.staffCodes.joined(separator: ","), s.caseNumbers.joined(separator: ","), s.status.rawValue]
                     }).print(output.format)
             }
-            Printer.write("\(centre.uppercased()) — week \(monday.isoWeek) (\(monday) to \(monday.adding(days: 6)))\n")
-            let rooms = try store.rooms(centreCode: centre.uppercased()).map(\.code)
+            Printer.write("\(centre.value) — week \(monday.isoWeek) (\(monday) to \(monday.adding(days: 6)))\n")
+            let rooms = try store.rooms(centreCode: centre.value).map(\.code)
             for offset in 0..<7 {
                 let day = monday.adding(days: offset)
                 let today = sessions.filter { $0.localStart.date == day }
@@ -196,11 +196,11 @@ extension ScheduleCommand {
             discussion: "Examples:\n  homeward schedule gaps\n  homeward schedule gaps --centre AKT-RC --format csv")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only participants placed at this centre.") var centre: String?
+        @Option(help: "Only participants placed at this centre.") var centre: Code?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "schedule gaps"))
-            Printer.list(try store.scheduleGaps(centreCode: centre?.uppercased()), format: output.format)
+            let store = try connection.store(for: Self.self)
+            Printer.list(try store.scheduleGaps(centreCode: centre?.value), format: output.format)
         }
     }
 
@@ -210,7 +210,7 @@ extension ScheduleCommand {
             discussion: "Example:\n  homeward schedule explain KZ-2025-0007 --week 2026-W49")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Case number.") var caseNumber: String
+        @Argument(help: "Case number.") var caseNumber: Code
         @Option(help: "ISO week such as 2026-W49 (default: this week).") var week: String?
 
         func validate() throws {
@@ -218,9 +218,9 @@ extension ScheduleCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "schedule explain"))
+            let store = try connection.store(for: Self.self)
             let monday = try week.flatMap { LocalDate(isoWeek: $0) } ?? store.today().startOfWeek
-            let rows = try store.requirementWeeks(caseNumber: caseNumber.uppercased(), weekStart: monday)
+            let rows = try store.requirementWeeks(caseNumber: caseNumber.value, weekStart: monday)
             if output.format == .json { return Printer.json(rows) }
             Printer.list(rows, format: output.format)
         }
@@ -232,16 +232,16 @@ extension ScheduleCommand {
             discussion: "Example:\n  homeward schedule export --staff ST-001 --format ics > st-001.ics")
         enum Format: String, ExpressibleByArgument { case ics }
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Staff code.") var staff: String
+        @Option(help: "Staff code.") var staff: Code
         @Option(help: "Export format.") var format: Format = .ics
         @Option(help: "First day (default: 7 days ago).") var from: LocalDate?
         @Option(help: "Days to include.") var days: Int = 42
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "schedule export"))
+            let store = try connection.store(for: Self.self)
             let start = try from ?? store.today().adding(days: -7)
-            let sessions = try store.sessions(SessionFilter(from: start, to: start.adding(days: days - 1), staffCode: staff.uppercased()))
-            Printer.write(SessionCalendar(name: "Homeward — \(staff.uppercased())", sessions: sessions.map(\.session), generatedAt: try store.now()).render())
+            let sessions = try store.sessions(SessionFilter(from: start, to: start.adding(days: days - 1), staffCode: staff.value))
+            Printer.write(SessionCalendar(name: "Homeward — \(staff.value)", sessions: sessions.map(\.session), generatedAt: try store.now()).render())
         }
     }
 
@@ -254,7 +254,7 @@ extension ScheduleCommand {
         @Option(help: "How many runs.") var limit: Int = 20
 
         func run() throws {
-            Printer.list(try Store(connection: connection.connect(for: "schedule runs")).scheduleRuns(limit: limit), format: output.format)
+            Printer.list(try connection.store(for: Self.self).scheduleRuns(limit: limit), format: output.format)
         }
     }
 }

@@ -21,7 +21,7 @@ struct SchoolCommand: ParsableCommand {
 
         func run() throws {
             let school = try School.validated(code: code, name: name, region: region, address: address)
-            try Store(connection: connection.connect(for: "school add")).addSchool(school)
+            try connection.store(for: Self.self).addSchool(school)
             Log.info("added school \(school.code)")
         }
     }
@@ -35,7 +35,7 @@ struct SchoolCommand: ParsableCommand {
         @Option(help: "Only schools in this region.") var region: String?
 
         func run() throws {
-            Printer.list(try Store(connection: connection.connect(for: "school list")).schools(region: region), format: output.format)
+            Printer.list(try connection.store(for: Self.self).schools(region: region), format: output.format)
         }
     }
 
@@ -72,7 +72,7 @@ struct SchoolCommand: ParsableCommand {
             let new = NewSchoolEnrolment(
                 caseNumber: caseNumber, schoolCode: try Rules.code(school, field: "--school"), grade: grade, shift: shift,
                 startsAt: start, endsAt: end, weekdays: try SchoolEnrolment.parseWeekdays(weekdays, field: "--weekdays"), from: from)
-            let result = try Store(connection: connection.connect(for: "school enrol")).enrolInSchool(new)
+            let result = try connection.store(for: Self.self).enrolInSchool(new)
             if let old = result.transferredFrom {
                 Log.info("closed \(caseNumber)'s enrolment at \(old.schoolCode) on \(old.enrolledTo.text ?? "?") (transferred)")
             }
@@ -86,12 +86,12 @@ struct SchoolCommand: ParsableCommand {
             discussion: "Examples:\n  homeward school enrolments --school AKT-SCH-12\n  homeward school enrolments --case KZ-2019-0533")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only enrolments at this school.") var school: String?
-        @Option(name: .customLong("case"), help: "Only this child.") var caseNumber: String?
+        @Option(help: "Only enrolments at this school.") var school: Code?
+        @Option(name: .customLong("case"), help: "Only this child.") var caseNumber: Code?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "school enrolments"))
-            Printer.list(try store.schoolEnrolments(schoolCode: school?.uppercased(), caseNumber: caseNumber?.uppercased()),
+            let store = try connection.store(for: Self.self)
+            Printer.list(try store.schoolEnrolments(schoolCode: school?.value, caseNumber: caseNumber?.value),
                          format: output.format)
         }
     }
@@ -119,7 +119,7 @@ struct SchoolCommand: ParsableCommand {
             func run() throws {
                 let caseNumber = try Rules.code(caseNumber, field: "case number")
                 let reporter = try Rules.required(reportedBy, field: "--reported-by")
-                let school = try Store(connection: connection.connect(for: "school attendance record"))
+                let school = try connection.store(for: Self.self)
                     .recordSchoolAttendance(caseNumber: caseNumber, day: day, status: status, reportedBy: reporter)
                 Log.info("recorded \(caseNumber) \(status.displayName) at \(school) on \(day)")
             }

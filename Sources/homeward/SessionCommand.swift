@@ -59,7 +59,7 @@ struct SessionCommand: ParsableCommand {
                 requirement: try requirement.map { text throws(InvalidInput) in try RequirementPath.parse(text, field: "--requirement") },
                 familyID: family
             ).validated()
-            let store = try Store(connection: connection.connect(for: "session add"))
+            let store = try connection.store(for: Self.self)
             let id = try store.addSession(booking)
             Printer.write("\(id)\n")
             Log.info("booked session \(id): \(booking.type.displayName) at \(booking.centreCode)/\(booking.roomCode), \(booking.start) local")
@@ -76,11 +76,11 @@ struct SessionCommand: ParsableCommand {
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only sessions at this centre.") var centre: String?
+        @Option(help: "Only sessions at this centre.") var centre: Code?
         @Option(help: "First local day (YYYY-MM-DD).") var from: LocalDate?
         @Option(help: "Last local day (YYYY-MM-DD), inclusive.") var to: LocalDate?
-        @Option(help: "Only sessions held by this staff member.") var staff: String?
-        @Option(help: "Only sessions of this participant (case number).") var participant: String?
+        @Option(help: "Only sessions held by this staff member.") var staff: Code?
+        @Option(help: "Only sessions of this participant (case number).") var participant: Code?
         @Option(help: "Only sessions with this status.") var status: SessionStatus?
 
         func validate() throws {
@@ -88,9 +88,9 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "session list"))
-            let filter = SessionFilter(centreCode: centre?.uppercased(), from: from, to: to, staffCode: staff?.uppercased(),
-                                       caseNumber: participant?.uppercased(), status: status)
+            let store = try connection.store(for: Self.self)
+            let filter = SessionFilter(centreCode: centre?.value, from: from, to: to, staffCode: staff?.value,
+                                       caseNumber: participant?.value, status: status)
             Printer.list(try store.sessions(filter), format: output.format)
         }
     }
@@ -104,7 +104,7 @@ struct SessionCommand: ParsableCommand {
         @Argument(help: "Session id.") var id: Int
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "session show"))
+            let store = try connection.store(for: Self.self)
             let detail = try store.session(id: id)
             if output.format == .json { return Printer.json(detail) }
             let summary = detail.summary, session = summary.session
@@ -140,7 +140,7 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "session cancel"))
+            let store = try connection.store(for: Self.self)
             try store.cancelSession(id: id, reason: reason.trimmingSpaces(), by: by)
             Log.info("cancelled session \(id)")
         }
@@ -173,7 +173,7 @@ struct SessionCommand: ParsableCommand {
         func run() throws {
             let newStart = try LocalDateTime.parse(start, field: "--start")
             let roomCode = try room.map { code throws(InvalidInput) in try Rules.code(code, field: "--room") }
-            let store = try Store(connection: connection.connect(for: "session reschedule"))
+            let store = try connection.store(for: Self.self)
             let newID = try store.rescheduleSession(id: id, start: newStart, roomCode: roomCode,
                                                     reason: reason.flatMap { $0.trimmingSpaces().isEmpty ? nil : $0 }, by: by)
             Printer.write("\(newID)\n")
@@ -189,7 +189,7 @@ struct SessionCommand: ParsableCommand {
         @Argument(help: "Session id.") var id: Int
 
         func run() throws {
-            try Store(connection: connection.connect(for: "session held")).markSessionHeld(id: id)
+            try connection.store(for: Self.self).markSessionHeld(id: id)
             Log.info("session \(id) marked held")
         }
     }

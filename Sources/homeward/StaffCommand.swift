@@ -32,7 +32,7 @@ struct StaffCommand: ParsableCommand {
                 code: code, givenName: givenName, familyName: familyName, roles: role, centreCodes: centre,
                 languages: ParticipantCommand.languageList(languages), mayWorkWithChildren: children, weeklyHourLimit: weeklyHours
             ).validated()
-            try Store(connection: connection.connect(for: "staff add")).addStaffMember(member)
+            try connection.store(for: Self.self).addStaffMember(member)
             Log.info("added staff member \(member.code)")
         }
     }
@@ -47,13 +47,13 @@ struct StaffCommand: ParsableCommand {
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only staff working at this centre.") var centre: String?
+        @Option(help: "Only staff working at this centre.") var centre: Code?
         @Option(help: "Only staff holding this role.") var role: StaffRole?
         @Option(help: "Only staff working in this language, e.g. ar.") var language: String?
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "staff list"))
-            let members = try store.staffMembers(centreCode: centre?.uppercased(), role: role, language: language?.lowercased())
+            let store = try connection.store(for: Self.self)
+            let members = try store.staffMembers(centreCode: centre?.value, role: role, language: language?.lowercased())
             Printer.list(members, format: output.format)
         }
     }
@@ -64,10 +64,10 @@ struct StaffCommand: ParsableCommand {
             discussion: "Example:\n  homeward staff show ST-0042")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "Staff code.") var code: String
+        @Argument(help: "Staff code.") var code: Code
 
         func run() throws {
-            let detail = try Store(connection: connection.connect(for: "staff show")).staffMember(code: code.uppercased())
+            let detail = try connection.store(for: Self.self).staffMember(code: code.value)
             if output.format == .json { return Printer.json(detail) }
             let member = detail.member
             Printer.fields([
@@ -104,8 +104,8 @@ struct StaffCommand: ParsableCommand {
         @Flag(help: "Whether the person still works for the programme.") var activity: Activity?
         @Option(help: "Role to add (repeatable).") var addRole: [StaffRole] = []
         @Option(help: "Role to remove (repeatable).") var removeRole: [StaffRole] = []
-        @Option(help: "Centre to add (repeatable).") var addCentre: [String] = []
-        @Option(help: "Centre to remove (repeatable); availability there goes too.") var removeCentre: [String] = []
+        @Option(help: "Centre to add (repeatable).") var addCentre: [Code] = []
+        @Option(help: "Centre to remove (repeatable); availability there goes too.") var removeCentre: [Code] = []
 
         func validate() throws {
             if changes.isEmpty { throw ValidationError("nothing to change: give at least one option such as --add-role") }
@@ -115,15 +115,15 @@ struct StaffCommand: ParsableCommand {
             StaffChanges(
                 givenName: givenName, familyName: familyName, languages: languages.map(ParticipantCommand.languageList),
                 weeklyHourLimit: weeklyHours, mayWorkWithChildren: children, active: activity.map { $0 == .active },
-                addRoles: addRole, removeRoles: removeRole, addCentres: addCentre.map { $0.uppercased() },
-                removeCentres: removeCentre.map { $0.uppercased() })
+                addRoles: addRole, removeRoles: removeRole, addCentres: addCentre.map { $0.value },
+                removeCentres: removeCentre.map { $0.value })
         }
 
         func run() throws {
             let record = try Rules.code(code, field: "code")
             var changes = changes
             changes.languages = try changes.languages.map { try Rules.languages($0, record: record) }
-            try Store(connection: connection.connect(for: "staff update")).updateStaffMember(code: record, changes)
+            try connection.store(for: Self.self).updateStaffMember(code: record, changes)
             Log.info("updated staff member \(record)")
         }
     }
@@ -153,7 +153,7 @@ struct StaffCommand: ParsableCommand {
                 let record = try Rules.code(code, field: "code")
                 let centreCode = try Rules.code(centre, field: "centre", record: record)
                 let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
-                let store = try Store(connection: connection.connect(for: "staff availability set"))
+                let store = try connection.store(for: Self.self)
                 let day = try from ?? store.today()
                 try store.setAvailability(staffCode: record, centreCode: centreCode, parsed, from: day)
                 Log.info("set \(parsed.count) weekly window(s) for \(record) at \(centreCode) from \(day)")
@@ -180,7 +180,7 @@ struct StaffCommand: ParsableCommand {
 
             func run() throws {
                 let leave = try StaffLeave(staffCode: code, firstDay: from, lastDay: to, kind: kind, note: note).validated()
-                try Store(connection: connection.connect(for: "staff leave add")).addLeave(leave)
+                try connection.store(for: Self.self).addLeave(leave)
                 Log.info("recorded \(kind.displayName) for \(leave.staffCode) from \(from) to \(to)")
             }
         }
@@ -191,11 +191,11 @@ struct StaffCommand: ParsableCommand {
                 discussion: "Example:\n  homeward staff leave list ST-0042")
             @OptionGroup var connection: ConnectionOptions
             @OptionGroup var output: OutputOptions
-            @Argument(help: "Staff code.") var code: String
+            @Argument(help: "Staff code.") var code: Code
 
             func run() throws {
-                let store = try Store(connection: connection.connect(for: "staff leave list"))
-                Printer.list(try store.leave(staffCode: code.uppercased()), format: output.format)
+                let store = try connection.store(for: Self.self)
+                Printer.list(try store.leave(staffCode: code.value), format: output.format)
             }
         }
     }

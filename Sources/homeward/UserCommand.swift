@@ -52,7 +52,7 @@ struct UserCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "user grant"))
+            let store = try connection.store(for: Self.self)
             let codes = try centre.map { try Rules.code($0, field: "--centre") }
             try store.grantUser(login: login, role: role, centreCodes: codes)
             Log.info("granted \(role.displayName) to \(login)" + (codes.isEmpty ? "" : " for \(codes.joined(separator: ", "))"))
@@ -74,7 +74,7 @@ struct UserCommand: ParsableCommand {
         func validate() throws { try UserCommand.validateLogin(login) }
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "user revoke"))
+            let store = try connection.store(for: Self.self)
             try store.revokeUser(login: login, role: role)
             Log.info("revoked \(role?.displayName ?? "every Homeward role") from \(login)")
         }
@@ -88,7 +88,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let store = try Store(connection: connection.connect(for: "user list"))
+            let store = try connection.store(for: Self.self)
             Printer.list(try store.users(), format: output.format)
         }
     }

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+@testable import homeward
 import TestSupport
 import Testing
 
@@ -16,9 +18,10 @@ import Testing
         }.filter { $0 != "help" }
     }
 
-    @Test func everyLeafCommandHasHelpWithAnExample() throws {
+    /// Every leaf command as a coordinator reaches it (`db migrate`), with its --help text, found by running the binary.
+    private func leafCommands() throws -> [(path: String, help: String)] {
         var pending: [[String]] = [[]]
-        var leaves: [String] = []
+        var leaves: [(path: String, help: String)] = []
         while let path = pending.popLast() {
             guard path.count <= 3, leaves.count < 500 else {
                 Issue.record("command tree deeper or larger than expected at \(path)")
@@ -28,14 +31,36 @@ import Testing
             #expect(help.status == 0, "\(path.joined(separator: " ")): \(help)")
             let children = subcommands(of: help.stdout)
             if children.isEmpty {
-                leaves.append(path.joined(separator: " "))
-                #expect(help.stdout.contains("Example"), "homeward \(path.joined(separator: " ")) --help has no example")
+                leaves.append((path.joined(separator: " "), help.stdout))
             } else {
                 pending += children.map { path + [$0] }
             }
         }
-        #expect(leaves.count >= 40, "only found \(leaves.count) commands: \(leaves)")
-        #expect(leaves.contains("db migrate"))
-        #expect(leaves.contains("participant add"))
+        return leaves
+    }
+
+    @Test func everyLeafCommandHasHelpWithAnExample() throws {
+        let leaves = try leafCommands()
+        for leaf in leaves {
+            #expect(leaf.help.contains("Example"), "homeward \(leaf.path) --help has no example")
+        }
+        #expect(leaves.count >= 40, "only found \(leaves.count) commands: \(leaves.map(\.path))")
+        #expect(leaves.contains { $0.path == "db migrate" })
+        #expect(leaves.contains { $0.path == "participant add" })
+    }
+
+    /// The label a command's connection carries (application_name, the audit trail) is the path a user typed to run it.
+    @Test func everyLeafCommandIsLabelledWithItsInvocationPath() throws {
+        var labels: [String] = []
+        func visit(_ command: any ParsableCommand.Type) {
+            let children = command.configuration.subcommands
+            if children.isEmpty { labels.append(CommandPath.of(command)) } else { children.forEach(visit) }
+        }
+        visit(HomewardCommand.self)
+        let invoked = try leafCommands().map { "homeward \($0.path)" }
+        #expect(labels.sorted() == invoked.sorted())
+        #expect(CommandPath.of(ScheduleCommand.Generate.self) == "homeward schedule generate")
+        #expect(CommandPath.of(AttendanceCommand.MarkUnrecorded.self) == "homeward attendance mark-unrecorded")
+        #expect(CommandPath.of(ImportCommand.SchoolAttendance.self) == "homeward import school-attendance")
     }
 }
