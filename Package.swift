@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         /// libpq, the PostgreSQL C client library (Debian: libpq-dev).
@@ -51,7 +52,10 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Homeward", "Postgres", "HomewardStore"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HomewardTests", dependencies: ["Homeward"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["homeward", "TestSupport"]),
         .testTarget(name: "HomewardStoreTests", dependencies: ["Homeward", "HomewardStore", "Postgres", "TestSupport"]),
     ]

@@ -41,7 +41,7 @@ extension Importer {
         }
         // Participants, bookings and earlier records: one query for every (session, participant) pair of the file.
         let keys = Array(Set(checked.map(\.key)))
-        var pairs: [Booking: (known: Bool, booked: Bool, recorded: Bool)] = [:]
+        var pairs: [Booking: ImportRows.Attendee] = [:]
         for row in try store.fetch(
             """
             SELECT u.session_id, u.case_number, p.id IS NOT NULL, sp.session_id IS NOT NULL, a.session_id IS NOT NULL
@@ -50,8 +50,7 @@ extension Importer {
             LEFT JOIN homeward.session_participants sp ON sp.session_id = u.session_id AND sp.participant_id = p.id
             LEFT JOIN homeward.attendance a ON a.session_id = u.session_id AND a.participant_id = p.id
             """, [keys.map(\.sessionID), keys.map(\.caseNumber)],
-            { (Booking(sessionID: try $0.decode(0), caseNumber: try $0.decode(1)),
-               (known: try $0.decode(2, as: Bool.self), booked: try $0.decode(3, as: Bool.self), recorded: try $0.decode(4, as: Bool.self))) })
+            { (Booking(sessionID: try $0.decode(0), caseNumber: try $0.decode(1)), try ImportRows.Attendee($0, at: 2)) })
         {
             pairs[row.0] = row.1
         }
@@ -67,30 +66,23 @@ extension Importer {
                 rows.problem(row.line, "session_id", "session \(id) has not started yet")
             }
             guard let pair = pairs[row.key] else { continue }
-            if !pair.known {
-                rows.problem(row.line, "case_number", "no participant with case number \"\(row.key.caseNumber)\"")
-            } else if !pair.booked {
-                rows.problem(row.line, "case_number", "\(row.key.caseNumber) is not booked into session \(id)")
-            } else if pair.recorded {
-                rows.problem(row.line, "case_number", "attendance of \(row.key.caseNumber) in session \(id) is already recorded")
-            }
+            rows.report(
+                row.line, caseNumber: row.key.caseNumber, pair,
+                ineligible: ("case_number", "\(row.key.caseNumber) is not booked into session \(id)"),
+                alreadyRecorded: ("case_number", "attendance of \(row.key.caseNumber) in session \(id) is already recorded"))
         }
         try rows.throwIfProblems()
 
-        let summary = Summary(kind: .attendance, file: rows.file, rows: checked.count, related: [], dryRun: dryRun)
-        if dryRun { return summary }
-        try stage(
-            "import_attendance",
+        return try stageAndInsert(
+            .attendance, file: rows.file, dryRun: dryRun, table: "import_attendance",
             columns: ["line int", "session_id bigint", "case_number text", "status text", "note text", "recorded_by text"],
-            rows: checked.map { [$0.line, $0.key.sessionID, $0.key.caseNumber, $0.status, $0.note, $0.recordedBy] })
-        let inserted = try store.connection.execute(
-            """
-            INSERT INTO homeward.attendance (session_id, participant_id, status, note, recorded_by)
-            SELECT i.session_id, p.id, i.status, i.note, i.recorded_by
-            FROM import_attendance i JOIN homeward.participants p ON p.case_number = i.case_number
-            ORDER BY i.line
-            """)
-        try expectWritten(inserted, checked.count, what: "attendance records", file: rows.file)
-        return summary
+            rows: checked.map { [$0.line, $0.key.sessionID, $0.key.caseNumber, $0.status, $0.note, $0.recordedBy] },
+            insert: """
+                INSERT INTO homeward.attendance (session_id, participant_id, status, note, recorded_by)
+                SELECT i.session_id, p.id, i.status, i.note, i.recorded_by
+                FROM import_attendance i JOIN homeward.participants p ON p.case_number = i.case_number
+                ORDER BY i.line
+                """,
+            what: "attendance records")
     }
 }

@@ -15,16 +15,12 @@ extension Importer {
         var rows = input
         let today = try store.today()
         var checked: [ParticipantRow] = []
-        var caseNumbers: [(line: Int, key: String)] = []
-        var centreCodes: [(line: Int, key: String)] = []
+        var keys = PeopleKeys(column: "case_number", centreColumn: "centre")
 
         for record in rows.records {
             let line = record.line
             let before = rows.problems.count
-            let caseNumber = rows.code(record, "case_number", required: true)
-            if let caseNumber { caseNumbers.append((line, caseNumber)) }
-            let givenName = rows.value(record, "given_name", required: true)
-            let familyName = rows.value(record, "family_name", required: true)
+            let (caseNumber, givenName, familyName) = rows.person(record, keys: &keys)
             let patronymic = rows.value(record, "patronymic", required: false)
             let birthDate = rows.date(record, "birth_date", required: true)
             let sex = rows.word(record, "sex", Participant.Sex.self)
@@ -35,7 +31,7 @@ extension Importer {
             let status = rows.word(record, "status", Participant.Status.self, fallback: .intake)
             let returnedOn = rows.date(record, "returned_on", required: true)
             let centre = rows.code(record, "centre", required: false)
-            if let centre { centreCodes.append((line, centre)) }
+            if let centre { keys.centres.append((line, centre)) }
             var placedFrom = rows.date(record, "placed_from", required: false)
             guard rows.problems.count == before, let caseNumber, let givenName, let familyName, let birthDate, let sex,
                 let languages, let region, let legal, let status, let returnedOn
@@ -60,14 +56,9 @@ extension Importer {
             checked.append(ParticipantRow(line: line, participant: participant, centre: centre, placedFrom: placedFrom))
         }
 
-        rows.reportDuplicates(caseNumbers, field: "case_number") { "case number \"\($0)\"" }
-        try reportUnknownCentres(centreCodes, field: "centre", into: &rows)
-        let existing = Set(try store.fetch(
-            "SELECT case_number FROM homeward.participants WHERE case_number = ANY($1::text[])",
-            [Array(Set(caseNumbers.map(\.key)))]) { try $0.decode(0, as: String.self) })
-        for (line, caseNumber) in caseNumbers where existing.contains(caseNumber) {
-            rows.problem(line, "case_number", "\"\(caseNumber)\" already belongs to a participant in the database")
-        }
+        try report(
+            keys, describe: { "case number \"\($0)\"" }, owner: "a participant",
+            existing: "SELECT case_number FROM homeward.participants WHERE case_number = ANY($1::text[])", into: &rows)
         try rows.throwIfProblems()
 
         let placements = checked.filter { $0.centre != nil }.count
@@ -109,14 +100,43 @@ extension Importer {
         return summary
     }
 
-    /// Reports centre codes of the file that no centre has, with their lines: one query for all of them.
-    func reportUnknownCentres(_ codes: [(line: Int, key: String)], field: String, into rows: inout ImportRows) throws {
-        guard !codes.isEmpty else { return }
-        let known = Set(try store.fetch(
-            "SELECT code FROM homeward.centres WHERE code = ANY($1::text[])", [Array(Set(codes.map(\.key)))]
-        ) { try $0.decode(0, as: String.self) })
-        for (line, code) in codes where !known.contains(code) {
-            rows.problem(line, field, "no centre with code \"\(code)\"")
+    /// The file-wide checks of a people file, one query each: its own keys appear once in the file and belong to nobody
+    /// in the database yet (`existing` takes them as `$1` and returns those taken by `owner`), and its centres exist.
+    func report(
+        _ keys: PeopleKeys, describe: (String) -> String, owner: String, existing: String, into rows: inout ImportRows
+    ) throws {
+        rows.reportDuplicates(keys.own, field: keys.column, describe: describe)
+        let knownCentres = try found(keys.centres, "SELECT code FROM homeward.centres WHERE code = ANY($1::text[])")
+        for (line, code) in keys.centres where !knownCentres.contains(code) {
+            rows.problem(line, keys.centreColumn, "no centre with code \"\(code)\"")
         }
+        let taken = try found(keys.own, existing)
+        for (line, key) in keys.own where taken.contains(key) {
+            rows.problem(line, keys.column, "\"\(key)\" already belongs to \(owner) in the database")
+        }
+    }
+
+    /// The distinct keys of `keys` that `query` finds (it takes them as `$1`, a text[]); no query when there are none.
+    private func found(_ keys: [(line: Int, key: String)], _ query: String) throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return Set(try store.fetch(query, [Array(Set(keys.map(\.key)))]) { try $0.decode(0, as: String.self) })
+    }
+}
+
+/// What a people file (participants, staff) is checked by once every row is read: its own key column (case number,
+/// staff code) and the centre codes it names, each with its line.
+struct PeopleKeys {
+    var column: String
+    var centreColumn: String
+    var own: [(line: Int, key: String)] = []
+    var centres: [(line: Int, key: String)] = []
+}
+
+extension ImportRows {
+    /// The key column of a people row, noted in `keys`, and the two name columns every people file has.
+    mutating func person(_ record: CSVTable.Record, keys: inout PeopleKeys) -> (key: String?, givenName: String?, familyName: String?) {
+        let key = code(record, keys.column, required: true)
+        if let key { keys.own.append((record.line, key)) }
+        return (key, value(record, "given_name", required: true), value(record, "family_name", required: true))
     }
 }

@@ -28,7 +28,7 @@ extension Importer {
 
         // One query resolves every (child, day) of the file: known child? enrolled that day? already recorded?
         let keys = Array(Set(checked.map(\.key)))
-        var found: [ChildDay: (known: Bool, enrolled: Bool, recorded: Bool)] = [:]
+        var found: [ChildDay: ImportRows.Attendee] = [:]
         for row in try store.fetch(
             """
             SELECT u.case_number, u.day::text, p.id IS NOT NULL, e.id IS NOT NULL,
@@ -40,42 +40,34 @@ extension Importer {
                 WHERE e.participant_id = p.id AND u.day >= e.enrolled_from AND (e.enrolled_to IS NULL OR u.day <= e.enrolled_to)
                 LIMIT 1) e ON true
             """, [keys.map(\.caseNumber), keys.map(\.day)],
-            { (ChildDay(caseNumber: try $0.decode(0), day: try $0.decode(1)),
-               (known: try $0.decode(2, as: Bool.self), enrolled: try $0.decode(3, as: Bool.self), recorded: try $0.decode(4, as: Bool.self))) })
+            { (ChildDay(caseNumber: try $0.decode(0), day: try $0.decode(1)), try ImportRows.Attendee($0, at: 2)) })
         {
             found[row.0] = row.1
         }
         for row in checked {
             guard let state = found[row.key] else { continue }
-            if !state.known {
-                rows.problem(row.line, "case_number", "no participant with case number \"\(row.key.caseNumber)\"")
-            } else if !state.enrolled {
-                rows.problem(row.line, "day", "\"\(row.key.day)\": \(row.key.caseNumber) has no school enrolment on that day")
-            } else if state.recorded {
-                rows.problem(row.line, "day", "\"\(row.key.day)\": school attendance of \(row.key.caseNumber) is already recorded for that day")
-            }
+            rows.report(
+                row.line, caseNumber: row.key.caseNumber, state,
+                ineligible: ("day", "\"\(row.key.day)\": \(row.key.caseNumber) has no school enrolment on that day"),
+                alreadyRecorded: ("day", "\"\(row.key.day)\": school attendance of \(row.key.caseNumber) is already recorded for that day"))
         }
         try rows.throwIfProblems()
 
-        let summary = Summary(kind: .schoolAttendance, file: rows.file, rows: checked.count, related: [], dryRun: dryRun)
-        if dryRun { return summary }
-        try stage(
-            "import_school_attendance",
+        return try stageAndInsert(
+            .schoolAttendance, file: rows.file, dryRun: dryRun, table: "import_school_attendance",
             columns: ["line int", "case_number text", "day date", "status text", "reported_by text"],
-            rows: checked.map { [$0.line, $0.key.caseNumber, $0.key.day, $0.status.rawValue, $0.reportedBy] })
-        let inserted = try store.connection.execute(
-            """
-            INSERT INTO homeward.school_attendance (participant_id, school_enrolment_id, day, status, reported_by)
-            SELECT p.id, e.id, i.day, i.status, i.reported_by
-            FROM import_school_attendance i
-            JOIN homeward.participants p ON p.case_number = i.case_number
-            JOIN LATERAL (
-                SELECT e.id FROM homeward.school_enrolments e
-                WHERE e.participant_id = p.id AND i.day >= e.enrolled_from AND (e.enrolled_to IS NULL OR i.day <= e.enrolled_to)
-                LIMIT 1) e ON true
-            ORDER BY i.line
-            """)
-        try expectWritten(inserted, checked.count, what: "school attendance days", file: rows.file)
-        return summary
+            rows: checked.map { [$0.line, $0.key.caseNumber, $0.key.day, $0.status.rawValue, $0.reportedBy] },
+            insert: """
+                INSERT INTO homeward.school_attendance (participant_id, school_enrolment_id, day, status, reported_by)
+                SELECT p.id, e.id, i.day, i.status, i.reported_by
+                FROM import_school_attendance i
+                JOIN homeward.participants p ON p.case_number = i.case_number
+                JOIN LATERAL (
+                    SELECT e.id FROM homeward.school_enrolments e
+                    WHERE e.participant_id = p.id AND i.day >= e.enrolled_from AND (e.enrolled_to IS NULL OR i.day <= e.enrolled_to)
+                    LIMIT 1) e ON true
+                ORDER BY i.line
+                """,
+            what: "school attendance days")
     }
 }

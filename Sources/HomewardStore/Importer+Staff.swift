@@ -6,16 +6,12 @@ extension Importer {
     func importStaff(_ input: ImportRows, dryRun: Bool) throws -> Summary {
         var rows = input
         var checked: [(line: Int, member: StaffMember)] = []
-        var codes: [(line: Int, key: String)] = []
-        var centreCodes: [(line: Int, key: String)] = []
+        var keys = PeopleKeys(column: "code", centreColumn: "centres")
 
         for record in rows.records {
             let line = record.line
             let before = rows.problems.count
-            let code = rows.code(record, "code", required: true)
-            if let code { codes.append((line, code)) }
-            let givenName = rows.value(record, "given_name", required: true)
-            let familyName = rows.value(record, "family_name", required: true)
+            let (code, givenName, familyName) = rows.person(record, keys: &keys)
             var roles: [StaffRole] = []
             if rows.value(record, "roles", required: true) != nil {
                 for token in rows.list(record, "roles") {
@@ -33,7 +29,7 @@ extension Importer {
                         !centres.contains(centre)
                     {
                         centres.append(centre)
-                        centreCodes.append((line, centre))
+                        keys.centres.append((line, centre))
                     }
                 }
             }
@@ -49,14 +45,9 @@ extension Importer {
             }
         }
 
-        rows.reportDuplicates(codes, field: "code") { "staff code \"\($0)\"" }
-        try reportUnknownCentres(centreCodes, field: "centres", into: &rows)
-        let existing = Set(try store.fetch(
-            "SELECT code FROM homeward.staff WHERE code = ANY($1::text[])", [Array(Set(codes.map(\.key)))]
-        ) { try $0.decode(0, as: String.self) })
-        for (line, code) in codes where existing.contains(code) {
-            rows.problem(line, "code", "\"\(code)\" already belongs to a staff member in the database")
-        }
+        try report(
+            keys, describe: { "staff code \"\($0)\"" }, owner: "a staff member",
+            existing: "SELECT code FROM homeward.staff WHERE code = ANY($1::text[])", into: &rows)
         try rows.throwIfProblems()
 
         let roleCount = checked.reduce(0) { $0 + $1.member.roles.count }

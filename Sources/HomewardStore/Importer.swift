@@ -212,6 +212,36 @@ struct ImportRows {
         return checked(record.line) { () throws(InvalidInput) in try Rules.languages(codes) }
     }
 
+    /// What the database says of an attendance row's participant: is the case number known, may they attend what the
+    /// row names (booked into the session, enrolled at school that day), and is their attendance already recorded.
+    struct Attendee {
+        var known: Bool
+        var eligible: Bool
+        var recorded: Bool
+
+        /// Reads the three flags from `column` and the two after it.
+        init(_ row: Row, at column: Int) throws {
+            known = try row.decode(column, as: Bool.self)
+            eligible = try row.decode(column + 1, as: Bool.self)
+            recorded = try row.decode(column + 2, as: Bool.self)
+        }
+    }
+
+    /// Reports the first thing wrong with an attendance row's participant: an unknown case number, then `ineligible`,
+    /// then `alreadyRecorded` (each a field and a message).
+    mutating func report(
+        _ line: Int, caseNumber: String, _ attendee: Attendee, ineligible: (field: String, message: String),
+        alreadyRecorded: (field: String, message: String)
+    ) {
+        if !attendee.known {
+            problem(line, "case_number", "no participant with case number \"\(caseNumber)\"")
+        } else if !attendee.eligible {
+            problem(line, ineligible.field, ineligible.message)
+        } else if attendee.recorded {
+            problem(line, alreadyRecorded.field, alreadyRecorded.message)
+        }
+    }
+
     /// Reports values seen on more than one line, naming both lines; returns the lines of the first occurrences.
     mutating func reportDuplicates<Key: Hashable>(_ keys: [(line: Int, key: Key)], field: String, describe: (Key) -> String) {
         var first: [Key: Int] = [:]
@@ -231,6 +261,19 @@ extension Importer {
         try store.connection.execute("CREATE TEMP TABLE \(name) (\(columns.joined(separator: ", "))) ON COMMIT DROP")
         let names = columns.map { String($0.split(separator: " ")[0]) }.joined(separator: ", ")
         try store.connection.copy("COPY \(name) (\(names)) FROM STDIN", rows: rows)
+    }
+
+    /// Writes the checked rows of a kind without companion tables: stages them as `table`, runs `insert` (which reads
+    /// `table`) and checks that every row went in. A dry run only returns the summary.
+    func stageAndInsert(
+        _ kind: Kind, file: String, dryRun: Bool, table: String, columns: [String], rows: [[any PostgresEncodable]],
+        insert: String, what: String
+    ) throws -> Summary {
+        let summary = Summary(kind: kind, file: file, rows: rows.count, related: [], dryRun: dryRun)
+        if dryRun { return summary }
+        try stage(table, columns: columns, rows: rows)
+        try expectWritten(try store.connection.execute(insert), rows.count, what: what, file: file)
+        return summary
     }
 
     /// Stops the import when a set-based insert wrote fewer rows than validated (the data changed meanwhile).

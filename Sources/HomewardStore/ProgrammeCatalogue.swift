@@ -109,22 +109,14 @@ public struct ProgrammeCatalogue: Sendable {
     /// Rules the database holds that `ProgrammeTemplate.validationErrors()` leaves out: code formats, names, ages.
     private static func extraProblems(_ template: ProgrammeTemplate) -> [InvalidInput] {
         var errors: [InvalidInput] = []
-        if template.name.trimmingSpaces().isEmpty {
-            errors.append(InvalidInput(record: template.code, field: "name", value: template.name, reason: "must not be empty"))
-        }
+        requireText(template.name, record: template.code, field: "name", into: &errors)
         for phase in template.phases {
             let phaseRecord = "\(template.code)/\(phase.code)"
-            if (try? Rules.code(phase.code, field: "code")) != phase.code {
-                errors.append(InvalidInput(record: phaseRecord, field: "code", value: phase.code, reason: "must be 2–32 capital letters, digits or hyphens"))
-            }
-            if phase.name.trimmingSpaces().isEmpty {
-                errors.append(InvalidInput(record: phaseRecord, field: "name", value: phase.name, reason: "must not be empty"))
-            }
+            requireCode(phase.code, record: phaseRecord, into: &errors)
+            requireText(phase.name, record: phaseRecord, field: "name", into: &errors)
             for requirement in phase.requirements {
                 let record = "\(phaseRecord)/\(requirement.code)"
-                if (try? Rules.code(requirement.code, field: "code")) != requirement.code {
-                    errors.append(InvalidInput(record: record, field: "code", value: requirement.code, reason: "must be 2–32 capital letters, digits or hyphens"))
-                }
+                requireCode(requirement.code, record: record, into: &errors)
                 for (field, age) in [("min_age", requirement.minAge), ("max_age", requirement.maxAge)] {
                     if let age, !(0...120).contains(age) {
                         errors.append(InvalidInput(record: record, field: field, value: String(age), reason: "must be between 0 and 120"))
@@ -141,25 +133,31 @@ public struct ProgrammeCatalogue: Sendable {
     /// A course's own rules plus code formats, name and centre code.
     private static func courseProblems(_ course: CourseTemplate) -> [InvalidInput] {
         var errors = course.validationErrors()
-        if (try? Rules.code(course.code, field: "code")) != course.code {
-            errors.append(InvalidInput(record: course.code, field: "code", value: course.code, reason: "must be 2–32 capital letters, digits or hyphens"))
-        }
-        if course.name.trimmingSpaces().isEmpty {
-            errors.append(InvalidInput(record: course.code, field: "name", value: course.name, reason: "must not be empty"))
-        }
+        requireCode(course.code, record: course.code, into: &errors)
+        requireText(course.name, record: course.code, field: "name", into: &errors)
         if let centre = course.centre, (try? Rules.code(centre, field: "centre")) != centre {
             errors.append(InvalidInput(record: course.code, field: "centre", value: centre, reason: "must be a centre code such as KAR-PRISON"))
         }
         for module in course.modules {
             let record = "\(course.code)/\(module.code)"
-            if (try? Rules.code(module.code, field: "code")) != module.code {
-                errors.append(InvalidInput(record: record, field: "code", value: module.code, reason: "must be 2–32 capital letters, digits or hyphens"))
-            }
-            if module.title.trimmingSpaces().isEmpty {
-                errors.append(InvalidInput(record: record, field: "title", value: module.title, reason: "must not be empty"))
-            }
+            requireCode(module.code, record: record, into: &errors)
+            requireText(module.title, record: record, field: "title", into: &errors)
         }
         return errors
+    }
+
+    /// Notes `code` unless it is already a well-formed code (the rule would change nothing about it).
+    private static func requireCode(_ code: String, record: String, into errors: inout [InvalidInput]) {
+        if (try? Rules.code(code, field: "code")) != code {
+            errors.append(InvalidInput(record: record, field: "code", value: code, reason: "must be 2–32 capital letters, digits or hyphens"))
+        }
+    }
+
+    /// Notes `text` when it is empty or only spaces.
+    private static func requireText(_ text: String, record: String, field: String, into errors: inout [InvalidInput]) {
+        if text.trimmingSpaces().isEmpty {
+            errors.append(InvalidInput(record: record, field: field, value: text, reason: "must not be empty"))
+        }
     }
 
     private static func duplicates(_ codes: [(file: String, code: String)], what: String) -> [CatalogueProblem] {

@@ -28,8 +28,8 @@ public struct ScheduleRunSummary: Sendable, Equatable, Codable {
 }
 
 extension Store {
-    /// The advisory lock only one scheduler run may hold ("HWSC").
-    static let scheduleLockKey = 0x4857_5343
+    /// The advisory lock only one scheduler run may hold ("HWSC"); tests that hold or look for it use this too.
+    public static let scheduleLockKey = 0x4857_5343
 
     /// Tries to become the only scheduler run; false when another run holds the lock.
     public func tryScheduleLock() throws -> Bool {

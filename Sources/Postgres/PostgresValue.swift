@@ -55,28 +55,27 @@ extension Substring: PostgresEncodable {
     public var postgresText: String? { String(self) }
 }
 
+extension FixedWidthInteger {
+    /// An integer from Postgres's decimal text, or a decoding failure.
+    fileprivate static func decimal(_ text: String) throws -> Self {
+        guard let value = Self(text) else { throw PostgresDecodingFailure() }
+        return value
+    }
+}
+
 extension Int: PostgresCodable {
     public var postgresText: String? { String(self) }
-    public init(postgresText text: String) throws {
-        guard let value = Int(text) else { throw PostgresDecodingFailure() }
-        self = value
-    }
+    public init(postgresText text: String) throws { self = try .decimal(text) }
 }
 
 extension Int32: PostgresCodable {
     public var postgresText: String? { String(self) }
-    public init(postgresText text: String) throws {
-        guard let value = Int32(text) else { throw PostgresDecodingFailure() }
-        self = value
-    }
+    public init(postgresText text: String) throws { self = try .decimal(text) }
 }
 
 extension Int64: PostgresCodable {
     public var postgresText: String? { String(self) }
-    public init(postgresText text: String) throws {
-        guard let value = Int64(text) else { throw PostgresDecodingFailure() }
-        self = value
-    }
+    public init(postgresText text: String) throws { self = try .decimal(text) }
 }
 
 extension Double: PostgresCodable {

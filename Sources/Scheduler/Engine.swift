@@ -173,16 +173,27 @@ final class Engine {
         }
     }
 
+    /// The first item of each id, in order, each one's position noted in `index` (later repeats are ignored).
+    private static func firstOfEach<T>(_ items: [T], id: (T) -> String, index: inout [String: Int]) -> [T] {
+        var keep: [T] = []
+        for item in items where index[id(item)] == nil {
+            index[id(item)] = keep.count
+            keep.append(item)
+        }
+        return keep
+    }
+
+    /// The interned indices of `languages` that the instance knows, once each, ascending.
+    private func languageIndices(_ languages: [String]) -> [Int] {
+        Array(Set(languages.compactMap { languageIndex[$0] })).sorted()
+    }
+
     /// Participant indices, languages, availability per centre, routine hours and links (made symmetric).
     private func buildParticipants() {
-        var keep: [Participant] = []
-        for p in instance.participants where pIndex[p.id] == nil {
-            pIndex[p.id] = keep.count
-            keep.append(p)
-        }
+        let keep = Self.firstOfEach(instance.participants, id: \.id, index: &pIndex)
         let n = keep.count
         pIds = keep.map(\.id)
-        pLangs = keep.map { Array(Set($0.languages.compactMap { languageIndex[$0] })).sorted() }
+        pLangs = keep.map { languageIndices($0.languages) }
         pChild = keep.map(\.isChild)
         pMax = keep.flatMap { p in (0..<Swift.max(1, days)).map { p.maxSessions(onDay: $0) } }
         pBehind = keep.map(\.behindScore)
@@ -225,14 +236,10 @@ final class Engine {
 
     /// Staff indices, availability per centre, the (centre, role) index, weekly limits and capacity.
     private func buildStaff() {
-        var keep: [Staff] = []
-        for s in instance.staff where sIndex[s.id] == nil {
-            sIndex[s.id] = keep.count
-            keep.append(s)
-        }
+        let keep = Self.firstOfEach(instance.staff, id: \.id, index: &sIndex)
         let n = keep.count
         sIds = keep.map(\.id)
-        sLangs = keep.map { Array(Set($0.languages.compactMap { languageIndex[$0] })).sorted() }
+        sLangs = keep.map { languageIndices($0.languages) }
         sChild = keep.map(\.mayWorkWithChildren)
         sPaed = keep.map(\.isPaediatric)
         sAvail = BitRows(rows: keep.reduce(0) { $0 + $1.available.count }, words: words)

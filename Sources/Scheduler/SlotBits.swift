@@ -3,27 +3,32 @@ enum SlotBits {
     /// Words needed for `slots` bits.
     static func wordCount(_ slots: Int) -> Int { (slots + 63) >> 6 }
 
-    /// Sets bits `[from, to)`.
-    static func set(_ p: UnsafeMutablePointer<UInt64>, _ from: Int, _ to: Int) {
+    /// Calls `body` with each word that `[from, to)` touches and the mask of the range's bits in it, lowest first,
+    /// until `body` returns false.
+    @inline(__always) private static func forEachWord(_ from: Int, _ to: Int, _ body: (_ word: Int, _ mask: UInt64) -> Bool) {
         var i = from
         while i < to {
             let w = i >> 6, b = i & 63
             let n = Swift.min(64 - b, to - i)
             let mask: UInt64 = n == 64 ? ~0 : ((1 << UInt64(n)) - 1) << UInt64(b)
-            p[w] |= mask
+            guard body(w, mask) else { return }
             i += n
+        }
+    }
+
+    /// Sets bits `[from, to)`.
+    static func set(_ p: UnsafeMutablePointer<UInt64>, _ from: Int, _ to: Int) {
+        forEachWord(from, to) { w, mask in
+            p[w] |= mask
+            return true
         }
     }
 
     /// Clears bits `[from, to)`.
     static func clear(_ p: UnsafeMutablePointer<UInt64>, _ from: Int, _ to: Int) {
-        var i = from
-        while i < to {
-            let w = i >> 6, b = i & 63
-            let n = Swift.min(64 - b, to - i)
-            let mask: UInt64 = n == 64 ? ~0 : ((1 << UInt64(n)) - 1) << UInt64(b)
+        forEachWord(from, to) { w, mask in
             p[w] &= ~mask
-            i += n
+            return true
         }
     }
 
@@ -34,28 +39,22 @@ enum SlotBits {
 
     /// True when every bit in `[from, to)` is set.
     static func all(_ p: UnsafePointer<UInt64>, _ from: Int, _ to: Int) -> Bool {
-        var i = from
-        while i < to {
-            let w = i >> 6, b = i & 63
-            let n = Swift.min(64 - b, to - i)
-            let mask: UInt64 = n == 64 ? ~0 : ((1 << UInt64(n)) - 1) << UInt64(b)
-            if p[w] & mask != mask { return false }
-            i += n
+        var all = true
+        forEachWord(from, to) { w, mask in
+            all = p[w] & mask == mask
+            return all
         }
-        return true
+        return all
     }
 
     /// True when any bit in `[from, to)` is set.
     static func any(_ p: UnsafePointer<UInt64>, _ from: Int, _ to: Int) -> Bool {
-        var i = from
-        while i < to {
-            let w = i >> 6, b = i & 63
-            let n = Swift.min(64 - b, to - i)
-            let mask: UInt64 = n == 64 ? ~0 : ((1 << UInt64(n)) - 1) << UInt64(b)
-            if p[w] & mask != 0 { return true }
-            i += n
+        var any = false
+        forEachWord(from, to) { w, mask in
+            any = p[w] & mask != 0
+            return !any
         }
-        return false
+        return any
     }
 
     /// In place over `count` words: bit `i` stays set only if bits `i..<i+length` were all set

@@ -179,7 +179,7 @@ import Testing
     @Test func aSecondConcurrentRunExitsAtOnceWith75() throws {
         try ScheduleFixture.withWorld { database in
             let holder = try database.connect()
-            #expect(try holder.query("SELECT pg_try_advisory_lock(1213682499)").scalar(Bool.self))
+            #expect(try holder.query("SELECT pg_try_advisory_lock($1)", [TestDatabase.scheduleLockKey]).scalar(Bool.self))
             let started = Date()
             let busy = try ScheduleFixture.generate(database)
             #expect(busy.status == 75, "\(busy)")
@@ -188,7 +188,7 @@ import Testing
             #expect(busy.stdout.isEmpty)
             #expect(try footprint(holder) == [0, 0, 0, 0, 0])
 
-            _ = try holder.query("SELECT pg_advisory_unlock(1213682499)")
+            _ = try holder.query("SELECT pg_advisory_unlock($1)", [TestDatabase.scheduleLockKey])
             #expect(try ScheduleFixture.generate(database).status == 3)
         }
     }
@@ -221,7 +221,7 @@ import Testing
             // Wait until the job holds the lock (it is then reading or solving), then give it a second more.
             let lockHeld = """
                 SELECT count(*)::int FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.objid = 1213682499 AND l.granted AND a.datname = current_database()
+                WHERE l.locktype = 'advisory' AND l.objid = \(TestDatabase.scheduleLockKey) AND l.granted AND a.datname = current_database()
                 """
             var waited = 0
             while try count(observer, lockHeld) == 0 && waited < 100 {
@@ -254,8 +254,8 @@ import Testing
                 waited += 1
             }
             #expect(try count(observer, lockHeld) == 0)
-            #expect(try observer.query("SELECT pg_try_advisory_lock(1213682499)").scalar(Bool.self))
-            _ = try observer.query("SELECT pg_advisory_unlock(1213682499)")
+            #expect(try observer.query("SELECT pg_try_advisory_lock($1)", [TestDatabase.scheduleLockKey]).scalar(Bool.self))
+            _ = try observer.query("SELECT pg_advisory_unlock($1)", [TestDatabase.scheduleLockKey])
             #expect(try footprint(observer) == before)
             #expect(try ScheduleFixture.violations(observer) == [])
         }

@@ -42,6 +42,10 @@ public struct TestDatabase: Sendable {
     /// The repository root, for tests that read `Config/`.
     public static let repositoryRoot: URL = migrationsDirectory.deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The scheduler's advisory lock key (`Store.scheduleLockKey`), for tests that hold it or look for it in `pg_locks`
+    /// without importing the store.
+    public static let scheduleLockKey = Store.scheduleLockKey
+
     private static func withDatabase<T>(template: String, _ body: (TestDatabase) throws -> T) throws -> T {
         let name = "hw_test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         let maintenance = try maintenanceConnection()
