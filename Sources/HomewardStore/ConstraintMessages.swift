@@ -127,6 +127,7 @@ enum ConstraintMessages {
         "phase_requirements_sessions_per_week_range": "sessions per week must be more than 0 and at most 14",
         "phase_requirements_sex_check": "sex must be female, male or left empty",
         "phase_requirements_staff_role_check": "unknown staff role",
+        "placements_after_return": "a placement cannot start before the participant returned (returned on)",
         "programme_phases_code_format": "a phase code uses capital letters, digits and dashes, 2 to 32 characters",
         "programme_phases_code_key": "this programme already has a phase with this code",
         "programme_phases_duration_positive": "the phase must last at least one day",

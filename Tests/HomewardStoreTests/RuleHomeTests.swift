@@ -33,4 +33,23 @@ import Testing
             #expect(try Self.repeating(connection, #"age_on\([^)]*\)\s*<\s*18"#, except: []) == [])
         }
     }
+
+    @Test func nobodyIsPlacedBeforeTheyCameBackWhoeverWrites() throws {
+        try TestDatabase.withConnection { connection throws in
+            try SecurityTests.seed(connection)   // KZ-A-0001 returned and placed on 2019-05-10
+            func refused(_ sql: String) -> Bool {
+                do { try connection.execute(sql); return false } catch { return error.constraint == "placements_after_return" }
+            }
+            #expect(refused(
+                """
+                INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
+                SELECT p.id, c.id, daterange('2019-05-01', '2019-05-05') FROM homeward.participants p, homeward.centres c
+                WHERE p.case_number = 'KZ-A-0001' AND c.code = 'SEC-B'
+                """))
+            #expect(refused("UPDATE homeward.participants SET returned_on = '2019-06-01' WHERE case_number = 'KZ-A-0001'"))
+            #expect(try connection.execute("UPDATE homeward.participants SET returned_on = '2019-05-01' WHERE case_number = 'KZ-A-0001'") == 1)
+            let error = StoreError(PostgresError(kind: .server, message: "x", constraint: "placements_after_return"))
+            #expect(error.description.contains("cannot start before the participant returned"))
+        }
+    }
 }
