@@ -223,8 +223,10 @@ extension Store {
     /// Moves a participant to another centre on `day`: the placement holding that day ends the day before, a new one opens.
     ///
     /// Refused when the participant is already placed at that centre on that day.
-    public func transferParticipant(caseNumber: String, to centreCode: String, on day: LocalDate, reason: String?) throws {
+    @discardableResult
+    public func transferParticipant(caseNumber: String, to centreCode: String, on day: LocalDate, reason: String?) throws -> LifeEventOutcome {
         try transaction {
+            var outcome = LifeEventOutcome()
             let participantID = try idOfParticipant(caseNumber: caseNumber)
             let centreID = try centreID(code: centreCode)
             let current = try fetch(
@@ -246,14 +248,29 @@ extension Store {
                 try connection.execute(
                     "UPDATE homeward.participant_placements SET during = daterange(lower(during), $2::date) WHERE id = $1",
                     [current.id, day])
+                // The plan follows: nothing stays booked at the old centre from the transfer day on.
+                try outcome.release(try releasePlannedSessions(participantID, from: day, centreID: current.centreID,
+                                                               reason: "transferred to \(centreCode)"))
             }
             try insertPlacement(caseNumber: caseNumber, Placement(centreCode: centreCode, firstDay: day, reason: reason))
+            return outcome
         }
     }
 
+    /// Frees a participant from their planned sessions from `day` on (`homeward.release_planned_sessions`).
+    private func releasePlannedSessions(_ participantID: Int, from day: LocalDate, centreID: Int?, reason: String) throws -> (Int, Int) {
+        let row = try fetchOne(
+            "SELECT cancelled, seats_released FROM homeward.release_planned_sessions($1, $2, $3, $4)",
+            [participantID, day, centreID, reason], notFound: .database("release_planned_sessions returned nothing")
+        ) { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
+        return row
+    }
+
     /// Ends the placement holding `day` (the participant's last day there) and sets the final status, in one transaction.
-    public func dischargeParticipant(caseNumber: String, on day: LocalDate, status: Participant.Status, reason: String?) throws {
+    @discardableResult
+    public func dischargeParticipant(caseNumber: String, on day: LocalDate, status: Participant.Status, reason: String?) throws -> LifeEventOutcome {
         try transaction {
+            var outcome = LifeEventOutcome()
             let participantID = try idOfParticipant(caseNumber: caseNumber)
             try connection.execute(
                 """
@@ -263,6 +280,18 @@ extension Store {
                 WHERE participant_id = $1 AND during @> $2::date
                 """, [participantID, day, reason])
             try connection.execute("UPDATE homeward.participants SET status = $2 WHERE id = $1", [participantID, status])
+            // The plan and the case follow: no session after the last day, enrolments closed with the outcome, flags resolved.
+            let why = "discharged (\(status.rawValue))" + (reason.map { ": \($0)" } ?? "")
+            try outcome.release(try releasePlannedSessions(participantID, from: day.adding(days: 1), centreID: nil, reason: why))
+            if status == .completed || status == .withdrawn {
+                let closed = try fetchOne(
+                    "SELECT enrolments_closed, flags_resolved FROM homeward.close_case($1, $2, $3, $4)",
+                    [participantID, day, status.rawValue, why], notFound: .database("close_case returned nothing")
+                ) { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
+                outcome.enrolmentsClosed = closed.0
+                outcome.flagsResolved = closed.1
+            }
+            return outcome
         }
     }
 
@@ -308,5 +337,28 @@ extension Store {
                 VALUES ($1, $2, daterange($3::date, $4::date + 1), $5)
                 """, [participantID, centreID, placement.firstDay, placement.lastDay, placement.reason])
         }
+    }
+}
+
+/// What a life event (transfer, discharge) changed besides the placement, for the command to say.
+public struct LifeEventOutcome: Sendable, Equatable {
+    public var sessionsCancelled = 0
+    public var seatsReleased = 0
+    public var enrolmentsClosed = 0
+    public var flagsResolved = 0
+
+    public init() {}
+
+    mutating func release(_ released: (Int, Int)) throws {
+        sessionsCancelled += released.0
+        seatsReleased += released.1
+    }
+
+    /// "6 planned sessions cancelled, 1 group seat released, 1 enrolment closed, 3 flags resolved" (only what happened).
+    public var summary: String {
+        let parts = [(sessionsCancelled, "planned session", "cancelled"), (seatsReleased, "group seat", "released"),
+                     (enrolmentsClosed, "enrolment", "closed"), (flagsResolved, "flag", "resolved")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s") \($0.2)" }
+        return parts.isEmpty ? "no planned session affected" : parts.joined(separator: ", ")
     }
 }

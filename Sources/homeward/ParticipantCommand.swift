@@ -183,9 +183,9 @@ struct ParticipantCommand: ParsableCommand {
         func run() throws {
             let record = try Rules.code(caseNumber, field: "case_number")
             let centre = try Rules.code(to, field: "to", record: record)
-            try connection.store(for: Self.self)
+            let outcome = try connection.store(for: Self.self)
                 .transferParticipant(caseNumber: record, to: centre, on: on, reason: reason)
-            Log.info("transferred \(record) to \(centre) from \(on)")
+            Log.info("transferred \(record) to \(centre) from \(on): \(outcome.summary) at the old centre")
         }
     }
 
@@ -207,9 +207,9 @@ struct ParticipantCommand: ParsableCommand {
 
         func run() throws {
             let record = try Rules.code(caseNumber, field: "case_number")
-            try connection.store(for: Self.self)
+            let outcome = try connection.store(for: Self.self)
                 .dischargeParticipant(caseNumber: record, on: on, status: status, reason: reason)
-            Log.info("discharged \(record) on \(on) (\(status.displayName))")
+            Log.info("discharged \(record) on \(on) (\(status.displayName)): \(outcome.summary)")
         }
     }
 

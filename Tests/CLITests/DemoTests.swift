@@ -246,6 +246,35 @@ import Testing
         let moved = try run(["session", "reschedule", String(future[1]), "--start", slot, "--reason", "family visit", "--by", "participant"])
         #expect(moved.status == 0, "\(moved)")
 
+        // A transfer to the Almaty NGO from tomorrow, and a withdrawal today: neither leaves a planned seat behind.
+        let movers = try admin.query(
+            """
+            SELECT p.case_number FROM homeward.participants p
+            JOIN homeward.participant_placements pl ON pl.participant_id = p.id AND pl.during @> homeward.actual_today()
+            JOIN homeward.centres c ON c.id = pl.centre_id AND c.code = 'AKT-RC'
+            WHERE lower(pl.during) < homeward.actual_today() AND EXISTS (
+                SELECT 1 FROM homeward.session_participants sp JOIN homeward.sessions s ON s.id = sp.session_id
+                WHERE sp.participant_id = p.id AND s.status = 'planned' AND s.starts_at > now() + interval '2 days')
+            ORDER BY p.case_number LIMIT 2
+            """).rows.map { try $0.decode(0, as: String.self) }
+        try #require(movers.count == 2)
+        let transferred = try run(["participant", "transfer", movers[0], "--to", "ALM-NGO", "--on", today.adding(days: 1).description])
+        #expect(transferred.status == 0, "\(transferred)")
+        let withdrawn = try run(["participant", "discharge", movers[1], "--on", today.description, "--status", "withdrawn",
+                                 "--reason", "moved abroad with her family"])
+        #expect(withdrawn.status == 0, "\(withdrawn)")
+        let left = try admin.query(
+            """
+            SELECT count(*)::int FROM homeward.session_participants sp JOIN homeward.sessions s ON s.id = sp.session_id
+            JOIN homeward.participants p ON p.id = sp.participant_id JOIN homeward.centres c ON c.id = s.centre_id
+            WHERE s.status = 'planned' AND (s.starts_at AT TIME ZONE c.time_zone)::date > $3::date
+              AND ((p.case_number = $1 AND c.code = 'AKT-RC') OR p.case_number = $2)
+            """, [movers[0], movers[1], today]).scalar(Int.self)
+        #expect(left == 0)
+        #expect(try admin.query(
+            "SELECT count(*)::int FROM homeward.enrolments e JOIN homeward.participants p ON p.id = e.participant_id WHERE p.case_number = $1 AND e.status = 'active'",
+            [movers[1]]).scalar(Int.self) == 0)
+
         // Another centre's sessions: the CLI cannot find them, and plain SQL changes nothing.
         let prison = try #require(try admin.query(
             """

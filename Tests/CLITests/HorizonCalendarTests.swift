@@ -274,3 +274,65 @@ import Testing
         }
     }
 }
+
+/// The plan follows life: a transfer frees the old centre's plan from its date, a discharge frees every plan after the
+/// last day, closes the enrolments and resolves the flags, each in the command's one transaction.
+@Suite struct LifeEventTests {
+    static func plannedSeats(_ connection: Connection, _ caseNumber: String, from day: String, centre: String? = nil) throws -> Int {
+        try connection.query(
+            """
+            SELECT count(*)::int FROM homeward.session_participants sp JOIN homeward.sessions s ON s.id = sp.session_id
+            JOIN homeward.participants p ON p.id = sp.participant_id JOIN homeward.centres c ON c.id = s.centre_id
+            WHERE p.case_number = $1 AND s.status = 'planned' AND (s.starts_at AT TIME ZONE c.time_zone)::date >= $2::date
+              AND ($3::text IS NULL OR c.code = $3)
+            """, [caseNumber, day, centre]).scalar(Int.self)
+    }
+
+    @Test func aTransferAndADischargeLeaveNoPlannedSeatBehind() throws {
+        try ScheduleFixture.withWorld { world throws in
+            let run = try ScheduleFixture.generate(world)
+            #expect(run.status == 0 || run.status == 3, "\(run)")
+            let connection = try world.connect()
+            try #require(try Self.plannedSeats(connection, "KZ-W-03", from: "2026-12-10", centre: "AKT-RC") > 0)
+            try #require(try Self.plannedSeats(connection, "KZ-W-05", from: "2026-12-10") > 0)
+            let before = try Self.plannedSeats(connection, "KZ-W-03", from: "2026-12-07", centre: "AKT-RC")
+                - (try Self.plannedSeats(connection, "KZ-W-03", from: "2026-12-10", centre: "AKT-RC"))
+            let othersBefore = try connection.query(
+                "SELECT count(*)::int FROM homeward.session_participants sp JOIN homeward.sessions s ON s.id = sp.session_id WHERE s.status = 'planned'"
+            ).scalar(Int.self)
+
+            let transfer = try world.cli(["participant", "transfer", "KZ-W-03", "--to", "ALM-NGO", "--on", "2026-12-10"])
+            #expect(transfer.status == 0, "\(transfer)")
+            #expect(transfer.stderr.contains("transferred KZ-W-03 to ALM-NGO from 2026-12-10:") && transfer.stderr.contains("cancelled"), "\(transfer)")
+            #expect(try Self.plannedSeats(connection, "KZ-W-03", from: "2026-12-10", centre: "AKT-RC") == 0)
+            // What came before the transfer day stays as it was.
+            let kept = try Self.plannedSeats(connection, "KZ-W-03", from: "2026-12-07", centre: "AKT-RC")
+            #expect(kept == before)
+            // Groups she shared keep everyone else.
+            let othersAfter = try connection.query(
+                """
+                SELECT count(*)::int FROM homeward.session_participants sp JOIN homeward.sessions s ON s.id = sp.session_id
+                JOIN homeward.participants p ON p.id = sp.participant_id WHERE s.status = 'planned' AND p.case_number <> 'KZ-W-03'
+                """).scalar(Int.self)
+            #expect(othersAfter > 0 && othersAfter <= othersBefore)
+
+            try connection.execute(
+                """
+                INSERT INTO homeward.flags (participant_id, rule, subject, severity, threshold, inputs)
+                SELECT id, 'attendance_below_threshold', 'individual_counselling', 'watch', '{}', '{}' FROM homeward.participants WHERE case_number = 'KZ-W-05'
+                """)
+            let discharge = try world.cli(["participant", "discharge", "KZ-W-05", "--on", "2026-12-09", "--status", "withdrawn",
+                                           "--reason", "left for her family in Shymkent"])
+            #expect(discharge.status == 0, "\(discharge)")
+            #expect(discharge.stderr.contains("1 enrolment closed") && discharge.stderr.contains("1 flag resolved"), "\(discharge)")
+            #expect(try Self.plannedSeats(connection, "KZ-W-05", from: "2026-12-10") == 0)
+            #expect(try connection.query(
+                "SELECT count(*)::int FROM homeward.enrolments e JOIN homeward.participants p ON p.id = e.participant_id WHERE p.case_number = 'KZ-W-05' AND e.status = 'active'"
+            ).scalar(Int.self) == 0)
+            #expect(try connection.query(
+                "SELECT count(*)::int FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id WHERE p.case_number = 'KZ-W-05' AND f.status <> 'resolved'"
+            ).scalar(Int.self) == 0)
+            #expect(try ScheduleFixture.violations(connection) == [])
+        }
+    }
+}
