@@ -8,10 +8,10 @@ import Testing
 @Suite struct BirthdayScheduleTests {
     /// Three children at AKT-RC in their residential phase since 2026-11-16:
     /// KZ-B-07 turns 7 on Thursday 2026-12-10 (CHILDREN-UNDER-7), KZ-B-13 turns 13 on Wednesday 2026-12-09 (CHILDREN-7-12),
-    /// KZ-B-18 turns 18 on Tuesday 2026-12-15 (CHILDREN-13-17, and WOMEN-RESIDENTIAL, which admits her from that day).
+    /// KZ-B-18 turns 18 on Tuesday 2026-12-15 (CHILDREN-13-17, and WOMEN-RESIDENTIAL from her birthday: no earlier).
     static let births = [("KZ-B-07", "2019-12-10", "male"), ("KZ-B-13", "2013-12-09", "female"), ("KZ-B-18", "2008-12-15", "female")]
-    static let enrolments = [("KZ-B-07", "CHILDREN-UNDER-7"), ("KZ-B-13", "CHILDREN-7-12"), ("KZ-B-18", "CHILDREN-13-17"),
-                             ("KZ-B-18", "WOMEN-RESIDENTIAL")]
+    static let enrolments = [("KZ-B-07", "CHILDREN-UNDER-7", "2026-11-16"), ("KZ-B-13", "CHILDREN-7-12", "2026-11-16"),
+                             ("KZ-B-18", "CHILDREN-13-17", "2026-11-16"), ("KZ-B-18", "WOMEN-RESIDENTIAL", "2026-12-15")]
 
     static func addChildren(_ world: ScheduleFixture.World) throws {
         let connection = try world.connect()
@@ -29,8 +29,8 @@ import Testing
                 FROM homeward.participants p, homeward.centres c WHERE p.case_number = $1 AND c.code = 'AKT-RC'
                 """, [caseNumber])
         }
-        for (caseNumber, programme) in Self.enrolments {
-            let added = try world.cli(["enrolment", "add", caseNumber, "--programme", programme, "--start", "2026-11-16"])
+        for (caseNumber, programme, start) in Self.enrolments {
+            let added = try world.cli(["enrolment", "add", caseNumber, "--programme", programme, "--start", start])
             try #require(added.status == 0, "\(added)")
         }
     }

@@ -52,4 +52,40 @@ import Testing
             #expect(error.description.contains("cannot start before the participant returned"))
         }
     }
+
+    @Test func anEnrolmentMustFitTheProgrammesAudienceAndAgesOnItsStartDate() throws {
+        try TestDatabase.withConnection { connection throws in
+            let world = ProgressFixtures(connection: connection)
+            try world.world()   // WOMEN for adult women (18+); CHILD for children, ages up to 17
+            try world.participant("KZ-OK-0001", born: "1994-03-02", programme: "WOMEN", enrolled: "2026-10-05")
+            try world.participant("KZ-OK-0002", born: "2016-01-01", programme: "CHILD", enrolled: "2026-10-05")
+            func refusal(_ caseNumber: String, born: String, sex: String, programme: String, start: String) -> String? {
+                do {
+                    try connection.execute(
+                        """
+                        INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on)
+                        VALUES ($1, 'Given', 'Family', $2::date, $3, '{kk}', 'Atyrau', '2019-05-10')
+                        """, [caseNumber, born, sex])
+                    try connection.execute(
+                        """
+                        INSERT INTO homeward.enrolments (participant_id, programme_id, started_on, current_phase_id, phase_started_on, planned_end_on)
+                        SELECT p.id, pg.id, $3::date, ph.id, $3::date, $3::date + 56
+                        FROM homeward.participants p, homeward.programmes pg JOIN homeward.programme_phases ph ON ph.programme_id = pg.id
+                        WHERE p.case_number = $1 AND pg.code = $2
+                        """, [caseNumber, programme, start])
+                    return nil
+                } catch {
+                    return error.constraint == "enrolments_fit_programmes" ? (error.detail ?? "") : "other: \(error)"
+                }
+            }
+            #expect(refusal("KZ-NO-0001", born: "1990-01-01", sex: "male", programme: "WOMEN", start: "2026-10-05")?
+                .contains("WOMEN is for women of 18 or older; the participant is male and 36") == true)
+            #expect(refusal("KZ-NO-0002", born: "2010-01-01", sex: "female", programme: "WOMEN", start: "2026-10-05")?
+                .contains("the participant is female and 16 on 2026-10-05") == true)
+            #expect(refusal("KZ-NO-0003", born: "1999-01-01", sex: "female", programme: "CHILD", start: "2026-10-05")?
+                .contains("CHILD is for children; the participant is 27") == true)
+            // Turning 18 the day after the start is fine: ages are judged on the start date.
+            #expect(refusal("KZ-OK-0003", born: "2008-10-06", sex: "female", programme: "CHILD", start: "2026-10-05") == nil)
+        }
+    }
 }
