@@ -72,7 +72,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self = january4.startOfWeek.adding(days: (week - 1) * 7)
     }
 
-    /// Completed years of age on `date` for someone born on `self` (a 29 February birthday counts on 28 February).
+    /// Completed years of age on `date` for someone born on `self` (a 29 February birthday counts from 1 March in other years, as homeward.age_on does).
     public func age(on date: LocalDate) -> Int {
         var years = date.year - year
         if (date.month, date.day) < (month, day) { years -= 1 }
