@@ -7,8 +7,8 @@
 -- only what row-level security lets them reach. Every change is audited like any other.
 
 -- Frees the participant from every planned session on or after p_from (their centre's local day), at p_centre_id
--- only when given. A session nobody else is booked into, a family session, and a group that would fall below its
--- minimum are cancelled (by the centre: never counted against anyone); from any other group the seat is removed.
+-- only when given. A session nobody else is booked into, and a group that would fall below its minimum, are cancelled
+-- (by the centre: never counted against anyone); from any other group or family session only the seat is removed.
 -- Returns how many sessions were cancelled and how many seats released.
 CREATE FUNCTION homeward.release_planned_sessions(p_participant_id bigint, p_from date, p_centre_id bigint, p_reason text,
                                                   OUT cancelled int, OUT seats_released int)
@@ -18,7 +18,7 @@ BEGIN
     CREATE TEMP TABLE released ON COMMIT DROP AS
     SELECT s.id, s.mode,
            (SELECT count(*) FROM homeward.session_participants o WHERE o.session_id = s.id) AS booked,
-           coalesce(q.group_min, CASE WHEN s.mode = 'group' THEN 2 ELSE 1 END) AS group_min
+           CASE WHEN s.mode = 'group' THEN coalesce(q.group_min, 2) ELSE 1 END AS group_min
     FROM homeward.session_participants sp
     JOIN homeward.sessions s ON s.id = sp.session_id AND s.status = 'planned'
     JOIN homeward.centres c ON c.id = s.centre_id
@@ -31,19 +31,19 @@ BEGIN
     UPDATE homeward.sessions s
     SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = p_reason
     FROM released r
-    WHERE s.id = r.id AND (r.mode <> 'group' OR r.booked - 1 < r.group_min);
+    WHERE s.id = r.id AND r.booked - 1 < r.group_min;
     GET DIAGNOSTICS cancelled = ROW_COUNT;
 
     DELETE FROM homeward.session_participants sp
     USING released r
-    WHERE sp.session_id = r.id AND sp.participant_id = p_participant_id AND r.mode = 'group' AND r.booked - 1 >= r.group_min;
+    WHERE sp.session_id = r.id AND sp.participant_id = p_participant_id AND r.booked - 1 >= r.group_min;
     GET DIAGNOSTICS seats_released = ROW_COUNT;
 
     DROP TABLE released;
 END
 $$;
 COMMENT ON FUNCTION homeward.release_planned_sessions(bigint, date, bigint, text) IS
-    'Frees a participant from their planned sessions from a day on (at one centre, or anywhere): sessions only they or their family would hold, and groups that would fall below their minimum, are cancelled by the centre with the reason; other groups lose the seat. Returns (cancelled, seats_released).';
+    'Frees a participant from their planned sessions from a day on (at one centre, or anywhere): sessions only they would hold, and groups that would fall below their minimum, are cancelled by the centre with the reason; other groups and family sessions lose only the seat. Returns (cancelled, seats_released).';
 
 -- Closes a participant's open enrolments and flags when they leave the programme (discharge, withdrawal, completion).
 CREATE FUNCTION homeward.close_case(p_participant_id bigint, p_on date, p_outcome text, p_reason text,

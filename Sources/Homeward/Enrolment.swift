@@ -2,9 +2,10 @@
 ///
 /// One open (active or paused) enrolment per participant and programme; phases advance in template order.
 public struct Enrolment: Sendable, Equatable, Codable {
-    /// Where the enrolment stands; only active enrolments advance and get sessions planned.
+    /// Where the enrolment stands; only active enrolments advance and get sessions planned. A void enrolment was
+    /// entered by mistake (`enrolment void`): it counts nowhere, unlike a withdrawal.
     public enum Status: String, Vocabulary {
-        case active, paused, completed, withdrawn
+        case active, paused, completed, withdrawn, void
     }
 
     public var id: Int

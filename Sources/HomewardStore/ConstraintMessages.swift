@@ -64,6 +64,7 @@ enum ConstraintMessages {
         "enrolments_planned_end_after_start": "the planned end cannot be before the start",
         "enrolments_programme_fk": "unknown programme (or participants are still enrolled in it)",
         "enrolments_status_check": "the enrolment status must be active, paused, completed or withdrawn",
+        "enrolments_void_has_reason": "a void enrolment needs the reason it was a mistake, and only a void one has it",
         "families_label_not_blank": "the family needs a name",
         "family_links_exactly_one_person": "link the participant to either a relative or another participant, not both or neither",
         "family_links_guardian_since_only_for_guardian": "a guardianship date can only be given for a guardian",
@@ -251,5 +252,7 @@ enum ConstraintMessages {
         "unrecorded_sessions_session_fk": "the session does not exist",
         "user_scopes_centre_fk": "unknown centre",
         "user_scopes_pkey": "this login already coordinates this centre",
+        "void_enrolment_exists": "no such enrolment",
+        "void_enrolment_open": "a completed or already void enrolment cannot be voided",
     ]
 }

@@ -176,3 +176,24 @@ extension Store {
                             notFound: .notFound(what: "enrolment with id", identifier: String(id)), Self.enrolment)
     }
 }
+
+extension Store {
+    /// Voids a mistaken enrolment (`homeward.void_enrolment`): it counts nowhere, and its planned sessions go with it.
+    /// Returns the sessions cancelled and the group seats freed.
+    @discardableResult
+    public func voidEnrolment(id: Int, reason: String) throws -> (sessionsCancelled: Int, seatsReleased: Int) {
+        let why = try Rules.required(reason, field: "reason", record: "enrolment \(id)")
+        return try transaction {
+            _ = try lockedEnrolmentExists(id: id)
+            return try fetchOne("SELECT sessions_cancelled, seats_released FROM homeward.void_enrolment($1, $2)", [id, why],
+                                notFound: .database("void_enrolment returned nothing")) {
+                (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self))
+            }
+        }
+    }
+
+    private func lockedEnrolmentExists(id: Int) throws -> Bool {
+        try fetchOne("SELECT true FROM homeward.enrolments WHERE id = $1", [id],
+                     notFound: .notFound(what: "enrolment with id", identifier: String(id))) { try $0.decode(0, as: Bool.self) }
+    }
+}

@@ -7,7 +7,7 @@ struct EnrolmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrolment",
         abstract: "Enrol participants in programmes, list them, move them to the next phase, pause or withdraw them.",
-        subcommands: [Add.self, List.self, Show.self, Advance.self, Update.self])
+        subcommands: [Add.self, List.self, Show.self, Advance.self, Update.self, VoidCommand.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -104,6 +104,28 @@ struct EnrolmentCommand: ParsableCommand {
         }
     }
 
+    struct VoidCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "void",
+            abstract: "Void an enrolment entered by mistake: it counts nowhere (unlike a withdrawal) and its planned sessions go.",
+            discussion: """
+                The audit trail keeps the enrolment, who voided it and why. Its sessions still to come are cancelled (a group
+                keeps meeting without the participant when it stays large enough).
+
+                Example:
+                  homeward enrolment void 42 --reason "enrolled in CHILDREN-13-17 instead of CHILDREN-7-12"
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Enrolment id.") var id: Int
+        @Option(help: "Why the enrolment was a mistake.") var reason: String
+
+        func run() throws {
+            let released = try connection.store(for: Self.self).voidEnrolment(id: id, reason: reason)
+            Log.info("enrolment \(id) is void: \(released.sessionsCancelled) planned session(s) cancelled, "
+                     + "\(released.seatsReleased) group seat(s) released")
+        }
+    }
+
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pause, resume or withdraw an enrolment.",
@@ -120,6 +142,9 @@ struct EnrolmentCommand: ParsableCommand {
         func validate() throws {
             if status == .completed {
                 throw ValidationError("an enrolment completes by advancing past its last phase: use `homeward enrolment advance \(id)`")
+            }
+            if status == .void {
+                throw ValidationError("a mistaken enrolment is voided with a reason: use `homeward enrolment void \(id) --reason \"…\"`")
             }
         }
 

@@ -336,3 +336,34 @@ import Testing
         }
     }
 }
+
+/// A mistaken enrolment is voided, not withdrawn: it counts nowhere and its planned sessions go with it.
+@Suite struct EnrolmentVoidTests {
+    @Test func aVoidedEnrolmentLeavesNoPlannedSessionAndNoWithdrawal() throws {
+        try ScheduleFixture.withWorld { world throws in
+            let run = try ScheduleFixture.generate(world)
+            #expect(run.status == 0 || run.status == 3, "\(run)")
+            let connection = try world.connect()
+            let enrolment = try connection.query(
+                "SELECT e.id FROM homeward.enrolments e JOIN homeward.participants p ON p.id = e.participant_id WHERE p.case_number = 'KZ-K-12'"
+            ).scalar(Int.self)
+            try #require(try LifeEventTests.plannedSeats(connection, "KZ-K-12", from: "2026-12-07") > 0)
+            #expect(try world.cli(["enrolment", "update", String(enrolment), "--status", "void"]).status == 64)
+            let void = try world.cli(["enrolment", "void", String(enrolment), "--reason", "enrolled in the wrong programme"])
+            #expect(void.status == 0, "\(void)")
+            #expect(void.stderr.contains("enrolment \(enrolment) is void:"), "\(void)")
+            #expect(try LifeEventTests.plannedSeats(connection, "KZ-K-12", from: "2026-12-07") == 0)
+            let row = try #require(try connection.query(
+                "SELECT status, ended_on = started_on, void_reason FROM homeward.enrolments WHERE id = $1", [enrolment]).rows.first)
+            #expect(try row.decode(0, as: String.self) == "void" && row.decode(1, as: Bool.self))
+            #expect(try row.decode(2, as: String.self) == "enrolled in the wrong programme")
+            // Not a withdrawal anywhere, and the next night plans nothing for it.
+            #expect(try connection.query("SELECT count(*)::int FROM homeward.enrolments WHERE status = 'withdrawn'").scalar(Int.self) == 0)
+            #expect(try world.cli(["enrolment", "void", String(enrolment), "--reason", "again"]).status == 65)
+            let again = try ScheduleFixture.generate(world)
+            #expect(again.status == 0 || again.status == 3, "\(again)")
+            #expect(try LifeEventTests.plannedSeats(connection, "KZ-K-12", from: "2026-12-07") == 0)
+            #expect(try ScheduleFixture.violations(connection) == [])
+        }
+    }
+}
