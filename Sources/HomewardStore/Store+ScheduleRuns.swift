@@ -123,9 +123,10 @@ extension Store {
                 let entry = unplacedCounts[key]!
                 return entry.cases.map { [runID, $0, entry.requirement, entry.week, entry.count, entry.reason, entry.detail] }
             }
-            // Requirements a birthday ends inside the plan: not demand, but a gap the coordinator must act on (re-enrol).
-            unplacedRows += problem.agedOut.map {
-                [runID, $0.caseNumber, $0.requirementID, $0.weekStart.description, $0.sessions, "participant_ages_out", $0.detail]
+            // What the store knew could not be planned (a birthday ends an age band, no family recorded): not demand, but
+            // gaps the coordinator must act on.
+            unplacedRows += problem.gaps.map {
+                [runID, $0.caseNumber, $0.requirementID, $0.weekStart.description, $0.sessions, $0.reason, $0.detail]
             }
             if !unplacedRows.isEmpty {
                 try connection.execute(

@@ -23,18 +23,20 @@ public struct SchedulingProblem: Sendable {
     public var instance: Instance
     /// The instant slot 0 starts at.
     public var horizonStart: Date
-    /// Family demand that could not be expressed (a family requirement for a participant in no family).
-    public var skippedFamilyDemand: Int
-    /// Sessions a birthday inside the plan takes out of a requirement's age band (reported as `participant_ages_out`).
-    public var agedOut: [AgedOutDemand] = []
+    /// Demand the store already knows cannot be planned, reported as gaps with their reason: a birthday inside the plan
+    /// ends a requirement's age band (`participant_ages_out`), or a family-session requirement has no family
+    /// recorded (`no_family_recorded`).
+    public var gaps: [KnownGap] = []
 }
 
-/// Sessions of one requirement-week that a participant can no longer take: their age band ends inside the week.
-public struct AgedOutDemand: Sendable, Equatable {
+/// Sessions of one requirement-week that cannot be planned for a reason the store knows before solving.
+public struct KnownGap: Sendable, Equatable {
     public var caseNumber: String
     public var requirementID: Int
     public var weekStart: LocalDate
     public var sessions: Int
+    /// A reason code of `homeward.schedule_unplaced`: `participant_ages_out` or `no_family_recorded`.
+    public var reason: String
     public var detail: String
 }
 
@@ -285,7 +287,7 @@ extension Store {
                 return participant
             }
 
-            let (demands, skipped, agedOut) = try demandUnits(request, settings: settings, prelude: prelude, common: common, slot: slot)
+            let (demands, gaps) = try demandUnits(request, settings: settings, prelude: prelude, common: common, slot: slot)
             let existing = try existingSessions(prelude: prelude, common: common, slot: slot, horizonSlots: request.days * (1440 / settings.slotMinutes))
 
             let instance = Instance(
@@ -293,7 +295,7 @@ extension Store {
                 participants: participantList, staff: staffList, rooms: rooms, demands: demands, existingSessions: existing,
                 weights: settings.weights, seed: settings.seed,
                 budget: Budget(maxIterations: settings.budgetIterations, maxMilliseconds: settings.budgetMilliseconds))
-            return SchedulingProblem(instance: instance, horizonStart: horizonStart, skippedFamilyDemand: skipped, agedOut: agedOut)
+            return SchedulingProblem(instance: instance, horizonStart: horizonStart, gaps: gaps)
         }
     }
 
@@ -301,9 +303,9 @@ extension Store {
     private func demandUnits(
         _ request: ScheduleRequest, settings: SchedulingSettings, prelude: String, common: [any PostgresEncodable],
         slot: (String, String) -> String
-    ) throws -> ([Demand], Int, [AgedOutDemand]) {
+    ) throws -> ([Demand], [KnownGap]) {
         var demands: [Demand] = []
-        var skipped = 0
+        var noFamily: [KnownGap] = []
         // Per active enrolment, current-phase requirement and ISO week of the horizon: the window the plan may use and
         // the sessions the week asks for (homeward.sessions_due_in_share). Shared by the demand and the ages-out report.
         let needCTE = """
@@ -380,7 +382,12 @@ extension Store {
             var members: [String] = [caseNumber]
             if mode == .family {
                 guard familyID != nil, let family = try row.decode(20, as: [String]?.self), !family.isEmpty else {
-                    skipped += 1
+                    // A family session needs a family: that is a gap for the coordinator, not a silent skip.
+                    noFamily.append(KnownGap(
+                        caseNumber: caseNumber, requirementID: requirementID, weekStart: try row.decode(13), sessions: try row.decode(16),
+                        reason: "no_family_recorded",
+                        detail: "\(caseNumber)'s programme asks for a family session (\(try row.decode(3, as: String.self))) but no family "
+                            + "is recorded: add one with `homeward family add`"))
                     continue
                 }
                 members = family
@@ -400,14 +407,14 @@ extension Store {
                     roomKinds: [try row.decode(10)], centreId: try row.decode(17), preferredStaffId: try row.decode(18)))
             }
         }
-        return (demands, skipped, try agesOut(request, prelude: prelude, needCTE: needCTE, common: common))
+        return (demands, noFamily + (try agesOut(request, prelude: prelude, needCTE: needCTE, common: common)))
     }
 
     /// Requirement-weeks a birthday cuts short inside the plan: the age band ends before the week (or the horizon) does,
     /// so the sessions of the rest of the week are reported as `participant_ages_out` instead of vanishing.
     private func agesOut(
         _ request: ScheduleRequest, prelude: String, needCTE: String, common: [any PostgresEncodable]
-    ) throws -> [AgedOutDemand] {
+    ) throws -> [KnownGap] {
         try connection.query(
             prelude + needCTE + """
             SELECT n.case_number, n.requirement_id, n.week_start, n.due_in_week - n.required, n.eligible_until,
@@ -424,9 +431,9 @@ extension Store {
         ).rows.map { row in
             let caseNumber: String = try row.decode(0)
             let until: LocalDate = try row.decode(4)
-            return AgedOutDemand(
+            return KnownGap(
                 caseNumber: caseNumber, requirementID: try row.decode(1), weekStart: try row.decode(2), sessions: try row.decode(3),
-                detail: "\(caseNumber) leaves the age band of \(try row.decode(5, as: String.self)) on \(until) at \(try row.decode(6, as: String.self)): "
+                reason: "participant_ages_out", detail: "\(caseNumber) leaves the age band of \(try row.decode(5, as: String.self)) on \(until) at \(try row.decode(6, as: String.self)): "
                     + "enrol them in the programme for their new age")
         }
     }

@@ -83,9 +83,6 @@ extension ScheduleCommand {
                     try encoder.encode(problem.instance).write(to: URL(fileURLWithPath: exportInstance))
                     Log.info("wrote the scheduling instance to \(exportInstance)")
                 }
-                if problem.skippedFamilyDemand > 0 {
-                    Log.warning("\(problem.skippedFamilyDemand) family-session requirement(s) skipped: the participant is in no family")
-                }
                 if Log.isInteractive { Log.info("solving \(problem.instance.demands.count) session units…") }
             }
             if outcome.solution.stats.stopReason == .timeCap {

@@ -367,3 +367,19 @@ import Testing
         }
     }
 }
+
+/// A family-session requirement of someone in no family is a gap the coordinator sees, with its reason.
+@Suite struct NoFamilyRecordedTests {
+    @Test func aFamilyRequirementWithoutAFamilyIsAGapNotAWarning() throws {
+        try ScheduleFixture.withWorld { world throws in
+            let run = try ScheduleFixture.generate(world)
+            #expect(run.status == 3, "\(run)")
+            #expect(!run.stderr.contains("skipped"), "\(run)")
+            let gaps = try world.cli(["schedule", "gaps", "--format", "csv"])
+            let rows = gaps.stdout.split(separator: "\n").filter { $0.contains("no_family_recorded") }
+            // KZ-W-03 is in WOMEN-RESIDENTIAL (a family session a week) and in no family; KZ-W-01 has hers.
+            #expect(rows.contains { $0.contains("KZ-W-03") && $0.contains("FAM-SESSION") && $0.contains("homeward family add") }, "\(gaps.stdout)")
+            #expect(!rows.contains { $0.contains("KZ-W-01") }, "\(gaps.stdout)")
+        }
+    }
+}

@@ -169,7 +169,8 @@ import Testing
             #expect(!reasons.isEmpty)
             #expect(reasons.isSubset(of: ["no_staff_with_role", "no_staff_with_language", "no_child_cleared_staff", "no_room_of_kind",
                                           "room_too_small", "no_common_time", "staff_weekly_limit", "participant_daily_limit",
-                                          "group_too_small", "participant_unavailable", "displaced_by_higher_priority"]), "\(reasons)")
+                                          "group_too_small", "participant_unavailable", "displaced_by_higher_priority",
+                                          "participant_ages_out", "no_family_recorded"]), "\(reasons)")
             #expect(try count(connection, "SELECT count(*)::int FROM homeward.schedule_unplaced WHERE schedule_run_id = 2") == rows.count - 1)
         }
     }
