@@ -6,44 +6,55 @@
 -- placement change; a DBA in psql calls the same ones. They run with the caller's rights, so a coordinator releases
 -- only what row-level security lets them reach. Every change is audited like any other.
 
--- Frees the participant from every planned session on or after p_from (their centre's local day), at p_centre_id
--- only when given. A session nobody else is booked into, and a group that would fall below its minimum, are cancelled
--- (by the centre: never counted against anyone); from any other group or family session only the seat is removed.
--- Returns how many sessions were cancelled and how many seats released.
-CREATE FUNCTION homeward.release_planned_sessions(p_participant_id bigint, p_from date, p_centre_id bigint, p_reason text,
-                                                  OUT cancelled int, OUT seats_released int)
+-- Frees a participant from the given planned sessions (one rule for transfers, discharges and voided enrolments): a
+-- session nobody else is booked into, and a group that would fall below its minimum, are cancelled (by the centre:
+-- never counted against anyone); from any other group or family session only the participant's seat is removed.
+CREATE FUNCTION homeward.free_from_sessions(p_participant_id bigint, p_session_ids bigint[], p_reason text,
+                                            OUT cancelled int, OUT seats_released int)
     LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_cancel bigint[];
+    v_free bigint[];
 BEGIN
-    CREATE TEMP TABLE released ON COMMIT DROP AS
-    SELECT s.id, s.mode,
-           (SELECT count(*) FROM homeward.session_participants o WHERE o.session_id = s.id) AS booked,
-           CASE WHEN s.mode = 'group' THEN coalesce(q.group_min, 2) ELSE 1 END AS group_min
-    FROM homeward.session_participants sp
-    JOIN homeward.sessions s ON s.id = sp.session_id AND s.status = 'planned'
-    JOIN homeward.centres c ON c.id = s.centre_id
+    PERFORM 1 FROM homeward.sessions s WHERE s.id = ANY (p_session_ids) AND s.status = 'planned' FOR UPDATE;
+    SELECT array_agg(s.id) FILTER (WHERE k.booked - 1 < k.keeps_at), array_agg(s.id) FILTER (WHERE k.booked - 1 >= k.keeps_at)
+    INTO v_cancel, v_free
+    FROM homeward.sessions s
     LEFT JOIN homeward.phase_requirements q ON q.id = s.requirement_id
-    WHERE sp.participant_id = p_participant_id
-      AND (s.starts_at AT TIME ZONE c.time_zone)::date >= p_from
-      AND (p_centre_id IS NULL OR s.centre_id = p_centre_id);
-    PERFORM 1 FROM homeward.sessions s WHERE s.id IN (SELECT r.id FROM released r) FOR UPDATE;
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS booked, CASE WHEN s.mode = 'group' THEN coalesce(q.group_min, 2) ELSE 1 END AS keeps_at
+        FROM homeward.session_participants o WHERE o.session_id = s.id) k
+    WHERE s.id = ANY (p_session_ids) AND s.status = 'planned'
+      AND EXISTS (SELECT 1 FROM homeward.session_participants sp WHERE sp.session_id = s.id AND sp.participant_id = p_participant_id);
 
-    UPDATE homeward.sessions s
-    SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = p_reason
-    FROM released r
-    WHERE s.id = r.id AND r.booked - 1 < r.group_min;
+    UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = p_reason
+    WHERE id = ANY (coalesce(v_cancel, '{}'));
     GET DIAGNOSTICS cancelled = ROW_COUNT;
-
-    DELETE FROM homeward.session_participants sp
-    USING released r
-    WHERE sp.session_id = r.id AND sp.participant_id = p_participant_id AND r.booked - 1 >= r.group_min;
+    DELETE FROM homeward.session_participants
+    WHERE session_id = ANY (coalesce(v_free, '{}')) AND participant_id = p_participant_id;
     GET DIAGNOSTICS seats_released = ROW_COUNT;
-
-    DROP TABLE released;
 END
 $$;
+COMMENT ON FUNCTION homeward.free_from_sessions(bigint, bigint[], text) IS
+    'Frees a participant from the given planned sessions: those only they would hold, and groups that would fall below their minimum, are cancelled by the centre with the reason; other groups and family sessions lose only the seat. Returns (cancelled, seats_released).';
+
+-- The planned sessions on or after p_from (their centre's local day), at p_centre_id only when given.
+CREATE FUNCTION homeward.release_planned_sessions(p_participant_id bigint, p_from date, p_centre_id bigint, p_reason text,
+                                                  OUT cancelled int, OUT seats_released int)
+    LANGUAGE sql
+AS $$
+    SELECT f.cancelled, f.seats_released
+    FROM homeward.free_from_sessions(p_participant_id, ARRAY(
+        SELECT s.id FROM homeward.session_participants sp
+        JOIN homeward.sessions s ON s.id = sp.session_id AND s.status = 'planned'
+        JOIN homeward.centres c ON c.id = s.centre_id
+        WHERE sp.participant_id = p_participant_id
+          AND (s.starts_at AT TIME ZONE c.time_zone)::date >= p_from
+          AND (p_centre_id IS NULL OR s.centre_id = p_centre_id)), p_reason) f
+$$;
 COMMENT ON FUNCTION homeward.release_planned_sessions(bigint, date, bigint, text) IS
-    'Frees a participant from their planned sessions from a day on (at one centre, or anywhere): sessions only they would hold, and groups that would fall below their minimum, are cancelled by the centre with the reason; other groups and family sessions lose only the seat. Returns (cancelled, seats_released).';
+    'Frees a participant from their planned sessions from a day on (at one centre, or anywhere), through homeward.free_from_sessions. Returns (cancelled, seats_released).';
 
 -- Closes a participant's open enrolments and flags when they leave the programme (discharge, withdrawal, completion).
 CREATE FUNCTION homeward.close_case(p_participant_id bigint, p_on date, p_outcome text, p_reason text,
@@ -78,7 +89,9 @@ COMMENT ON FUNCTION homeward.close_case(bigint, date, text, text) IS
 -- A coordinator resolving a flag by hand says so (resolved_automatically = false), as the store always did.
 GRANT UPDATE (resolved_automatically) ON homeward.flags TO homeward_coordinator;
 
-REVOKE ALL ON FUNCTION homeward.release_planned_sessions(bigint, date, bigint, text), homeward.close_case(bigint, date, text, text)
+REVOKE ALL ON FUNCTION homeward.free_from_sessions(bigint, bigint[], text),
+    homeward.release_planned_sessions(bigint, date, bigint, text), homeward.close_case(bigint, date, text, text)
     FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION homeward.release_planned_sessions(bigint, date, bigint, text), homeward.close_case(bigint, date, text, text)
+GRANT EXECUTE ON FUNCTION homeward.free_from_sessions(bigint, bigint[], text),
+    homeward.release_planned_sessions(bigint, date, bigint, text), homeward.close_case(bigint, date, text, text)
     TO homeward_admin, homeward_coordinator;

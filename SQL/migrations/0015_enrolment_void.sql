@@ -36,23 +36,14 @@ BEGIN
     END IF;
     UPDATE homeward.enrolments SET status = 'void', ended_on = started_on, void_reason = p_reason WHERE id = p_enrolment_id;
 
-    -- The sessions planned for this programme's requirements: cancelled when only they would hold them or a group would
-    -- fall below its minimum, else (other group members, the rest of a family) only the seat is freed.
-    CREATE TEMP TABLE voided ON COMMIT DROP AS
-    SELECT s.id, s.mode, (SELECT count(*) FROM homeward.session_participants o WHERE o.session_id = s.id) AS booked,
-           CASE WHEN s.mode = 'group' THEN coalesce(q.group_min, 2) ELSE 1 END AS group_min
-    FROM homeward.session_participants sp
-    JOIN homeward.sessions s ON s.id = sp.session_id AND s.status = 'planned'
-    JOIN homeward.phase_requirements q ON q.id = s.requirement_id
-    JOIN homeward.programme_phases ph ON ph.id = q.phase_id AND ph.programme_id = e.programme_id
-    WHERE sp.participant_id = e.participant_id;
-    UPDATE homeward.sessions s SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'enrolment voided: ' || p_reason
-    FROM voided v WHERE s.id = v.id AND v.booked - 1 < v.group_min;
-    GET DIAGNOSTICS sessions_cancelled = ROW_COUNT;
-    DELETE FROM homeward.session_participants sp USING voided v
-    WHERE sp.session_id = v.id AND sp.participant_id = e.participant_id AND v.booked - 1 >= v.group_min;
-    GET DIAGNOSTICS seats_released = ROW_COUNT;
-    DROP TABLE voided;
+    -- The sessions planned for this programme's requirements go (homeward.free_from_sessions).
+    SELECT f.cancelled, f.seats_released INTO sessions_cancelled, seats_released
+    FROM homeward.free_from_sessions(e.participant_id, ARRAY(
+        SELECT s.id FROM homeward.session_participants sp
+        JOIN homeward.sessions s ON s.id = sp.session_id AND s.status = 'planned'
+        JOIN homeward.phase_requirements q ON q.id = s.requirement_id
+        JOIN homeward.programme_phases ph ON ph.id = q.phase_id AND ph.programme_id = e.programme_id
+        WHERE sp.participant_id = e.participant_id), 'enrolment voided: ' || p_reason) f;
 END
 $$;
 COMMENT ON FUNCTION homeward.void_enrolment(bigint, text) IS
