@@ -33,7 +33,12 @@ public struct FlagSettings: Sendable, Equatable {
             let firstLine = String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             throw FlagSettingsError(file: file, problems: [InvalidInput(field: "yaml", value: file, reason: "is not valid YAML: \(firstLine)")])
         }
-        guard let flags = (tree as? [String: Any])?["flags"], !(flags is NSNull) else { return FlagSettings() }
+        return try parse(section: (tree as? [String: Any])?["flags"], file: file)
+    }
+
+    /// Decodes an already loaded `flags:` section (nil or null: the defaults), as `HomewardSettings` reads the file once.
+    static func parse(section flags: Any?, file: String) throws(FlagSettingsError) -> FlagSettings {
+        guard let flags, !(flags is NSNull) else { return FlagSettings() }
         guard let given = flags as? [String: Any] else {
             throw FlagSettingsError(file: file, problems: [InvalidInput(field: "flags", value: "\(flags)", reason: "must be a mapping of settings")])
         }

@@ -58,7 +58,7 @@ public struct HomewardSettings: Sendable, Equatable {
         if let node { unknownKeys(in: node, known: knownKeys, path: "", problems: &problems) }
         guard problems.isEmpty else { throw FlagSettingsError(file: file, problems: problems) }
 
-        let flags = try FlagSettings.parse(yaml: yaml, file: file)
+        let flags = try FlagSettings.parse(section: node?["flags"]?.any, file: file)
         var scheduling = SchedulingSettings()
         if let section = node?["scheduling"] {
             do {
