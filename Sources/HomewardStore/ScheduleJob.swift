@@ -44,8 +44,7 @@ public enum ScheduleJob {
         let solution = Scheduler.solve(problem.instance)
         let violations = solution.violations(of: problem.instance)
         guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
-        let elapsed = ContinuousClock.now - clock
-        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
             summary = ScheduleRunSummary(

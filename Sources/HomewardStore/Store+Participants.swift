@@ -249,7 +249,7 @@ extension Store {
                     "UPDATE homeward.participant_placements SET during = daterange(lower(during), $2::date) WHERE id = $1",
                     [current.id, day])
                 // The plan follows: nothing stays booked at the old centre from the transfer day on.
-                try outcome.release(try releasePlannedSessions(participantID, from: day, centreID: current.centreID,
+                outcome.release(try releasePlannedSessions(participantID, from: day, centreID: current.centreID,
                                                                reason: "transferred to \(centreCode)"))
             }
             try insertPlacement(caseNumber: caseNumber, Placement(centreCode: centreCode, firstDay: day, reason: reason))
@@ -282,7 +282,7 @@ extension Store {
             try connection.execute("UPDATE homeward.participants SET status = $2 WHERE id = $1", [participantID, status])
             // The plan and the case follow: no session after the last day, enrolments closed with the outcome, flags resolved.
             let why = "discharged (\(status.rawValue))" + (reason.map { ": \($0)" } ?? "")
-            try outcome.release(try releasePlannedSessions(participantID, from: day.adding(days: 1), centreID: nil, reason: why))
+            outcome.release(try releasePlannedSessions(participantID, from: day.adding(days: 1), centreID: nil, reason: why))
             if status == .completed || status == .withdrawn {
                 let closed = try fetchOne(
                     "SELECT enrolments_closed, flags_resolved FROM homeward.close_case($1, $2, $3, $4)",
@@ -349,7 +349,7 @@ public struct LifeEventOutcome: Sendable, Equatable {
 
     public init() {}
 
-    mutating func release(_ released: (Int, Int)) throws {
+    mutating func release(_ released: (Int, Int)) {
         sessionsCancelled += released.0
         seatsReleased += released.1
     }

@@ -145,14 +145,4 @@ extension Store {
             ).rows.map { try $0.decode(0, as: String.self) }
         }
     }
-
-    /// Writes the planning time zone into `homeward.settings` (by `db migrate`, from the settings file);
-    /// returns whether it changed. An unknown zone is refused by the database.
-    @discardableResult
-    public func setPlanningZone(_ timeZone: String) throws -> Bool {
-        try translatingErrors {
-            try connection.execute(
-                "UPDATE homeward.settings SET time_zone = $1 WHERE time_zone IS DISTINCT FROM $1", [timeZone]) > 0
-        }
-    }
 }

@@ -2,37 +2,40 @@ import Foundation
 import Postgres
 
 /// Times as people read them: local time in the planning zone with its offset (`2026-12-01 11:45 +05:00`); JSON keeps
-/// ISO 8601 with the same offset. The zone is the database's (`homeward.planning_zone()`), read once per connection.
+/// ISO 8601 with the same offset. The zone is the database's (`homeward.planning_zone()`), read once per connection;
+/// the two formatters are built when it is, not for every value printed.
 enum LocalTime {
-    nonisolated(unsafe) private static var zone = TimeZone(identifier: "UTC")!
+    nonisolated(unsafe) private static var formatters = Formatters(zone: TimeZone(identifier: "UTC")!)
 
-    /// Reads the planning zone from the database, when its schema has one (a database not migrated yet keeps UTC).
+    /// Reads the planning zone from the database; a database not migrated yet has none and keeps UTC (asked first, so
+    /// the server logs no error for it).
     static func adopt(from connection: Connection) {
         guard let exists = try? connection.query("SELECT to_regprocedure('homeward.planning_zone()') IS NOT NULL").scalar(Bool.self),
               exists, let name = try? connection.query("SELECT homeward.planning_zone()").scalar(String.self),
-              let found = TimeZone(identifier: name) else { return }
-        zone = found
+              let zone = TimeZone(identifier: name), zone != formatters.zone else { return }
+        formatters = Formatters(zone: zone)
     }
 
     /// `2026-12-01 11:45 +05:00` in the planning zone.
-    static func text(_ date: Date) -> String { formatter("yyyy-MM-dd HH:mm xxx").string(from: date) }
+    static func text(_ date: Date) -> String { formatters.text.string(from: date) }
 
     /// ISO 8601 with the planning zone's offset, for JSON: `2026-12-01T11:45:00+05:00`.
-    static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func iso(_ date: Date) -> String { formatters.iso.string(from: date) }
 
-    /// The zone's name, for column headings.
-    static var zoneName: String { zone.identifier }
+    private struct Formatters {
+        let zone: TimeZone
+        let text: DateFormatter
+        let iso: ISO8601DateFormatter
 
-    private static func formatter(_ format: String) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = format
-        return formatter
+        init(zone: TimeZone) {
+            self.zone = zone
+            text = DateFormatter()
+            text.locale = Locale(identifier: "en_US_POSIX")
+            text.timeZone = zone
+            text.dateFormat = "yyyy-MM-dd HH:mm xxx"
+            iso = ISO8601DateFormatter()
+            iso.timeZone = zone
+            iso.formatOptions = [.withInternetDateTime]
+        }
     }
 }

@@ -72,8 +72,10 @@ import Testing
 
     @Test func aZoneWithDaylightSavingTimeMovesTheDayAtLocalMidnight() throws {
         try TestDatabase.withConnection { connection throws in
-            #expect(try Store(connection: connection).setPlanningZone("Europe/Berlin"))
-            #expect(try Store(connection: connection).setPlanningZone("Europe/Berlin") == false)
+            var berlin = SchedulingSettings()
+            berlin.timeZone = "Europe/Berlin"
+            #expect(try Store(connection: connection).applySettings(berlin) == ["time_zone"])
+            #expect(try Store(connection: connection).applySettings(berlin) == [])
             func day(_ instant: String) throws -> String {
                 try connection.query("SELECT homeward.local_day($1::timestamptz)::text", [instant]).scalar(String.self)
             }
@@ -87,7 +89,9 @@ import Testing
 
     @Test func anUnknownPlanningZoneIsRefused() throws {
         try TestDatabase.withConnection { connection throws in
-            let error = #expect(throws: StoreError.self) { try Store(connection: connection).setPlanningZone("Mars/Olympus") }
+            var mars = SchedulingSettings()
+            mars.timeZone = "Mars/Olympus"
+            let error = #expect(throws: StoreError.self) { try Store(connection: connection).applySettings(mars) }
             #expect(error?.description.contains("settings_time_zone_known") == true || error?.description.contains("Mars/Olympus") == true,
                     "\(String(describing: error))")
             #expect(try Store(connection: connection).planningZone() == "Asia/Almaty")
