@@ -58,7 +58,7 @@ extension Store {
     private func readProblem(_ request: ScheduleRequest, settings: SchedulingSettings) throws -> SchedulingProblem {
         try translatingErrors {
             // The grid's zone is the database's planning zone (homeward.settings), the same clock every view reads.
-            let zone = try connection.query("SELECT homeward.planning_zone()").scalar(String.self)
+            let zone = try planningZone()
             let horizonStart = try connection.query(
                 "SELECT ($1::date::timestamp AT TIME ZONE $2::text)", [request.from, zone]
             ).scalar(Date.self)
