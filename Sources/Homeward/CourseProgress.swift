@@ -6,7 +6,7 @@ public struct CourseProgress: Sendable, Equatable, Codable {
     public var status: CourseEnrolment.Status
     public var modules: Int
     public var passed: Int
-    /// Modules whose cumulative expected weeks have elapsed by `asOf`.
+    /// Modules due by `asOf`: their cumulative expected weeks have elapsed (homeward.course_progress_on decides).
     public var expected: Int
     public var asOf: LocalDate
 
@@ -26,16 +26,4 @@ public struct CourseProgress: Sendable, Equatable, Codable {
 
     /// Modules behind the expected pace (0 when on time or ahead).
     public var behind: Int { max(0, expected - passed) }
-
-    /// How many modules should be done `days` days after the start, given each module's expected weeks in teaching order.
-    public static func expectedModules(expectedWeeks: [Int], daysSinceStart days: Int) -> Int {
-        var elapsedWeeks = 0
-        var count = 0
-        for weeks in expectedWeeks {
-            elapsedWeeks += weeks
-            guard elapsedWeeks * 7 <= days else { break }
-            count += 1
-        }
-        return count
-    }
 }

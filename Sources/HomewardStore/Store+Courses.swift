@@ -124,31 +124,25 @@ extension Store {
         }
     }
 
-    /// Every course enrolment of a participant with modules passed against the modules expected by `day`
-    /// (cumulative expected weeks since the start).
+    /// Every course enrolment of a participant with modules passed against the modules due by `day`
+    /// (homeward.course_progress_on: cumulative expected weeks since the start).
     public func courseProgress(caseNumber: String, on day: LocalDate) throws -> [CourseProgress] {
         _ = try fetchOne("SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber],
                          notFound: .notFound(what: "participant with case number", identifier: caseNumber)) { try $0.decode(0, as: Int.self) }
         return try fetch(
             """
-            SELECT c.code, c.name, e.started_on, e.status,
-                   coalesce((SELECT array_agg(m.expected_weeks ORDER BY m.ordinal) FROM homeward.course_modules m
-                             WHERE m.course_id = c.id), '{}'),
-                   (SELECT count(DISTINCT mc.module_id) FROM homeward.module_completions mc
-                    WHERE mc.course_enrolment_id = e.id AND mc.result = 'passed' AND mc.completed_on <= $2),
-                   $2::date - e.started_on
+            SELECT c.code, c.name, e.started_on, e.status, cp.modules, cp.passed, cp.expected
             FROM homeward.course_enrolments e
             JOIN homeward.participants p ON p.id = e.participant_id
             JOIN homeward.courses c ON c.id = e.course_id
+            CROSS JOIN LATERAL homeward.course_progress_on(e.id, $2::date) cp
             WHERE p.case_number = $1
             ORDER BY e.started_on, c.code
             """, [caseNumber, day]
         ) { row in
-            let weeks = try row.decode(4, as: [Int].self)
-            return CourseProgress(
+            CourseProgress(
                 courseCode: try row.decode(0), courseName: try row.decode(1), startedOn: try row.decode(2), status: try row.decode(3),
-                modules: weeks.count, passed: try row.decode(5),
-                expected: CourseProgress.expectedModules(expectedWeeks: weeks, daysSinceStart: try row.decode(6)), asOf: day)
+                modules: try row.decode(4), passed: try row.decode(5), expected: try row.decode(6), asOf: day)
         }
     }
 }

@@ -215,16 +215,7 @@ extension Store {
             FROM homeward.course_enrolments ce
             JOIN homeward.participants p ON p.id = ce.participant_id
             JOIN homeward.courses c ON c.id = ce.course_id
-            CROSS JOIN LATERAL (
-                SELECT count(*)::int AS modules, count(*) FILTER (WHERE m.passed)::int AS passed,
-                       count(*) FILTER (WHERE m.due_on <= homeward.today())::int AS expected,
-                       min(m.due_on) FILTER (WHERE NOT m.passed AND m.due_on <= homeward.today()) AS overdue_since
-                FROM (SELECT ce.started_on + 7 * sum(cm.expected_weeks) OVER (ORDER BY cm.ordinal)::int AS due_on,
-                             EXISTS (SELECT 1 FROM homeward.module_completions mc
-                                     WHERE mc.course_enrolment_id = ce.id AND mc.module_id = cm.id AND mc.result = 'passed'
-                                       AND mc.completed_on <= homeward.today()) AS passed
-                      FROM homeward.course_modules cm WHERE cm.course_id = ce.course_id) m
-            ) x
+            CROSS JOIN LATERAL homeward.course_progress_on(ce.id, homeward.today()) x
             WHERE ce.status = 'active' AND ce.started_on <= homeward.today()
             """
         ) { row in

@@ -158,11 +158,19 @@ import Testing
                     "SELECT homeward.sessions_due_in_share(2, '2026-11-30', '2026-11-30', $1::daterange, $2::date)", [eligible, horizonEnd]
                 ).scalar(Int.self)
             }
+            // One rule (homeward.sessions_due_to_date): the sessions due in a span are floor(2 × days since the phase began / 7)
+            // at its end minus the same at its start.
             #expect(try share("(,)", "2026-12-14") == 2)       // the whole week inside the plan
-            #expect(try share("(,)", "2026-12-02") == 1)       // two days of seven: round(2 × 2/7) = 1
-            #expect(try share("(,)", "2026-12-01") == 0)       // one day: round(2/7) = 0, tomorrow's run asks again
-            #expect(try share("[,2026-12-02)", "2026-12-14") == 1)   // ages out on Wednesday: Monday and Tuesday only
-            #expect(try share("[2026-12-02,)", "2026-12-14") == 1)   // ages in on Wednesday: five days, round(10/7) = 1
+            #expect(try share("(,)", "2026-12-02") == 0)       // two days: floor(4/7) = 0, a later night asks again
+            #expect(try share("(,)", "2026-12-04") == 1)       // four days: floor(8/7) = 1
+            #expect(try share("[,2026-12-02)", "2026-12-14") == 0)   // ages out on Wednesday: Monday and Tuesday hold none
+            #expect(try share("[2026-12-02,)", "2026-12-14") == 2)   // ages in on Wednesday: floor(14/7) − floor(4/7) = 2
+            #expect(try share("[,2026-12-04)", "2026-12-14") + share("[2026-12-04,)", "2026-12-14") == 2,
+                    "a week split by a birthday asks for the week's sessions in all, no more")
+            let progress = try connection.query(
+                "SELECT homeward.sessions_due_to_date(2, '2026-11-30', '2026-12-04') = homeward.sessions_due_in_share(2, '2026-11-30', '2026-11-30', '(,)', '2026-12-04')"
+            ).scalar(Bool.self)
+            #expect(progress, "progress's sessions due to date and the plan's share of the week are the same rule")
             #expect(try share("empty", "2026-12-14") == 0)
         }
     }

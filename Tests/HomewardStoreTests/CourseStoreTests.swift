@@ -90,10 +90,29 @@ import Testing
         }
     }
 
-    @Test func expectedModulesFollowCumulativeWeeks() {
-        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 0) == 0)
-        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 14) == 1)
-        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 35) == 2)
-        #expect(CourseProgress.expectedModules(expectedWeeks: [2, 3, 4], daysSinceStart: 400) == 3)
+    /// Modules due is one SQL rule (homeward.course_progress_on): a module is due when the cumulative expected weeks of
+    /// the modules up to it have elapsed; a pass counts from the day it was recorded, not before.
+    @Test func modulesDueFollowCumulativeWeeks() throws {
+        try SyncFixture.withSynced { store, connection in
+            try SyncFixture.addParticipant(connection, "KZ-PRIS-4", sex: "male")
+            _ = try store.enrolInCourse(caseNumber: "KZ-PRIS-4", courseCode: "LIT-BASIC", start: day("2026-02-02"))
+            try store.completeModule(caseNumber: "KZ-PRIS-4", courseCode: "LIT-BASIC", moduleCode: "M1", on: day("2026-02-20"),
+                                     result: .passed, score: nil)
+            // LIT-BASIC: M1 takes 2 weeks, M2 3, M3 4.
+            for (days, expected, passed) in [(0, 0, 0), (13, 0, 0), (14, 1, 0), (34, 1, 1), (35, 2, 1), (400, 3, 1)] {
+                let on = day("2026-02-02").adding(days: days)
+                let row = try connection.query(
+                    """
+                    SELECT cp.expected, cp.passed, cp.overdue_since FROM homeward.course_enrolments e
+                    CROSS JOIN LATERAL homeward.course_progress_on(e.id, $1::date) cp
+                    JOIN homeward.participants p ON p.id = e.participant_id WHERE p.case_number = 'KZ-PRIS-4'
+                    """, [on]).rows[0]
+                #expect(try row.decode(0, as: Int.self) == expected && row.decode(1, as: Int.self) == passed, "day \(days)")
+                let progress = try #require(try store.courseProgress(caseNumber: "KZ-PRIS-4", on: on).first)
+                #expect(progress.expected == expected && progress.passed == passed, "the store reads the same rule on day \(days)")
+                let overdue: LocalDate? = try row.decode(2)
+                #expect(overdue == (days == 14 ? day("2026-02-16") : days >= 35 ? day("2026-03-09") : nil), "day \(days)")
+            }
+        }
     }
 }
