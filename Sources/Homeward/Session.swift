@@ -118,10 +118,13 @@ public struct SessionBooking: Sendable, Equatable {
     /// `PROGRAMME/PHASE/REQUIREMENT`, when the session fulfils a programme requirement.
     public var requirement: RequirementPath?
     public var familyID: Int?
+    /// Why this booking may break a planning rule (shared language, hours, availability, placement, school, daily
+    /// limit, family, enrolment, past); nil: the database holds it to them all.
+    public var overrideReason: String?
 
     public init(
         type: SessionType, centreCode: String, roomCode: String, start: LocalDateTime, minutes: Int, staffCodes: [String],
-        caseNumbers: [String], requirement: RequirementPath? = nil, familyID: Int? = nil
+        caseNumbers: [String], requirement: RequirementPath? = nil, familyID: Int? = nil, overrideReason: String? = nil
     ) {
         self.type = type
         self.centreCode = centreCode
@@ -132,6 +135,7 @@ public struct SessionBooking: Sendable, Equatable {
         self.caseNumbers = caseNumbers
         self.requirement = requirement
         self.familyID = familyID
+        self.overrideReason = overrideReason
     }
 
     /// The mode the booking gets when no requirement decides it (see `SessionMode.inferred`).

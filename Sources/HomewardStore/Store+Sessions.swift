@@ -16,6 +16,9 @@ public struct SessionDetail: Sendable, Equatable, Codable {
     public var familyLabel: String?
     /// The session this one replaced, when it was created by a reschedule.
     public var replacesSessionID: Int?
+    /// Why the session was booked against a planning rule, and by which login (nil: it obeys them all).
+    public var overrideReason: String?
+    public var overrideBy: String?
     public var staff: [SessionStaffMember]
     public var participants: [BookedParticipant]
 }
@@ -118,13 +121,15 @@ extension Store {
                 let mode: SessionMode = booking.familyID != nil ? .family : (requirement?.mode ?? booking.inferredMode)
                 let sessionID: Int = try sessionWrite(
                     """
-                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, family_id)
-                    SELECT $1, $2, $3, c.id, $4, x.t, x.t + make_interval(mins => $6), $7
+                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, family_id,
+                                                   override_reason)
+                    SELECT $1, $2, $3, c.id, $4, x.t, x.t + make_interval(mins => $6), $7, $9
                     FROM homeward.centres c CROSS JOIN LATERAL (SELECT $5::timestamp AT TIME ZONE c.time_zone AS t) x
                     WHERE c.id = $8
                     RETURNING id
                     """,
-                    [booking.type, requirement?.id, mode, roomID, booking.start, booking.minutes, booking.familyID, place.centre],
+                    [booking.type, requirement?.id, mode, roomID, booking.start, booking.minutes, booking.familyID, place.centre,
+                     booking.overrideReason],
                     roomDetail: "room \(booking.roomCode) belongs to centre \(roomCentre), not \(booking.centreCode)"
                 ).scalar()
                 try sessionWrite(
@@ -206,8 +211,11 @@ extension Store {
 
     /// Moves a planned session: creates its replacement with the same staff and participants at `start` (local time of
     /// the centre), optionally in another room of the centre, and marks the old one rescheduled. One transaction.
-    public func rescheduleSession(id: Int, start: LocalDateTime, roomCode: String? = nil, reason: String? = nil,
-                                  by: CancelledBy? = nil) throws -> Int {
+    ///
+    /// `staffCodes` replaces the staff (default: the same people); `overrideReason` lets the new session break a
+    /// planning rule, said why (an override of the old session does not carry over).
+    public func rescheduleSession(id: Int, start: LocalDateTime, roomCode: String? = nil, staffCodes: [String]? = nil,
+                                  reason: String? = nil, by: CancelledBy? = nil, overrideReason: String? = nil) throws -> Int {
         let old = try fetchOne(
             """
             SELECT c.code, r.code, (extract(epoch FROM s.ends_at - s.starts_at) / 60)::int,
@@ -221,9 +229,11 @@ extension Store {
         ) { (centre: try $0.decode(0, as: String.self), room: try $0.decode(1, as: String.self), minutes: try $0.decode(2, as: Int.self),
              staff: try $0.decode(3, as: [String].self), participants: try $0.decode(4, as: [String].self)) }
         let room = roomCode ?? old.room
+        let staff = staffCodes ?? old.staff
         return try explainingDoubleBookings(start: start, minutes: old.minutes, centreCode: old.centre, roomCode: room,
-                                            staffCodes: old.staff, caseNumbers: old.participants, excluding: id) {
+                                            staffCodes: staff, caseNumbers: old.participants, excluding: id) {
             try transaction {
+                if staffCodes != nil { try requireKnown(staffCodes: staff, caseNumbers: []) }
                 try requireSession(id: id, status: .planned, toDo: "rescheduled")
                 // The new slot may overlap the old one in the same room: check the room when the transaction commits,
                 // after the old session has stopped occupying it.
@@ -236,21 +246,24 @@ extension Store {
                 ) { try $0.decode(0, as: Int.self) }
                 let newID: Int = try sessionWrite(
                     """
-                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, family_id)
-                    SELECT s.session_type, s.requirement_id, s.mode, s.centre_id, $2, x.t, x.t + (s.ends_at - s.starts_at), s.family_id
+                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, family_id,
+                                                   override_reason)
+                    SELECT s.session_type, s.requirement_id, s.mode, s.centre_id, $2, x.t, x.t + (s.ends_at - s.starts_at), s.family_id, $4
                     FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
                     CROSS JOIN LATERAL (SELECT $3::timestamp AT TIME ZONE c.time_zone AS t) x
                     WHERE s.id = $1
                     RETURNING id
-                    """, [id, roomID, start]).scalar()
+                    """, [id, roomID, start, overrideReason]).scalar()
                 try sessionWrite(
                     """
                     UPDATE homeward.sessions SET status = 'rescheduled', replaced_by_session_id = $2, cancel_reason = $3, cancelled_by = $4
                     WHERE id = $1
                     """, [id, newID, reason, by])
                 try sessionWrite(
-                    "INSERT INTO homeward.session_staff (session_id, staff_id) SELECT $2, staff_id FROM homeward.session_staff WHERE session_id = $1",
-                    [id, newID])
+                    """
+                    INSERT INTO homeward.session_staff (session_id, staff_id)
+                    SELECT $1, st.id FROM unnest($2::text[]) AS u(code) JOIN homeward.staff st ON st.code = u.code
+                    """, [newID, staff])
                 try sessionWrite(
                     """
                     INSERT INTO homeward.session_participants (session_id, participant_id)
@@ -317,10 +330,12 @@ extension Store {
         let links = try fetchOne(
             """
             SELECT (SELECT f.label FROM homeward.families f WHERE f.id = s.family_id),
-                   (SELECT o.id FROM homeward.sessions o WHERE o.replaced_by_session_id = s.id ORDER BY o.id LIMIT 1)
+                   (SELECT o.id FROM homeward.sessions o WHERE o.replaced_by_session_id = s.id ORDER BY o.id LIMIT 1),
+                   s.override_reason, s.override_by
             FROM homeward.sessions s WHERE s.id = $1
             """, [id], notFound: notFound
-        ) { (family: try $0.decode(0, as: String?.self), replaces: try $0.decode(1, as: Int?.self)) }
+        ) { (family: try $0.decode(0, as: String?.self), replaces: try $0.decode(1, as: Int?.self),
+             overrideReason: try $0.decode(2, as: String?.self), overrideBy: try $0.decode(3, as: String?.self)) }
         let staff = try fetch(
             """
             SELECT st.code, st.given_name || ' ' || st.family_name FROM homeward.session_staff ss
@@ -346,7 +361,7 @@ extension Store {
             return BookedParticipant(caseNumber: caseNumber, name: try row.decode(1), attendance: attendance)
         }
         return SessionDetail(summary: summary, familyLabel: links.family, replacesSessionID: links.replaces,
-                             staff: staff, participants: participants)
+                             overrideReason: links.overrideReason, overrideBy: links.overrideBy, staff: staff, participants: participants)
     }
 
     // MARK: Errors in the domain's words

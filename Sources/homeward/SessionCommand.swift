@@ -42,8 +42,12 @@ struct SessionCommand: ParsableCommand {
         @Option(help: "Participant case number, repeatable.") var participant: [String] = []
         @Option(help: "Programme requirement fulfilled: PROGRAMME/PHASE/REQUIREMENT.") var requirement: String?
         @Option(help: "Family id, for a family session.") var family: Int?
+        @Option(help: ArgumentHelp(
+            "Book it although it breaks a planning rule (language, hours, availability, placement, school, daily limit, family, enrolment, past); say why. Audited, shown by session show.",
+            valueName: "reason")) var override: String?
 
         func validate() throws {
+            if let override, override.trimmingSpaces().isEmpty { throw ValidationError("--override needs a reason") }
             guard LocalDateTime(start) != nil else {
                 throw ValidationError("--start \"\(start)\" is not a local date and time; write it like \"2026-12-01 10:00\"")
             }
@@ -57,12 +61,13 @@ struct SessionCommand: ParsableCommand {
                 type: type, centreCode: centre, roomCode: room, start: LocalDateTime.parse(start, field: "--start"), minutes: minutes,
                 staffCodes: staff, caseNumbers: participant,
                 requirement: try requirement.map { text throws(InvalidInput) in try RequirementPath.parse(text, field: "--requirement") },
-                familyID: family
+                familyID: family, overrideReason: override
             ).validated()
             let store = try connection.store(for: Self.self)
             let id = try store.addSession(booking)
             Printer.write("\(id)\n")
-            Log.info("booked session \(id): \(booking.type.displayName) at \(booking.centreCode)/\(booking.roomCode), \(booking.start) local")
+            Log.info("booked session \(id): \(booking.type.displayName) at \(booking.centreCode)/\(booking.roomCode), \(booking.start) local"
+                + (override == nil ? "" : ", overriding the planning rules"))
         }
     }
 
@@ -116,6 +121,7 @@ struct SessionCommand: ParsableCommand {
                 ("Family", session.familyID.map { id in detail.familyLabel.map { "\($0) (\(id))" } ?? String(id) }),
                 ("Cancelled by", session.cancelledBy?.displayName), ("Reason", session.cancelReason),
                 ("Replaced by", session.replacedBySessionID.text), ("Replaces", detail.replacesSessionID.text),
+                ("Override", detail.overrideReason.map { reason in detail.overrideBy.map { "\(reason) (by \($0))" } ?? reason }),
             ])
             Printer.heading("Staff")
             Printer.table(["code", "name"], detail.staff.map { [$0.code, $0.name] })
@@ -156,6 +162,8 @@ struct SessionCommand: ParsableCommand {
                   homeward session reschedule 42 --start "2026-12-03 11:00"
                   homeward session reschedule 42 --start "2026-12-03 11:00" --room C2 \\
                     --reason "room flooded" --by centre
+                  homeward session reschedule 42 --start "2026-12-03 11:00" --staff ST-0002 \\
+                    --reason "psychologist ill" --by staff
                 """)
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Session id.") var id: Int
@@ -163,19 +171,25 @@ struct SessionCommand: ParsableCommand {
         @Option(help: "New room in the same centre (default: the same room).") var room: String?
         @Option(help: "Why it moved.") var reason: String?
         @Option(help: "Who asked for the move.") var by: CancelledBy?
+        @Option(help: "New staff code, repeatable (default: the same staff).") var staff: [String] = []
+        @Option(help: ArgumentHelp("Book the new time although it breaks a planning rule; say why (audited).", valueName: "reason"))
+        var override: String?
 
         func validate() throws {
             guard LocalDateTime(start) != nil else {
                 throw ValidationError("--start \"\(start)\" is not a local date and time; write it like \"2026-12-03 11:00\"")
             }
+            if let override, override.trimmingSpaces().isEmpty { throw ValidationError("--override needs a reason") }
         }
 
         func run() throws {
             let newStart = try LocalDateTime.parse(start, field: "--start")
             let roomCode = try room.map { code throws(InvalidInput) in try Rules.code(code, field: "--room") }
             let store = try connection.store(for: Self.self)
-            let newID = try store.rescheduleSession(id: id, start: newStart, roomCode: roomCode,
-                                                    reason: reason.flatMap { $0.trimmingSpaces().isEmpty ? nil : $0 }, by: by)
+            let staffCodes = try staff.isEmpty ? nil : staff.map { code throws(InvalidInput) in try Rules.code(code, field: "--staff") }
+            let newID = try store.rescheduleSession(id: id, start: newStart, roomCode: roomCode, staffCodes: staffCodes,
+                                                    reason: reason.flatMap { $0.trimmingSpaces().isEmpty ? nil : $0 }, by: by,
+                                                    overrideReason: override)
             Printer.write("\(newID)\n")
             Log.info("session \(id) rescheduled to \(newStart) local as session \(newID)")
         }

@@ -162,19 +162,33 @@ import Testing
         let linked = try run(["family", "link", "KZ-2026-9001", "--relative", relative.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
                               "--relationship", "mother"])
         #expect(linked.status == 0, "\(linked)")
-        let staffCode = try admin.query(
+        // A psychologist of the centre speaking her language, free for an hour a month from now inside their availability,
+        // the centre's hours and outside its timetable blocks: the rules a booking by hand is held to.
+        let opening = try #require(try admin.query(
             """
-            SELECT st.code FROM homeward.staff st JOIN homeward.staff_roles r ON r.staff_id = st.id AND r.role = 'psychologist'
-            JOIN homeward.staff_centres sc ON sc.staff_id = st.id JOIN homeward.centres c ON c.id = sc.centre_id AND c.code = 'AKT-RC'
-            WHERE st.active AND 'kk' = ANY (st.languages) AND NOT EXISTS (
+            SELECT st.code, to_char(a.starts_at, 'HH24:MI')
+            FROM homeward.staff st JOIN homeward.staff_roles r ON r.staff_id = st.id AND r.role = 'psychologist'
+            JOIN homeward.centres c ON c.code = 'AKT-RC'
+            JOIN homeward.staff_availability a ON a.staff_id = st.id AND a.centre_id = c.id
+                 AND a.weekday = extract(isodow FROM homeward.actual_today() + 30) AND a.ends_at - a.starts_at >= interval '1 hour'
+                 AND a.valid_from <= homeward.actual_today() + 30 AND (a.valid_to IS NULL OR a.valid_to >= homeward.actual_today() + 30)
+            WHERE st.active AND 'kk' = ANY (st.languages)
+              AND NOT EXISTS (SELECT 1 FROM homeward.staff_leave l WHERE l.staff_id = st.id AND l.during @> homeward.actual_today() + 30)
+              AND EXISTS (SELECT 1 FROM homeward.centre_opening_hours h WHERE h.centre_id = c.id AND h.weekday = a.weekday
+                          AND h.opens_at <= a.starts_at AND h.closes_at >= a.starts_at + interval '1 hour')
+              AND NOT EXISTS (SELECT 1 FROM homeward.centre_timetable_blocks b WHERE b.centre_id = c.id AND b.weekday = a.weekday
+                              AND b.starts_at < a.starts_at + interval '1 hour' AND b.ends_at > a.starts_at)
+              AND NOT EXISTS (
                 SELECT 1 FROM homeward.session_staff ss JOIN homeward.sessions s ON s.id = ss.session_id
-                WHERE ss.staff_id = st.id AND s.occupies AND s.during && tstzrange(((homeward.actual_today() + 30) + time '07:00') AT TIME ZONE 'Asia/Aqtau',
-                                                                                  ((homeward.actual_today() + 30) + time '09:00') AT TIME ZONE 'Asia/Aqtau'))
-            ORDER BY st.code LIMIT 1
-            """).scalar(String.self)
+                WHERE ss.staff_id = st.id AND s.occupies
+                  AND s.during && tstzrange(((homeward.actual_today() + 30) + a.starts_at) AT TIME ZONE c.time_zone,
+                                            ((homeward.actual_today() + 30) + a.starts_at + interval '1 hour') AT TIME ZONE c.time_zone))
+            ORDER BY st.code, a.starts_at LIMIT 1
+            """).rows.first)
+        let staffCode: String = try opening.decode(0)
         let booked = try run(["session", "add", "--type", "individual-counselling", "--centre", "AKT-RC", "--room", "C1",
-                              "--start", "\(today.adding(days: 30)) 08:00", "--minutes", "60", "--staff", staffCode,
-                              "--participant", "KZ-2026-9001"])
+                              "--start", "\(today.adding(days: 30)) \(try opening.decode(1, as: String.self))", "--minutes", "60",
+                              "--staff", staffCode, "--participant", "KZ-2026-9001"])
         #expect(booked.status == 0, "\(booked)")
         // A flag of the centre, acknowledged; a file of two arrivals for the centre imported; one for the prison refused whole.
         let flag = try admin.query(

@@ -48,8 +48,8 @@ import Testing
         INSERT INTO homeward.staff_roles (staff_id, role) SELECT id, 'psychologist' FROM homeward.staff;
         INSERT INTO homeward.staff_centres (staff_id, centre_id) SELECT s.id, c.id FROM homeward.staff s, homeward.centres c WHERE c.code = 'SEC-A';
         INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity) SELECT id, 'R1', 'Room 1', 'counselling_room', 4 FROM homeward.centres WHERE code = 'SEC-A';
-        INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at)
-        SELECT 'individual_counselling', 'individual', r.centre_id, r.id, '2019-06-03 05:00+00', '2019-06-03 06:00+00' FROM homeward.rooms r;
+        INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+        SELECT 'individual_counselling', 'individual', r.centre_id, r.id, '2019-06-03 05:00+00', '2019-06-03 06:00+00', 'fixture: history written directly' FROM homeward.rooms r;
         INSERT INTO homeward.session_staff (session_id, staff_id) SELECT s.id, st.id FROM homeward.sessions s, homeward.staff st;
         INSERT INTO homeward.session_participants (session_id, participant_id)
         SELECT s.id, p.id FROM homeward.sessions s, homeward.participants p WHERE p.case_number = 'KZ-A-0001';

@@ -38,8 +38,8 @@ import Testing
                 CREATE FUNCTION pg_temp.book(p_case text, p_day date, p_status text) RETURNS void LANGUAGE plpgsql AS $$
                 DECLARE v_id bigint;
                 BEGIN
-                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at)
-                    SELECT q.session_type, q.id, q.mode, r.centre_id, r.id, t.s, t.s + interval '1 hour'
+                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+                    SELECT q.session_type, q.id, q.mode, r.centre_id, r.id, t.s, t.s + interval '1 hour', 'fixture: history written directly'
                     FROM homeward.phase_requirements q, homeward.rooms r,
                          LATERAL (SELECT (p_day + time '08:00' + interval '70 minutes' *
                                           (SELECT count(*) FROM homeward.sessions x WHERE (x.starts_at AT TIME ZONE 'Asia/Aqtau')::date = p_day))

@@ -99,7 +99,7 @@ import Testing
             #expect(agedOut.contains { $0.contains("KZ-B-07") && $0.contains("CHILDREN-UNDER-7") }, "\(gaps.stdout)")
             #expect(agedOut.contains { $0.contains("KZ-B-18") && $0.contains("CHILDREN-13-17") && $0.contains("2026-W51") }, "\(gaps.stdout)")
 
-            #expect(try ScheduleFixture.violations(connection) == [])
+            try ScheduleFixture.expectNoViolations(connection)
         }
     }
 
@@ -263,7 +263,7 @@ import Testing
                     GROUP BY sp.participant_id, (s.starts_at AT TIME ZONE c.time_zone)::date) d
                 """).scalar(Int.self)
             #expect(busiest == 2)
-            #expect(try ScheduleFixture.violations(connection) == [])
+            try ScheduleFixture.expectNoViolations(connection)
             // The buffer the instance uses is the database's: 30 minutes more after school take two slots a school day
             // (ten school days in the horizon) from a schoolchild's free time.
             func freeSlots() throws -> Int {
@@ -344,7 +344,7 @@ import Testing
             #expect(try connection.query(
                 "SELECT count(*)::int FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id WHERE p.case_number = 'KZ-W-05' AND f.status <> 'resolved'"
             ).scalar(Int.self) == 0)
-            #expect(try ScheduleFixture.violations(connection) == [])
+            try ScheduleFixture.expectNoViolations(connection)
         }
     }
 }
@@ -375,7 +375,7 @@ import Testing
             let again = try ScheduleFixture.generate(world)
             #expect(again.status == 0 || again.status == 3, "\(again)")
             #expect(try LifeEventTests.plannedSeats(connection, "KZ-K-12", from: "2026-12-07") == 0)
-            #expect(try ScheduleFixture.violations(connection) == [])
+            try ScheduleFixture.expectNoViolations(connection)
         }
     }
 }

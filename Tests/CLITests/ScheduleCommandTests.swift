@@ -63,7 +63,7 @@ import Testing
                 """) == 0)
 
             // The DBA's plain-SQL check finds nothing, and the database's own rules accept every session again.
-            #expect(try ScheduleFixture.violations(connection) == [])
+            try ScheduleFixture.expectNoViolations(connection)
             _ = try connection.query("SELECT homeward.check_session_rules(array_agg(id)) FROM homeward.sessions")
         }
     }
@@ -72,18 +72,23 @@ import Testing
         try ScheduleFixture.withWorld { database in
             _ = try ScheduleFixture.generate(database)
             let connection = try database.connect()
-            // A DBA moves a scheduled session into the lunch block and gives it to a staff member with no availability on
-            // Sundays, bypassing the scheduler: the check names both rules for that session.
+            // A DBA moves a scheduled session into the lunch block on a Sunday, when the centre is closed and its staff
+            // member has no availability, bypassing the scheduler. The database refuses, naming a planning rule…
             let id = try count(connection, """
                 SELECT min(s.id)::int FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
                 WHERE c.code = 'AKT-RC' AND s.mode = 'individual' AND s.session_type = 'individual_counselling'
                 """)
-            try connection.execute(
-                """
+            let move = """
                 UPDATE homeward.sessions SET starts_at = ('2026-12-13 13:00'::timestamp AT TIME ZONE 'Asia/Aqtau'),
                                              ends_at = ('2026-12-13 14:00'::timestamp AT TIME ZONE 'Asia/Aqtau')
                 WHERE id = $1
-                """, [id])
+                """
+            let refused = #expect(throws: PostgresError.self) { try connection.execute(move, [id]) }
+            #expect(refused?.constraint?.hasPrefix("session_") == true && refused?.hint?.contains("--override") == true,
+                    "\(String(describing: refused))")
+            // …and with an override it goes through, yet the check still names every rule the session breaks.
+            try connection.execute("UPDATE homeward.sessions SET override_reason = 'DBA test of the check' WHERE id = $1", [id])
+            try connection.execute(move, [id])
             let found = try ScheduleFixture.violations(connection)
             #expect(found.contains { $0.hasPrefix("timetable_block \(id):") && $0.contains("Lunch") }, "\(found)")
             #expect(found.contains { $0.hasPrefix("staff_availability \(id):") }, "\(found)")
@@ -122,7 +127,7 @@ import Testing
             // The second run's demand is exactly what the first left unplaced.
             #expect(try count(connection, "SELECT demand FROM homeward.schedule_runs WHERE id = 2")
                     == count(connection, "SELECT unplaced FROM homeward.schedule_runs WHERE id = 1"))
-            #expect(try ScheduleFixture.violations(connection) == [])
+            try ScheduleFixture.expectNoViolations(connection)
         }
     }
 
@@ -410,7 +415,7 @@ import Testing
             let rebooked = try connection.query("SELECT st.code " + psyInd + " WHERE " + secondWeek + " ORDER BY s.starts_at").rows
                 .map { try $0.decode(0, as: String.self) }
             #expect(rebooked == [counsellor, counsellor])
-            #expect(try ScheduleFixture.violations(connection) == [])
+            try ScheduleFixture.expectNoViolations(connection)
         }
     }
 

@@ -83,6 +83,12 @@ enum ScheduleFixture {
         }
     }
 
+    /// Records every hard-rule violation, by rule and session, as an issue at the caller.
+    static func expectNoViolations(_ connection: Connection, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let found = try violations(connection)
+        #expect(found.isEmpty, "\(found)", sourceLocation: sourceLocation)
+    }
+
     /// Built once per test process: a migrated database holding the world, used as CREATE DATABASE's template.
     private static let templateName: Result<String, FixtureError> = {
         do { return .success(try buildTemplate()) } catch let error as FixtureError { return .failure(error) } catch {

@@ -376,8 +376,8 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
                 """
                 INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity)
                 SELECT id, 'C1', 'Counselling 1', 'counselling_room', 4 FROM homeward.centres WHERE code = 'AKT-RC';
-                INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at)
-                SELECT 'group_counselling', 'group', r.centre_id, r.id, homeward.now() + make_interval(days => d), homeward.now() + make_interval(days => d, hours => 1)
+                INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+                SELECT 'group_counselling', 'group', r.centre_id, r.id, homeward.now() + make_interval(days => d), homeward.now() + make_interval(days => d, hours => 1), 'fixture: history written directly'
                 FROM homeward.rooms r, (VALUES (-2), (3)) AS v(d);
                 """)
             let sessions = try connection.query("SELECT id FROM homeward.sessions ORDER BY starts_at").rows.map { try $0.decode(0, as: Int.self) }

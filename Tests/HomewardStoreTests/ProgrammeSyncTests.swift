@@ -305,8 +305,8 @@ enum SyncFixture {
                 """)
             let session = try connection.query(
                 """
-                INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at)
-                SELECT q.session_type, q.id, q.mode, r.centre_id, r.id, '2026-03-02 09:00+05', '2026-03-02 10:00+05'
+                INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+                SELECT q.session_type, q.id, q.mode, r.centre_id, r.id, '2026-03-02 09:00+05', '2026-03-02 10:00+05', 'fixture: history written directly'
                 FROM homeward.phase_requirements q JOIN homeward.programme_phases ph ON ph.id = q.phase_id, homeward.rooms r
                 WHERE ph.code = 'INTAKE' AND q.code = 'PSY-IND'
                 RETURNING id

@@ -67,8 +67,8 @@ struct ProgressFixtures {
                  cancelledBy: String? = nil) throws -> Int {
         let id = try connection.query(
             """
-            INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at)
-            SELECT q.session_type, q.id, q.mode, c.id, r.id, t.starts, t.starts + interval '60 minutes'
+            INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+            SELECT q.session_type, q.id, q.mode, c.id, r.id, t.starts, t.starts + interval '60 minutes', 'fixture: history written directly'
             FROM homeward.phase_requirements q, homeward.centres c
             JOIN homeward.rooms r ON r.centre_id = c.id AND r.code = CASE WHEN $1 = 'ART' THEN 'ART1' ELSE 'C1' END
             CROSS JOIN LATERAL (

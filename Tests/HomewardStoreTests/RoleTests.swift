@@ -20,8 +20,8 @@ import Testing
             INSERT INTO homeward.staff_roles (staff_id, role) SELECT id, 'psychologist' FROM homeward.staff;
             INSERT INTO homeward.staff_centres (staff_id, centre_id)
             SELECT s.id, c.id FROM homeward.staff s JOIN homeward.centres c ON c.code = 'SEC-' || right(s.code, 1);
-            INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at)
-            SELECT 'individual_counselling', 'individual', c.id, r.id, t, t + interval '1 hour'
+            INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+            SELECT 'individual_counselling', 'individual', c.id, r.id, t, t + interval '1 hour', 'fixture: history written directly'
             FROM homeward.centres c JOIN homeward.rooms r ON r.centre_id = c.id,
                  LATERAL (SELECT ((homeward.actual_today() + 1) + time '10:00') AT TIME ZONE c.time_zone AS t) x;
             INSERT INTO homeward.session_staff (session_id, staff_id)
@@ -113,8 +113,8 @@ import Testing
             do throws(PostgresError) {
                 try coordinator.execute(
                     """
-                    INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at)
-                    SELECT 'individual_counselling', 'individual', r.centre_id, r.id, now() + interval '3 days', now() + interval '3 days 1 hour'
+                    INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+                    SELECT 'individual_counselling', 'individual', r.centre_id, r.id, now() + interval '3 days', now() + interval '3 days 1 hour', 'fixture: history written directly'
                     FROM homeward.rooms r WHERE r.centre_id = \(other)
                     """)
                 Issue.record("a coordinator added a session at another centre")
@@ -200,8 +200,8 @@ import Testing
             #expect(throws: PostgresError.self) {
                 try scheduler.execute(
                     """
-                    INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at)
-                    SELECT 'individual_counselling', 'individual', r.centre_id, r.id, now() + interval '3 days', now() + interval '3 days 1 hour'
+                    INSERT INTO homeward.sessions (session_type, mode, centre_id, room_id, starts_at, ends_at, override_reason)
+                    SELECT 'individual_counselling', 'individual', r.centre_id, r.id, now() + interval '3 days', now() + interval '3 days 1 hour', 'fixture: history written directly'
                     FROM homeward.rooms r LIMIT 1
                     """)
             }
