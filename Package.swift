@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "homeward",
             dependencies: [
-                "Homeward", "HomewardStore", "Postgres", "Scheduler",
+                "Homeward", "HomewardStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Homeward
 import HomewardStore
-import Scheduler
 
 /// `homeward schedule …`: the nightly scheduler and views of the schedule.
 struct ScheduleCommand: ParsableCommand {
@@ -54,13 +53,11 @@ struct ScheduleCommand: ParsableCommand {
             let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: settings, dryRun: dryRun,
                                                      exportInstance: exportInstance)
             if dryRun, !quiet {
-                let start = outcome.problem.horizonStart
-                let slot = Double(outcome.problem.instance.horizon.slotMinutes * 60)
                 TextTable(
                     columns: ["start", "centre", "room", "staff", "participants", "type"],
-                    rows: outcome.solution.sessions.sorted { ($0.start, $0.roomId) < ($1.start, $1.roomId) }.map {
-                        [LocalTime.text(start.addingTimeInterval(Double($0.start) * slot)), $0.centreId, $0.roomId, $0.staffId,
-                         $0.participantIds.joined(separator: ","), $0.sessionType]
+                    rows: outcome.proposedSessions.map {
+                        [LocalTime.text($0.start), $0.centreCode, $0.roomCode, $0.staffCode, $0.caseNumbers.joined(separator: ","),
+                         $0.sessionType]
                     }).print(.table)
             }
             let summary = outcome.summary
@@ -78,16 +75,14 @@ extension ScheduleCommand {
         do {
             let outcome = try ScheduleJob.run(store: store, request: request, settings: settings, dryRun: dryRun) { problem in
                 if let exportInstance {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try encoder.encode(problem.instance).write(to: URL(fileURLWithPath: exportInstance))
+                    try problem.instanceJSON().write(to: URL(fileURLWithPath: exportInstance))
                     Log.info("wrote the scheduling instance to \(exportInstance)")
                 }
-                if Log.isInteractive { Log.info("solving \(problem.instance.demands.count) session units…") }
+                if Log.isInteractive { Log.info("solving \(problem.demandCount) session units…") }
             }
-            if outcome.solution.stats.stopReason == .timeCap {
+            if outcome.stoppedByTimeCap {
                 Log.warning("the safety cap of \(settings.budgetMilliseconds) ms stopped the search before its work budget "
-                            + "(\(outcome.solution.stats.iterations) of \(settings.budgetIterations) iterations): this plan depends on the "
+                            + "(\(outcome.iterations) of \(settings.budgetIterations) iterations): this plan depends on the "
                             + "machine's speed; lower scheduling.budget_iterations or raise budget_milliseconds")
             }
             return outcome
