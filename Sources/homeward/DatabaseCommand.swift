@@ -65,14 +65,13 @@ struct DatabaseCommand: ParsableCommand {
                   homeward db status --format json
                 """)
 
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Folder of NNNN_name.sql files (default: SQL/migrations of this installation).")
         var migrations: String?
 
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
-            let statuses = try runner.status(connection.store(for: Self.self))
+            let statuses = try runner.status(read.store(for: Self.self))
             var table = TextTable(columns: ["version", "name", "state", "applied_at", "applied_by"])
             for status in statuses {
                 let version = String(format: "%04d", status.version)
@@ -83,7 +82,7 @@ struct DatabaseCommand: ParsableCommand {
                 case .missingFile(let at, let by): table.append([version, status.name, "applied, file missing", Self.timestamp(at), by])
                 }
             }
-            table.print(output.format)
+            table.print(read.format)
             if statuses.contains(where: { !$0.isApplied }) {
                 throw ExitCode(ExitStatus.configuration.rawValue)
             }
