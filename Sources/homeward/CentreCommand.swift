@@ -117,14 +117,13 @@ struct CentreCommand: ParsableCommand {
             abstract: "Replace a centre's weekly opening hours.",
             discussion: "Example:\n  homeward centre hours AKT-RC \"mon-fri 08:00-19:00\" \"sat 09:00-14:00\"")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var code: Code
-        @OptionGroup var hours: WeeklyHoursArguments
+        @OptionGroup var centre: CentreHoursArguments
 
         func run() throws {
-            let parsed = try hours.parsed()
+            let parsed = try centre.hours.parsed()
             let store = try connection.store(for: Self.self)
-            try store.transaction { try store.replaceOpeningHours(centreCode: code.value, parsed) }
-            Log.info("set \(parsed.count) opening-hour entries for \(code.value)")
+            try store.transaction { try store.replaceOpeningHours(centreCode: centre.code.value, parsed) }
+            Log.info("set \(parsed.count) opening-hour entries for \(centre.code.value)")
         }
     }
 
@@ -133,14 +132,13 @@ struct CentreCommand: ParsableCommand {
             abstract: "Add daily timetable blocks when the centre's participants cannot attend sessions (meals, counts, work).",
             discussion: "Example:\n  homeward centre block KAR-PRISON \"mon-sun 13:00-14:00\" --label lunch")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var code: Code
-        @OptionGroup var hours: WeeklyHoursArguments
+        @OptionGroup var centre: CentreHoursArguments
         @Option(help: "What happens then.") var label: String
 
         func run() throws {
-            let parsed = try hours.parsed()
+            let parsed = try centre.hours.parsed()
             let store = try connection.store(for: Self.self)
-            try store.addTimetableBlocks(centreCode: code.value, parsed, label: label)
+            try store.addTimetableBlocks(centreCode: centre.code.value, parsed, label: label)
         }
     }
 }

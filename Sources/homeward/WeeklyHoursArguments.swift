@@ -17,3 +17,9 @@ struct RoomArguments: ParsableArguments {
     /// `AKT-RC/C1`, as messages name a room.
     var path: String { "\(centre.value)/\(code.value)" }
 }
+
+/// `CENTRE "mon-fri 09:00-18:00" …`: a centre and weekly hours at it (opening hours, timetable blocks).
+struct CentreHoursArguments: ParsableArguments {
+    @Argument(help: "Centre code.") var code: Code
+    @OptionGroup var hours: WeeklyHoursArguments
+}
