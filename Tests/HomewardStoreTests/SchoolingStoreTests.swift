@@ -6,7 +6,6 @@ import TestSupport
 import Testing
 
 @Suite struct SchoolingStoreTests {
-    private func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
     /// Enrols the child in the morning shift, 08:00–13:00, Monday to Friday.
     @discardableResult
@@ -20,7 +19,7 @@ import Testing
             let store = Store(connection: connection)
             try store.addSchool(try School.validated(code: "akt-sch-12", name: "School 12", region: "Mangystau", address: nil))
             try store.addSchool(try School.validated(code: "ATY-SCH-4", name: "School 4", region: "Atyrau", address: "Main street 4"))
-            try SyncFixture.addParticipant(connection, "KZ-CHILD-1", born: "2017-04-02", sex: "male")
+            try SQLFixtures(connection).participant("KZ-CHILD-1", born: "2017-04-02", sex: "male")
             return try body(store, connection)
         }
     }
