@@ -62,10 +62,11 @@ struct FlagsCommand: ParsableCommand {
         @Flag(help: "Only flags not yet resolved (open or acknowledged).") var open = false
 
         func run() throws {
-            let filter = FlagFilter(centreCode: try centre.map { try Rules.code($0, field: "--centre") },
-                                    caseNumber: try participant.map { try Rules.code($0, field: "--participant") },
-                                    severity: severity, unresolvedOnly: open)
-            try read.list(for: Self.self) { try $0.flags(filter) }
+            let centreCode = try centre.map { try Rules.code($0, field: "--centre") }
+            let caseNumber = try participant.map { try Rules.code($0, field: "--participant") }
+            try read.list(for: Self.self) {
+                try $0.flags(centreCode: centreCode, caseNumber: caseNumber, severity: severity, unresolvedOnly: open)
+            }
         }
     }
 

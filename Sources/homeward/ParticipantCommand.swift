@@ -78,10 +78,10 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let filter = ParticipantFilter(
-                centreCode: centre?.value, status: status, programmeCode: programme?.value,
-                ageGroup: child ? .child : adult ? .adult : nil)
-            try read.list(for: Self.self) { try $0.participants(filter) }
+            try read.list(for: Self.self) {
+                try $0.participants(centreCode: centre?.value, status: status, programmeCode: programme?.value,
+                                    ageGroup: child ? .child : adult ? .adult : nil)
+            }
         }
     }
 
