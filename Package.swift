@@ -24,10 +24,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        /// Proleptic Gregorian day arithmetic, shared by the domain's dates and the wrapper's timestamps. No I/O.
+        .target(name: "CivilCalendar"),
         /// A thin, safe Swift wrapper over libpq: connections, parameterized queries, rows, COPY, errors.
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CivilCalendar"]),
         /// Domain types and rules of the programme (participants, staff, programmes, sessions). No I/O.
-        .target(name: "Homeward"),
+        .target(name: "Homeward", dependencies: ["CivilCalendar"]),
         /// The pure scheduling algorithm: Instance → Solution. No I/O.
         .target(name: "Scheduler"),
         /// Maps between the domain and SQL; runs migrations.
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "homeward",
             dependencies: [
-                "Homeward", "HomewardStore", "Postgres", "Scheduler",
+                "Homeward", "HomewardStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -56,6 +56,9 @@ public struct Participant: Sendable, Equatable, Codable {
     /// The age at which the programme treats someone as an adult.
     public static let adultAge = 18
 
+    /// Children are under `adultAge` on the day asked about; adults are the rest.
+    public enum AgeGroup: Sendable { case child, adult }
+
     public func age(on date: LocalDate) -> Int { birthDate.age(on: date) }
     public func isChild(on date: LocalDate) -> Bool { age(on: date) < Self.adultAge }
     public var fullName: String { [givenName, patronymic, familyName].compactMap { $0 }.joined(separator: " ") }

@@ -167,17 +167,12 @@ public struct SessionBooking: Sendable, Equatable {
     }
 }
 
-/// A programme requirement named the way coordinators write it: `PROGRAMME/PHASE/REQUIREMENT`.
+/// A programme requirement named the way coordinators write it: `PROGRAMME/PHASE/REQUIREMENT`. Only `parse` makes one,
+/// so every part is a checked code.
 public struct RequirementPath: Hashable, Sendable, CustomStringConvertible, Codable {
     public var programme: String
     public var phase: String
     public var requirement: String
-
-    public init(programme: String, phase: String, requirement: String) {
-        self.programme = programme
-        self.phase = phase
-        self.requirement = requirement
-    }
 
     /// Parses `WOMEN-RESIDENTIAL/RESIDENTIAL/PSY-IND` (case-insensitive).
     public static func parse(_ text: String, field: String) throws(InvalidInput) -> RequirementPath {

@@ -17,12 +17,6 @@ public struct HomewardSettings: Sendable, Equatable {
     /// The file the settings came from; nil when no file was found and the defaults apply.
     public var file: String?
 
-    public init(scheduling: SchedulingSettings = SchedulingSettings(), flags: FlagSettings = FlagSettings(), file: String? = nil) {
-        self.scheduling = scheduling
-        self.flags = flags
-        self.file = file
-    }
-
     /// Reads `path` (`--config`), or the shipped file when nil. A named file that cannot be read is an error; with no
     /// file given and none shipped, the defaults apply.
     public static func load(path: String?) throws(FlagSettingsError) -> HomewardSettings {

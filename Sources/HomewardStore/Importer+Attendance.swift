@@ -11,49 +11,38 @@ extension Importer {
     /// Imports session attendance for participants booked into sessions that have started and were not cancelled or moved.
     func importAttendance(_ input: ImportRows, dryRun: Bool) throws -> Summary {
         var rows = input
-        var checked: [(line: Int, key: Booking, status: AttendanceStatus, note: String?, recordedBy: String)] = []
-        for record in rows.records {
-            let line = record.line
-            let before = rows.problems.count
+        let checked = rows.checkEach { rows, record -> (line: Int, key: Booking, status: AttendanceStatus, note: String?, recordedBy: String)? in
             var sessionID: Int?
             if let text = rows.value(record, "session_id", required: true) {
-                if let id = Int(text), id > 0 { sessionID = id } else { rows.problem(line, "session_id", "\"\(text)\" is not a session number") }
+                if let id = Int(text), id > 0 { sessionID = id } else { rows.problem(record.line, "session_id", "\"\(text)\" is not a session number") }
             }
             let caseNumber = rows.code(record, "case_number", required: true)
             let status = rows.word(record, "status", AttendanceStatus.self)
             let note = rows.value(record, "note", required: false)
             let recordedBy = rows.value(record, "recorded_by", required: true)
-            guard rows.problems.count == before, let sessionID, let caseNumber, let status, let recordedBy else { continue }
-            checked.append((line, Booking(sessionID: sessionID, caseNumber: caseNumber), status, note, recordedBy))
+            guard let sessionID, let caseNumber, let status, let recordedBy else { return nil }
+            return (record.line, Booking(sessionID: sessionID, caseNumber: caseNumber), status, note, recordedBy)
         }
         rows.reportDuplicates(checked.map { ($0.line, $0.key) }, field: "case_number") {
             "attendance of \($0.caseNumber) in session \($0.sessionID)"
         }
 
         // Sessions: one query for all of them.
-        let sessionIDs = Array(Set(checked.map(\.key.sessionID)))
-        var sessions: [Int: (status: String, started: Bool)] = [:]
-        for row in try store.fetch(
-            "SELECT id, status, starts_at <= homeward.now() FROM homeward.sessions WHERE id = ANY($1::bigint[])", [sessionIDs],
-            { (try $0.decode(0, as: Int.self), (status: try $0.decode(1, as: String.self), started: try $0.decode(2, as: Bool.self))) })
-        {
-            sessions[row.0] = row.1
-        }
+        let sessions = try Dictionary(uniqueKeysWithValues: store.fetch(
+            "SELECT id, status, starts_at <= homeward.now() FROM homeward.sessions WHERE id = ANY($1::bigint[])",
+            [Array(Set(checked.map(\.key.sessionID)))],
+            { (try $0.decode(0, as: Int.self), (status: try $0.decode(1, as: String.self), started: try $0.decode(2, as: Bool.self))) }))
         // Participants, bookings and earlier records: one query for every (session, participant) pair of the file.
         let keys = Array(Set(checked.map(\.key)))
-        var pairs: [Booking: ImportRows.Attendee] = [:]
-        for row in try store.fetch(
+        let pairs = try attendees(
             """
             SELECT u.session_id, u.case_number, p.id IS NOT NULL, sp.session_id IS NOT NULL, a.session_id IS NOT NULL
             FROM unnest($1::bigint[], $2::text[]) AS u(session_id, case_number)
             LEFT JOIN homeward.participants p ON p.case_number = u.case_number
             LEFT JOIN homeward.session_participants sp ON sp.session_id = u.session_id AND sp.participant_id = p.id
             LEFT JOIN homeward.attendance a ON a.session_id = u.session_id AND a.participant_id = p.id
-            """, [keys.map(\.sessionID), keys.map(\.caseNumber)],
-            { (Booking(sessionID: try $0.decode(0), caseNumber: try $0.decode(1)), try ImportRows.Attendee($0, at: 2)) })
-        {
-            pairs[row.0] = row.1
-        }
+            """, [keys.map(\.sessionID), keys.map(\.caseNumber)]
+        ) { Booking(sessionID: try $0.decode(0), caseNumber: try $0.decode(1)) }
         for row in checked {
             let id = row.key.sessionID
             guard let session = sessions[id] else {

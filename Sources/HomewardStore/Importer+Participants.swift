@@ -14,12 +14,9 @@ extension Importer {
     func importParticipants(_ input: ImportRows, dryRun: Bool) throws -> Summary {
         var rows = input
         let today = try store.today()
-        var checked: [ParticipantRow] = []
         var keys = PeopleKeys(column: "case_number", centreColumn: "centre")
-
-        for record in rows.records {
+        let checked = rows.checkEach { rows, record -> ParticipantRow? in
             let line = record.line
-            let before = rows.problems.count
             let (caseNumber, givenName, familyName) = rows.person(record, keys: &keys)
             let patronymic = rows.value(record, "patronymic", required: false)
             let birthDate = rows.date(record, "birth_date", required: true)
@@ -33,27 +30,27 @@ extension Importer {
             let centre = rows.code(record, "centre", required: false)
             if let centre { keys.centres.append((line, centre)) }
             var placedFrom = rows.date(record, "placed_from", required: false)
-            guard rows.problems.count == before, let caseNumber, let givenName, let familyName, let birthDate, let sex,
-                let languages, let region, let legal, let status, let returnedOn
-            else { continue }
+            guard rows.recordIsClean, let caseNumber, let givenName, let familyName, let birthDate, let sex, let languages,
+                let region, let legal, let status, let returnedOn
+            else { return nil }
 
             let draft = Participant(
                 caseNumber: caseNumber, givenName: givenName, familyName: familyName, patronymic: patronymic, birthDate: birthDate,
                 sex: sex, languages: languages, regionOfOrigin: region, legalSituation: legal, sentenceEndsOn: sentenceEndsOn,
                 status: status, returnedOn: returnedOn)
-            guard let participant = rows.checked(line, { () throws(InvalidInput) in try draft.validated(today: today) }) else { continue }
+            guard let participant = rows.checked(line, { () throws(InvalidInput) in try draft.validated(today: today) }) else { return nil }
             if centre == nil, let placedFrom {
                 rows.problem(line, "placed_from", "\"\(placedFrom)\" needs a centre: fill in the centre column too")
-                continue
+                return nil
             }
             if centre != nil {
                 placedFrom = placedFrom ?? returnedOn
                 if let placedFrom, placedFrom < returnedOn {
                     rows.problem(line, "placed_from", "\"\(placedFrom)\" is before returned_on (\(returnedOn)): placements start on or after return")
-                    continue
+                    return nil
                 }
             }
-            checked.append(ParticipantRow(line: line, participant: participant, centre: centre, placedFrom: placedFrom))
+            return ParticipantRow(line: line, participant: participant, centre: centre, placedFrom: placedFrom)
         }
 
         try report(

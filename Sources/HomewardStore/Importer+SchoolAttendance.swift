@@ -12,24 +12,20 @@ extension Importer {
     func importSchoolAttendance(_ input: ImportRows, dryRun: Bool) throws -> Summary {
         var rows = input
         let latestDay = try store.today().adding(days: 1)  // the planning day; allow a day for centres in other zones
-        var checked: [(line: Int, key: ChildDay, status: SchoolAttendance.Status, reportedBy: String)] = []
-        for record in rows.records {
-            let line = record.line
-            let before = rows.problems.count
+        let checked = rows.checkEach { rows, record -> (line: Int, key: ChildDay, status: SchoolAttendance.Status, reportedBy: String)? in
             let caseNumber = rows.code(record, "case_number", required: true)
             let day = rows.date(record, "day", required: true)
             let status = rows.word(record, "status", SchoolAttendance.Status.self)
             let reportedBy = rows.value(record, "reported_by", required: true)
-            if let day, day > latestDay { rows.problem(line, "day", "\"\(day)\" is in the future") }
-            guard rows.problems.count == before, let caseNumber, let day, let status, let reportedBy else { continue }
-            checked.append((line, ChildDay(caseNumber: caseNumber, day: day), status, reportedBy))
+            if let day, day > latestDay { rows.problem(record.line, "day", "\"\(day)\" is in the future") }
+            guard let caseNumber, let day, let status, let reportedBy else { return nil }
+            return (record.line, ChildDay(caseNumber: caseNumber, day: day), status, reportedBy)
         }
         rows.reportDuplicates(checked.map { ($0.line, $0.key) }, field: "day") { "attendance of \($0.caseNumber) on \($0.day)" }
 
         // One query resolves every (child, day) of the file: known child? enrolled that day? already recorded?
         let keys = Array(Set(checked.map(\.key)))
-        var found: [ChildDay: ImportRows.Attendee] = [:]
-        for row in try store.fetch(
+        let found = try attendees(
             """
             SELECT u.case_number, u.day::text, p.id IS NOT NULL, e.id IS NOT NULL,
                    EXISTS (SELECT 1 FROM homeward.school_attendance a WHERE a.participant_id = p.id AND a.day = u.day)
@@ -39,11 +35,8 @@ extension Importer {
                 SELECT e.id FROM homeward.school_enrolments e
                 WHERE e.participant_id = p.id AND u.day >= e.enrolled_from AND (e.enrolled_to IS NULL OR u.day <= e.enrolled_to)
                 LIMIT 1) e ON true
-            """, [keys.map(\.caseNumber), keys.map(\.day)],
-            { (ChildDay(caseNumber: try $0.decode(0), day: try $0.decode(1)), try ImportRows.Attendee($0, at: 2)) })
-        {
-            found[row.0] = row.1
-        }
+            """, [keys.map(\.caseNumber), keys.map(\.day)]
+        ) { ChildDay(caseNumber: try $0.decode(0), day: try $0.decode(1)) }
         for row in checked {
             guard let state = found[row.key] else { continue }
             rows.report(

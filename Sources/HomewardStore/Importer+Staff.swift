@@ -5,12 +5,9 @@ extension Importer {
     /// Imports staff members with their roles (`psychologist;religious_expert`) and centres (`AKT-RC;ALM-NGO`).
     func importStaff(_ input: ImportRows, dryRun: Bool) throws -> Summary {
         var rows = input
-        var checked: [(line: Int, member: StaffMember)] = []
         var keys = PeopleKeys(column: "code", centreColumn: "centres")
-
-        for record in rows.records {
+        let checked = rows.checkEach { rows, record -> (line: Int, member: StaffMember)? in
             let line = record.line
-            let before = rows.problems.count
             let (code, givenName, familyName) = rows.person(record, keys: &keys)
             var roles: [StaffRole] = []
             if rows.value(record, "roles", required: true) != nil {
@@ -36,13 +33,11 @@ extension Importer {
             let languages = rows.languages(record)
             let mayWorkWithChildren = rows.boolean(record, "may_work_with_children") ?? false
             let hours = rows.hours(record, "weekly_hour_limit")
-            guard rows.problems.count == before, let code, let givenName, let familyName, let languages, let hours else { continue }
+            guard rows.recordIsClean, let code, let givenName, let familyName, let languages, let hours else { return nil }
             let draft = StaffMember(
                 code: code, givenName: givenName, familyName: familyName, roles: roles, centreCodes: centres, languages: languages,
                 mayWorkWithChildren: mayWorkWithChildren, weeklyHourLimit: hours)
-            if let member = rows.checked(line, { () throws(InvalidInput) in try draft.validated() }) {
-                checked.append((line, member))
-            }
+            return rows.checked(line, { () throws(InvalidInput) in try draft.validated() }).map { (line, $0) }
         }
 
         try report(

@@ -143,6 +143,23 @@ struct ImportRows {
         self.records = table.records
     }
 
+    /// Where the problems of the record `checkEach` is parsing start.
+    private var recordStart = 0
+
+    /// True while the record `checkEach` is parsing has raised no problem yet (check before running a domain validator,
+    /// so a row reports its field problems only).
+    var recordIsClean: Bool { problems.count == recordStart }
+
+    /// Parses every record with `parse` and keeps what it returns for the records that raised no problem.
+    mutating func checkEach<T>(_ parse: (inout ImportRows, CSVTable.Record) -> T?) -> [T] {
+        var checked: [T] = []
+        for record in records {
+            recordStart = problems.count
+            if let value = parse(&self, record), recordIsClean { checked.append(value) }
+        }
+        return checked
+    }
+
     /// Throws `importRejected` with every problem collected, if there are any.
     func throwIfProblems() throws {
         guard !problems.isEmpty else { return }
@@ -256,6 +273,15 @@ struct ImportRows {
 }
 
 extension Importer {
+    /// What the database says of every participant an attendance file names, in one query: `query` returns each key's
+    /// columns (read by `key`) followed by `Attendee`'s three flags.
+    func attendees<Key: Hashable>(
+        _ query: String, _ parameters: [any PostgresEncodable], key: (Row) throws -> Key
+    ) throws -> [Key: ImportRows.Attendee] {
+        let rows = try store.fetch(query, parameters) { row in (try key(row), try ImportRows.Attendee(row, at: 2)) }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Creates `name` as a temporary table dropped at commit (`columns` like `"line int"`) and COPYs `rows` into it.
     func stage(_ name: String, columns: [String], rows: [[any PostgresEncodable]]) throws {
         try store.connection.execute("CREATE TEMP TABLE \(name) (\(columns.joined(separator: ", "))) ON COMMIT DROP")

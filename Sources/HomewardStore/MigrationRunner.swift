@@ -139,3 +139,12 @@ public struct MigrationRunner {
         return rows
     }
 }
+
+extension MigrationRunner {
+    /// Every known migration with its state, read over the store's connection.
+    public func status(_ store: Store) throws -> [Status] { try status(store.connection) }
+
+    /// Applies every pending migration over the store's connection (see `migrate(_:)`).
+    @discardableResult
+    public func migrate(_ store: Store) throws -> Report { try migrate(store.connection) }
+}

@@ -24,8 +24,36 @@ public enum ScheduleJob {
     /// What a run produced.
     public struct Outcome: Sendable {
         public var problem: SchedulingProblem
-        public var solution: Solution
+        let solution: Solution
         public var summary: ScheduleRunSummary
+
+        /// The sessions the plan adds, earliest first (then by room): what a dry run shows.
+        public var proposedSessions: [ProposedSession] {
+            let slot = Double(problem.instance.horizon.slotMinutes * 60)
+            return solution.sessions.sorted { ($0.start, $0.roomId) < ($1.start, $1.roomId) }.map {
+                ProposedSession(
+                    start: problem.horizonStart.addingTimeInterval(Double($0.start) * slot), centreCode: $0.centreId,
+                    roomCode: $0.roomId, staffCode: $0.staffId, caseNumbers: $0.participantIds, sessionType: $0.sessionType)
+            }
+        }
+
+        /// True when the wall-clock safety cap, not the work budget, stopped the search: the plan then depends on the
+        /// machine's speed.
+        public var stoppedByTimeCap: Bool { solution.stats.stopReason == .timeCap }
+
+        /// Improvement iterations the search ran (the work `scheduling.budget_iterations` counts).
+        public var iterations: Int { solution.stats.iterations }
+    }
+
+    /// One session a plan adds, in the store's words.
+    public struct ProposedSession: Sendable, Equatable {
+        public var start: Date
+        public var centreCode: String
+        public var roomCode: String
+        public var staffCode: String
+        public var caseNumbers: [String]
+        /// The session type as stored (`individual_counselling`).
+        public var sessionType: String
     }
 
     /// Runs the job. The advisory lock is held for the connection's life (released when it closes, even if killed);

@@ -18,26 +18,6 @@ public struct TimetableBlock: Sendable, Equatable, Codable {
     public var label: String
 }
 
-/// Fields of a centre a coordinator may change; nil leaves a field as it is.
-public struct CentreChanges: Sendable {
-    public var name: String?
-    public var kind: Centre.Kind?
-    public var region: String?
-    public var address: String?
-    public var timeZone: String?
-    public var capacity: Int?
-
-    public init(name: String? = nil, kind: Centre.Kind? = nil, region: String? = nil, address: String? = nil,
-                timeZone: String? = nil, capacity: Int? = nil) {
-        self.name = name
-        self.kind = kind
-        self.region = region
-        self.address = address
-        self.timeZone = timeZone
-        self.capacity = capacity
-    }
-}
-
 extension Store {
     private static let centreColumns = "c.code, c.name, c.kind, c.region, c.address, c.time_zone, c.capacity"
 
@@ -100,8 +80,11 @@ extension Store {
             participantsPlaced: counts.0, staffCount: counts.1)
     }
 
-    /// Changes the given fields of a centre.
-    public func updateCentre(code: String, _ changes: CentreChanges) throws {
+    /// Changes the fields of a centre that are given; nil leaves a field as it is.
+    public func updateCentre(
+        code: String, name: String? = nil, kind: Centre.Kind? = nil, region: String? = nil, address: String? = nil,
+        timeZone: String? = nil, capacity: Int? = nil
+    ) throws {
         try write(
             """
             UPDATE homeward.centres SET
@@ -109,7 +92,7 @@ extension Store {
                 address = coalesce($5, address), time_zone = coalesce($6, time_zone), capacity = coalesce($7, capacity)
             WHERE code = $1
             """,
-            [code, changes.name, changes.kind, changes.region, changes.address, changes.timeZone, changes.capacity],
+            [code, name, kind, region, address, timeZone, capacity],
             notFound: .notFound(what: "centre with code", identifier: code))
     }
 
@@ -166,6 +149,14 @@ extension Store {
             ORDER BY c.code, r.code
             """, [centreCode, kind]
         ) { Room(centreCode: try $0.decode(0), code: try $0.decode(1), name: try $0.decode(2), kind: try $0.decode(3), capacity: try $0.decode(4)) }
+    }
+
+    /// One room of a centre, or `notFound` naming `CENTRE/ROOM`.
+    public func room(centreCode: String, code: String) throws -> Room {
+        guard let room = try rooms(centreCode: centreCode).first(where: { $0.code == code }) else {
+            throw StoreError.notFound(what: "room", identifier: "\(centreCode)/\(code)")
+        }
+        return room
     }
 
     /// Changes a room's name, kind or capacity.

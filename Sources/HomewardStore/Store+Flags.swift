@@ -54,22 +54,6 @@ public struct FlagDetail: Sendable, Equatable, Codable {
     public var events: [FlagEvent]
 }
 
-/// Which flags `flags list` shows.
-public struct FlagFilter: Sendable, Equatable {
-    public var centreCode: String?
-    public var caseNumber: String?
-    public var severity: FlagSeverity?
-    /// Only flags not yet resolved (open or acknowledged).
-    public var unresolvedOnly: Bool
-
-    public init(centreCode: String? = nil, caseNumber: String? = nil, severity: FlagSeverity? = nil, unresolvedOnly: Bool = false) {
-        self.centreCode = centreCode
-        self.caseNumber = caseNumber
-        self.severity = severity
-        self.unresolvedOnly = unresolvedOnly
-    }
-}
-
 /// A past planned session still missing attendance, as the nightly pass marked it.
 public struct UnrecordedSession: Sendable, Equatable, Codable {
     public var sessionID: Int
@@ -393,9 +377,12 @@ extension Store {
                     inputs: try row.decode(10, as: JSON<[String: FlagValue]>.self).value)
     }
 
-    /// Flags, most severe first, then oldest first.
-    public func flags(_ filter: FlagFilter = FlagFilter()) throws -> [FlagSummary] {
-        if let centre = filter.centreCode {
+    /// Flags, most severe first, then oldest first; each argument given narrows the list (`unresolvedOnly`: open or
+    /// acknowledged flags only).
+    public func flags(
+        centreCode: String? = nil, caseNumber: String? = nil, severity: FlagSeverity? = nil, unresolvedOnly: Bool = false
+    ) throws -> [FlagSummary] {
+        if let centre = centreCode {
             _ = try fetchOne("SELECT id FROM homeward.centres WHERE code = $1", [centre],
                              notFound: .notFound(what: "centre with code", identifier: centre)) { try $0.decode(0, as: Int.self) }
         }
@@ -405,7 +392,7 @@ extension Store {
                   AND (NOT $4 OR f.status IN ('open', 'acknowledged'))
             ) x WHERE $1::text IS NULL OR x.centre_code = $1
             ORDER BY homeward.flag_severity_rank(x.severity) DESC, x.opened_at, x.id
-            """, [filter.centreCode, filter.caseNumber, filter.severity, filter.unresolvedOnly], Self.flagSummary)
+            """, [centreCode, caseNumber, severity, unresolvedOnly], Self.flagSummary)
     }
 
     /// One flag with its threshold, inputs and history.

@@ -16,25 +16,6 @@ public struct ParticipantSummary: Sendable, Equatable, Codable {
     public var centreCode: String?
 }
 
-/// Which participants `participant list` shows; nil fields do not filter.
-public struct ParticipantFilter: Sendable {
-    /// Children are under `Participant.adultAge` today; adults are the rest.
-    public enum AgeGroup: Sendable { case child, adult }
-
-    public var centreCode: String?
-    public var status: Participant.Status?
-    /// Only participants with an open (active or paused) enrolment in this programme.
-    public var programmeCode: String?
-    public var ageGroup: AgeGroup?
-
-    public init(centreCode: String? = nil, status: Participant.Status? = nil, programmeCode: String? = nil, ageGroup: AgeGroup? = nil) {
-        self.centreCode = centreCode
-        self.status = status
-        self.programmeCode = programmeCode
-        self.ageGroup = ageGroup
-    }
-}
-
 /// A participant with everything `participant show` presents.
 public struct ParticipantDetail: Sendable, Equatable, Codable {
     /// One enrolment in a programme, read with plain SQL from `homeward.enrolments`.
@@ -131,9 +112,12 @@ extension Store {
         }
     }
 
-    /// Participants with their age and current centre, by case number.
-    public func participants(_ filter: ParticipantFilter = ParticipantFilter()) throws -> [ParticipantSummary] {
-        let isChild: Bool? = filter.ageGroup.map { $0 == .child }
+    /// Participants with their age and current centre, by case number; each argument given narrows the list: placed at
+    /// `centreCode` today, of `status`, with an open (active or paused) enrolment in `programmeCode`, in `ageGroup` today.
+    public func participants(
+        centreCode: String? = nil, status: Participant.Status? = nil, programmeCode: String? = nil, ageGroup: Participant.AgeGroup? = nil
+    ) throws -> [ParticipantSummary] {
+        let isChild: Bool? = ageGroup.map { $0 == .child }
         return try fetch(
             """
             SELECT p.case_number, concat_ws(' ', p.given_name, p.patronymic, p.family_name), p.birth_date,
@@ -150,7 +134,7 @@ extension Store {
               AND ($4::boolean IS NULL OR (homeward.age_on(p.birth_date, homeward.today()) < $5) = $4)
             ORDER BY p.case_number
             """,
-            [filter.centreCode, filter.status, filter.programmeCode, isChild, Participant.adultAge]
+            [centreCode, status, programmeCode, isChild, Participant.adultAge]
         ) {
             ParticipantSummary(
                 caseNumber: try $0.decode(0), name: try $0.decode(1), birthDate: try $0.decode(2), age: try $0.decode(3),

@@ -41,11 +41,6 @@ public struct ProgrammeSyncSummary: Sendable, Equatable, Codable {
     public struct CourseCentre: Sendable, Equatable, Codable {
         public var course: String
         public var centre: String
-
-        public init(course: String, centre: String) {
-            self.course = course
-            self.centre = centre
-        }
     }
 
     /// True when the database already matched the files.

@@ -13,18 +13,6 @@ public struct ScheduleRunSummary: Sendable, Equatable, Codable {
     public var unplaced: Int
     public var sessionsCreated: Int
     public var durationMilliseconds: Int
-
-    public init(runID: Int?, from: LocalDate, days: Int, demand: Int, placed: Int, unplaced: Int, sessionsCreated: Int,
-                durationMilliseconds: Int) {
-        self.runID = runID
-        self.from = from
-        self.days = days
-        self.demand = demand
-        self.placed = placed
-        self.unplaced = unplaced
-        self.sessionsCreated = sessionsCreated
-        self.durationMilliseconds = durationMilliseconds
-    }
 }
 
 extension Store {

@@ -27,6 +27,16 @@ public struct SchedulingProblem: Sendable {
     /// ends a requirement's age band (`participant_ages_out`), or a family-session requirement has no family
     /// recorded (`no_family_recorded`).
     public var gaps: [KnownGap] = []
+
+    /// How many session units the scheduler is asked to place.
+    public var demandCount: Int { instance.demands.count }
+
+    /// The scheduling instance as pretty JSON with sorted keys: reproduces a run without the database.
+    public func instanceJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(instance)
+    }
 }
 
 /// Sessions of one requirement-week that cannot be planned for a reason the store knows before solving.

@@ -1,30 +1,6 @@
 import Homeward
 import Postgres
 
-/// A new school enrolment, as a coordinator types it (`school enrol`).
-public struct NewSchoolEnrolment: Sendable, Equatable {
-    public var caseNumber: String
-    public var schoolCode: String
-    public var grade: Int
-    public var shift: SchoolEnrolment.Shift
-    public var startsAt: TimeOfDay
-    public var endsAt: TimeOfDay
-    public var weekdays: [Int]
-    public var from: LocalDate
-
-    public init(caseNumber: String, schoolCode: String, grade: Int, shift: SchoolEnrolment.Shift, startsAt: TimeOfDay,
-                endsAt: TimeOfDay, weekdays: [Int], from: LocalDate) {
-        self.caseNumber = caseNumber
-        self.schoolCode = schoolCode
-        self.grade = grade
-        self.shift = shift
-        self.startsAt = startsAt
-        self.endsAt = endsAt
-        self.weekdays = weekdays
-        self.from = from
-    }
-}
-
 /// What `enrolInSchool` did: the new enrolment, and the one it closed when the child moved school.
 public struct SchoolEnrolmentResult: Sendable, Equatable {
     public var id: Int
@@ -67,31 +43,35 @@ extension Store {
             enrolledFrom: try row.decode(8), enrolledTo: try row.decode(9), status: try row.decode(10))
     }
 
-    /// Enrols a child in a school from `from`. If the child has an enrolment current on that day, it is closed the day
-    /// before with status transferred, in the same transaction (a child who moved school).
-    public func enrolInSchool(_ new: NewSchoolEnrolment) throws -> SchoolEnrolmentResult {
+    /// Enrols a child in a school from `from`, in a grade and shift, with school hours on `weekdays` (1 = Monday). If the
+    /// child has an enrolment current on that day, it is closed the day before with status transferred, in the same
+    /// transaction (a child who moved school).
+    public func enrolInSchool(
+        caseNumber: String, schoolCode: String, grade: Int, shift: SchoolEnrolment.Shift, startsAt: TimeOfDay, endsAt: TimeOfDay,
+        weekdays: [Int], from: LocalDate
+    ) throws -> SchoolEnrolmentResult {
         try transaction {
             let participantID = try fetchOne(
-                "SELECT id FROM homeward.participants WHERE case_number = $1 FOR UPDATE", [new.caseNumber],
-                notFound: .notFound(what: "participant with case number", identifier: new.caseNumber)) { try $0.decode(0, as: Int.self) }
+                "SELECT id FROM homeward.participants WHERE case_number = $1 FOR UPDATE", [caseNumber],
+                notFound: .notFound(what: "participant with case number", identifier: caseNumber)) { try $0.decode(0, as: Int.self) }
             let schoolID = try fetchOne(
-                "SELECT id FROM homeward.schools WHERE code = $1", [new.schoolCode],
-                notFound: .notFound(what: "school with code", identifier: new.schoolCode)) { try $0.decode(0, as: Int.self) }
+                "SELECT id FROM homeward.schools WHERE code = $1", [schoolCode],
+                notFound: .notFound(what: "school with code", identifier: schoolCode)) { try $0.decode(0, as: Int.self) }
             let current = try fetch(
                 Self.schoolEnrolmentSelect + """
 
                     WHERE e.participant_id = $1 AND e.status = 'enrolled' AND daterange(e.enrolled_from, e.enrolled_to, '[]') @> $2::date
-                    """, [participantID, new.from], Self.schoolEnrolment
+                    """, [participantID, from], Self.schoolEnrolment
             ).first
             var closed: SchoolEnrolment?
             if var current {
-                guard current.enrolledFrom < new.from else {
+                guard current.enrolledFrom < from else {
                     throw StoreError.invalid(InvalidInput(
-                        record: new.caseNumber, field: "from", value: new.from.description,
+                        record: caseNumber, field: "from", value: from.description,
                         reason: "must be after the start (\(current.enrolledFrom)) of the current enrolment at \(current.schoolCode); "
                             + "a transfer closes that enrolment the day before"))
                 }
-                let lastDay = new.from.adding(days: -1)
+                let lastDay = from.adding(days: -1)
                 try connection.execute(
                     "UPDATE homeward.school_enrolments SET enrolled_to = $2, status = 'transferred' WHERE id = $1", [current.id, lastDay])
                 current.enrolledTo = lastDay
@@ -104,7 +84,7 @@ extension Store {
                                                         school_day_ends_at, school_weekdays, enrolled_from)
                 VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8) RETURNING id
                 """,
-                [participantID, schoolID, new.grade, new.shift, new.startsAt, new.endsAt, new.weekdays, new.from],
+                [participantID, schoolID, grade, shift, startsAt, endsAt, weekdays, from],
                 notFound: .database("the school enrolment was not created")) { try $0.decode(0, as: Int.self) }
             return SchoolEnrolmentResult(id: id, transferredFrom: closed)
         }

@@ -11,6 +11,18 @@ public final class Store {
 
     public init(connection: Connection) { self.connection = connection }
 
+    /// Connects to the database and opens the store over that connection.
+    ///
+    /// - Parameters:
+    ///   - conninfo: a libpq connection string or URI; empty means libpq's defaults (`PG*` variables, `PGSERVICE`, `.pgpass`).
+    ///   - applicationName: shown in `pg_stat_activity` and recorded by the audit trail (the CLI passes the command's path).
+    public static func open(conninfo: String, applicationName: String) throws -> Store {
+        Store(connection: try Connection(conninfo: conninfo, applicationName: applicationName))
+    }
+
+    /// Which database, server and login the store is connected to, for messages: `database "homeward" on /tmp:5432 as aigerim`.
+    public var endpoint: String { connection.endpoint }
+
     /// Runs `body`, turning server errors into `StoreError` with a sentence a coordinator understands.
     func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
@@ -117,6 +129,14 @@ extension Store {
     /// The planning time zone the database holds (`homeward.planning_zone()`), e.g. Asia/Almaty.
     public func planningZone() throws -> String {
         try translatingErrors { try connection.query("SELECT homeward.planning_zone()").scalar(String.self) }
+    }
+
+    /// The planning time zone, or nil in a database not migrated that far yet (asked first, so the server logs no error).
+    public func planningZoneIfMigrated() throws -> String? {
+        let migrated = try translatingErrors {
+            try connection.query("SELECT to_regprocedure('homeward.planning_zone()') IS NOT NULL").scalar(Bool.self)
+        }
+        return migrated ? try planningZone() : nil
     }
 
     /// Writes the settings the database must share with every writer and check (planning zone, daily limits, the

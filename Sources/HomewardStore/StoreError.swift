@@ -61,6 +61,48 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+extension StoreError {
+    /// What kind of failure an error is, for the caller to choose an exit status: the user's input, the login's rights,
+    /// the database's reach, the installation, or something unexpected.
+    public enum Category: Sendable, Equatable {
+        /// Input was rejected: a constraint, a bad value or file row, an unknown identifier.
+        case input
+        /// The login lacks the privilege, or the row is outside its centres.
+        case forbidden
+        /// The database could not be reached.
+        case unavailable
+        /// The installation or migration state is wrong (changed or missing migrations, unreadable files).
+        case configuration
+        /// Anything else.
+        case failure
+    }
+
+    /// The sentence a user reads and the category of an error raised by the domain, the store or the database below
+    /// it; nil for errors from elsewhere (argument parsing reports its own).
+    public static func explain(_ error: any Error) -> (message: String, category: Category)? {
+        switch error {
+        case let error as PostgresError:
+            switch error.kind {
+            case .connection: return (error.message, .unavailable)
+            case .server where error.condition == .insufficientPrivilege: return (StoreError(error).description, .forbidden)
+            case .server where error.sqlState?.hasPrefix("23") == true || error.sqlState?.hasPrefix("22") == true:
+                return (error.description, .input)
+            default: return (error.description, .failure)
+            }
+        case let error as StoreError:
+            if case .forbidden = error { return (error.description, .forbidden) }
+            return (error.description, error.isInputError ? .input : .failure)
+        case let error as InvalidInput:
+            return (error.description, .input)
+        case let error as MigrationError:
+            if case .failed = error { return (error.description, .failure) }
+            return (error.description, .configuration)
+        default:
+            return nil
+        }
+    }
+}
+
 /// One problem in an imported file: the line, the field and why.
 public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public var line: Int

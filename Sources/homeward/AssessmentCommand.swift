@@ -47,14 +47,10 @@ struct AssessmentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List a participant's assessments, most recent first.",
             discussion: "Example:\n  homeward assessment list KZ-2019-0417")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Participant case number.") var caseNumber: Code
 
-        func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.assessments(caseNumber: caseNumber.value), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.assessments(caseNumber: caseNumber.value) } }
     }
 }
 

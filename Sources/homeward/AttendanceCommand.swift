@@ -49,8 +49,7 @@ struct AttendanceCommand: ParsableCommand {
                   homeward attendance list --session 42
                   homeward attendance list --participant KZ-2019-0417 --format csv
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Session id.") var session: Int?
         @Option(help: "Participant case number.") var participant: Code?
 
@@ -59,10 +58,9 @@ struct AttendanceCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let records = try session.map { try store.attendance(sessionID: $0) }
-                ?? store.attendance(caseNumber: participant!.value)
-            Printer.list(records, format: output.format)
+            try read.list(for: Self.self) { store in
+                try session.map { try store.attendance(sessionID: $0) } ?? store.attendance(caseNumber: participant!.value)
+            }
         }
     }
 }

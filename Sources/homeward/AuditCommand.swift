@@ -15,15 +15,12 @@ struct AuditCommand: ParsableCommand {
               homeward audit KZ-2019-0417
               homeward audit KZ-2019-0417 --format json
             """)
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var read: ReadOptions
     @Argument(help: "Case number, e.g. KZ-2019-0417.") var caseNumber: String
     @Option(help: "At most this many changes.") var limit: Int = 1000
 
     func run() throws {
-        let store = try connection.store(for: Self.self)
-        let caseNumber = try Rules.code(caseNumber, field: "case number")
-        Printer.list(try store.auditTrail(caseNumber: caseNumber, limit: limit), format: output.format)
+        try read.list(for: Self.self) { try $0.auditTrail(caseNumber: Rules.code(caseNumber, field: "case number"), limit: limit) }
     }
 }
 

@@ -46,47 +46,41 @@ struct CentreCommand: ParsableCommand {
                   homeward centre list
                   homeward centre list --kind prison --format csv
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only centres of this kind.") var kind: Centre.Kind?
         @Option(help: "Only centres in this region.") var region: String?
 
-        func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.centres(kind: kind, region: region), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.centres(kind: kind, region: region) } }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a centre with its hours, timetable and rooms.",
             discussion: "Example:\n  homeward centre show AKT-RC")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Centre code.") var code: Code
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let detail = try store.centre(code: code.value)
-            if output.format == .json { return Printer.json(detail) }
-            let centre = detail.centre
-            Printer.fields([
-                ("Code", centre.code), ("Name", centre.name), ("Kind", centre.kind.displayName), ("Region", centre.region),
-                ("Address", centre.address), ("Time zone", centre.timeZone), ("Capacity", String(centre.capacity)),
-                ("Placed now", String(detail.participantsPlaced)), ("Staff", String(detail.staffCount)),
-            ])
-            Printer.heading("Opening hours")
-            Printer.table(["day", "opens", "closes"], detail.openingHours.map {
-                [WeeklyHours.weekdayNames[$0.weekday], $0.start.description, $0.end.description]
-            })
-            if !detail.timetableBlocks.isEmpty {
-                Printer.heading("Timetable blocks (participants unavailable)")
-                Printer.table(["day", "from", "to", "label"], detail.timetableBlocks.map {
-                    [WeeklyHours.weekdayNames[$0.hours.weekday], $0.hours.start.description, $0.hours.end.description, $0.label]
+            try read.show(for: Self.self, { try $0.centre(code: code.value) }) { detail in
+                let centre = detail.centre
+                Printer.fields([
+                    ("Code", centre.code), ("Name", centre.name), ("Kind", centre.kind.displayName), ("Region", centre.region),
+                    ("Address", centre.address), ("Time zone", centre.timeZone), ("Capacity", String(centre.capacity)),
+                    ("Placed now", String(detail.participantsPlaced)), ("Staff", String(detail.staffCount)),
+                ])
+                Printer.heading("Opening hours")
+                Printer.table(["day", "opens", "closes"], detail.openingHours.map {
+                    [WeeklyHours.weekdayNames[$0.weekday], $0.start.description, $0.end.description]
                 })
+                if !detail.timetableBlocks.isEmpty {
+                    Printer.heading("Timetable blocks (participants unavailable)")
+                    Printer.table(["day", "from", "to", "label"], detail.timetableBlocks.map {
+                        [WeeklyHours.weekdayNames[$0.hours.weekday], $0.hours.start.description, $0.hours.end.description, $0.label]
+                    })
+                }
+                Printer.heading("Rooms")
+                Printer.table(Room.columns, detail.rooms.map(\.cells))
             }
-            Printer.heading("Rooms")
-            Printer.table(Room.columns, detail.rooms.map(\.cells))
         }
     }
 
@@ -112,8 +106,8 @@ struct CentreCommand: ParsableCommand {
 
         func run() throws {
             let store = try connection.store(for: Self.self)
-            try store.updateCentre(code: code.value, CentreChanges(
-                name: name, kind: kind, region: region, address: address, timeZone: timeZone, capacity: capacity))
+            try store.updateCentre(
+                code: code.value, name: name, kind: kind, region: region, address: address, timeZone: timeZone, capacity: capacity)
             Log.info("updated centre \(code.value)")
         }
     }
@@ -123,14 +117,13 @@ struct CentreCommand: ParsableCommand {
             abstract: "Replace a centre's weekly opening hours.",
             discussion: "Example:\n  homeward centre hours AKT-RC \"mon-fri 08:00-19:00\" \"sat 09:00-14:00\"")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var code: Code
-        @Argument(help: "Opening hours such as \"mon-fri 09:00-18:00\".") var hours: [String]
+        @OptionGroup var centre: CentreHoursArguments
 
         func run() throws {
-            let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
+            let parsed = try centre.hours.parsed()
             let store = try connection.store(for: Self.self)
-            try store.transaction { try store.replaceOpeningHours(centreCode: code.value, parsed) }
-            Log.info("set \(parsed.count) opening-hour entries for \(code.value)")
+            try store.transaction { try store.replaceOpeningHours(centreCode: centre.code.value, parsed) }
+            Log.info("set \(parsed.count) opening-hour entries for \(centre.code.value)")
         }
     }
 
@@ -139,14 +132,13 @@ struct CentreCommand: ParsableCommand {
             abstract: "Add daily timetable blocks when the centre's participants cannot attend sessions (meals, counts, work).",
             discussion: "Example:\n  homeward centre block KAR-PRISON \"mon-sun 13:00-14:00\" --label lunch")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var code: Code
-        @Argument(help: "When, such as \"mon-sun 13:00-14:00\".") var hours: [String]
+        @OptionGroup var centre: CentreHoursArguments
         @Option(help: "What happens then.") var label: String
 
         func run() throws {
-            let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
+            let parsed = try centre.hours.parsed()
             let store = try connection.store(for: Self.self)
-            try store.addTimetableBlocks(centreCode: code.value, parsed, label: label)
+            try store.addTimetableBlocks(centreCode: centre.code.value, parsed, label: label)
         }
     }
 }

@@ -1,6 +1,4 @@
-import Homeward
 import HomewardStore
-import Postgres
 
 /// The one place where errors become the sentence a user reads and the status a script sees.
 struct CommandFailure: Error {
@@ -12,30 +10,16 @@ struct CommandFailure: Error {
         self.status = status
     }
 
-    /// Maps errors from the layers below; nil for errors argument-parser should report itself.
+    /// Maps errors from the layers below (as `StoreError.explain` sorts them); nil for errors argument-parser should
+    /// report itself.
     init?(_ error: any Error) {
-        switch error {
-        case let error as PostgresError:
-            switch error.kind {
-            case .connection: self.init(error.message, status: .databaseUnavailable)
-            case .server where error.condition == .insufficientPrivilege:
-                self.init(StoreError(error).description, status: .forbidden)
-            case .server where error.sqlState?.hasPrefix("23") == true || error.sqlState?.hasPrefix("22") == true:
-                self.init(error.description, status: .dataError)
-            default: self.init(error.description, status: .failure)
-            }
-        case let error as StoreError:
-            if case .forbidden = error { self.init(error.description, status: .forbidden); return }
-            self.init(error.description, status: error.isInputError ? .dataError : .failure)
-        case let error as InvalidInput:
-            self.init(error.description, status: .dataError)
-        case let error as MigrationError:
-            switch error {
-            case .failed: self.init(error.description, status: .failure)
-            default: self.init(error.description, status: .configuration)
-            }
-        default:
-            return nil
+        guard let (message, category) = StoreError.explain(error) else { return nil }
+        switch category {
+        case .input: self.init(message, status: .dataError)
+        case .forbidden: self.init(message, status: .forbidden)
+        case .unavailable: self.init(message, status: .databaseUnavailable)
+        case .configuration: self.init(message, status: .configuration)
+        case .failure: self.init(message, status: .failure)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import HomewardStore
-import Postgres
 
 /// How to reach the database; shared by every command that needs one.
 struct ConnectionOptions: ParsableArguments {
@@ -11,15 +10,11 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "conninfo"))
     var conninfo: String = ""
 
-    /// Opens a connection labelled with the command's path (`homeward schedule generate`) for pg_stat_activity and the audit trail.
-    func connect(for command: any ParsableCommand.Type) throws -> Connection {
-        let connection = try Connection(conninfo: conninfo, applicationName: CommandPath.of(command))
-        LocalTime.adopt(from: connection)
-        return connection
-    }
-
-    /// Opens the store over a connection labelled with the command's path.
+    /// Opens the store over a connection labelled with the command's path (`homeward schedule generate`) for
+    /// pg_stat_activity and the audit trail; times print in the database's planning zone from then on.
     func store(for command: any ParsableCommand.Type) throws -> Store {
-        try Store(connection: connect(for: command))
+        let store = try Store.open(conninfo: conninfo, applicationName: CommandPath.of(command))
+        LocalTime.adopt(from: store)
+        return store
     }
 }

@@ -13,35 +13,31 @@ struct CourseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List courses (loaded by `homeward programme sync`).",
             discussion: "Examples:\n  homeward course list\n  homeward course list --format json")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
 
-        func run() throws {
-            Printer.list(try connection.store(for: Self.self).courses(), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.courses() } }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a course with its modules in teaching order.",
             discussion: "Example:\n  homeward course show LIT-BASIC")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Course code.") var code: Code
 
         func run() throws {
-            let detail = try connection.store(for: Self.self).course(code: code.value)
-            if output.format == .json { return Printer.json(detail) }
-            let course = detail.course
-            Printer.fields([
-                ("Code", course.code), ("Name", course.name), ("Description", detail.description),
-                ("Prison", course.centreCode ?? "every prison"), ("Length", "\(course.totalWeeks) weeks in \(course.modules) modules"),
-                ("Active enrolments", String(course.activeEnrolments)),
-            ])
-            Printer.heading("Modules")
-            Printer.table(["#", "module", "title", "weeks", "due_by_week"], detail.modules.map {
-                [String($0.ordinal), $0.code, $0.title, String($0.expectedWeeks), String($0.dueByWeek)]
-            })
+            try read.show(for: Self.self, { try $0.course(code: code.value) }) { detail in
+                let course = detail.course
+                Printer.fields([
+                    ("Code", course.code), ("Name", course.name), ("Description", detail.description),
+                    ("Prison", course.centreCode ?? "every prison"), ("Length", "\(course.totalWeeks) weeks in \(course.modules) modules"),
+                    ("Active enrolments", String(course.activeEnrolments)),
+                ])
+                Printer.heading("Modules")
+                Printer.table(["#", "module", "title", "weeks", "due_by_week"], detail.modules.map {
+                    [String($0.ordinal), $0.code, $0.title, String($0.expectedWeeks), String($0.dueByWeek)]
+                })
+            }
         }
     }
 
@@ -99,14 +95,12 @@ struct CourseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a prisoner's courses: modules passed against those expected by now at the course's pace.",
             discussion: "Examples:\n  homeward course progress KZ-2019-0101\n  homeward course progress KZ-2019-0101 --on 2026-06-01 --format json")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Case number of the participant.") var caseNumber: Code
         @Option(help: "Day to measure on (default: today).") var on: LocalDate?
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.courseProgress(caseNumber: caseNumber.value, on: try on ?? store.today()), format: output.format)
+            try read.list(for: Self.self) { store in try store.courseProgress(caseNumber: caseNumber.value, on: on ?? store.today()) }
         }
     }
 }

@@ -41,16 +41,16 @@ struct DatabaseCommand: ParsableCommand {
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
             let settings = try settingsFile.load().scheduling
-            let database = try connection.connect(for: Self.self)
-            let report = try runner.migrate(database)
+            let store = try connection.store(for: Self.self)
+            let report = try runner.migrate(store)
             // The one clock and the limits every check must share live in the database: views, rules and commands read them there.
-            let changed = try Store(connection: database).applySettings(settings)
+            let changed = try store.applySettings(settings)
             guard !quiet else { return }
             for (file, seconds) in report.applied {
                 print("applied \(file) (\(String(format: "%.2f", seconds)) s)")
             }
             if !changed.isEmpty { print("settings written to the database: \(changed.joined(separator: ", "))") }
-            print("\(report.applied.count) applied, \(report.alreadyApplied) already applied: \(database.endpoint)")
+            print("\(report.applied.count) applied, \(report.alreadyApplied) already applied: \(store.endpoint)")
         }
     }
 
@@ -65,15 +65,13 @@ struct DatabaseCommand: ParsableCommand {
                   homeward db status --format json
                 """)
 
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Folder of NNNN_name.sql files (default: SQL/migrations of this installation).")
         var migrations: String?
 
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
-            let database = try connection.connect(for: Self.self)
-            let statuses = try runner.status(database)
+            let statuses = try runner.status(read.store(for: Self.self))
             var table = TextTable(columns: ["version", "name", "state", "applied_at", "applied_by"])
             for status in statuses {
                 let version = String(format: "%04d", status.version)
@@ -84,7 +82,7 @@ struct DatabaseCommand: ParsableCommand {
                 case .missingFile(let at, let by): table.append([version, status.name, "applied, file missing", Self.timestamp(at), by])
                 }
             }
-            table.print(output.format)
+            table.print(read.format)
             if statuses.contains(where: { !$0.isApplied }) {
                 throw ExitCode(ExitStatus.configuration.rawValue)
             }

@@ -46,17 +46,16 @@ struct EnrolmentCommand: ParsableCommand {
                   homeward enrolment list --programme WOMEN-RESIDENTIAL --status active
                   homeward enrolment list --centre AKT-RC --format csv
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only enrolments in this programme.") var programme: Code?
         @Option(help: "Only participants placed at this centre today.") var centre: Code?
         @Option(help: "Only enrolments with this status.") var status: Enrolment.Status?
         @Option(name: .customLong("case"), help: "Only this participant.") var caseNumber: Code?
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.enrolments(programmeCode: programme?.value, centreCode: centre?.value, status: status,
-                                              caseNumber: caseNumber?.value), format: output.format)
+            try read.list(for: Self.self) {
+                try $0.enrolments(programmeCode: programme?.value, centreCode: centre?.value, status: status, caseNumber: caseNumber?.value)
+            }
         }
     }
 
@@ -64,26 +63,25 @@ struct EnrolmentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show an enrolment and where it stands in its programme's phases.",
             discussion: "Example:\n  homeward enrolment show 42")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Enrolment id.") var id: Int
 
         func run() throws {
-            let detail = try connection.store(for: Self.self).enrolment(id: id)
-            if output.format == .json { return Printer.json(detail) }
-            let enrolment = detail.enrolment
-            Printer.fields([
-                ("Enrolment", String(enrolment.id)), ("Participant", enrolment.caseNumber),
-                ("Programme", "\(enrolment.programmeCode) (\(detail.programmeName))"),
-                ("Phase", "\(enrolment.phaseCode) (\(enrolment.phaseOrdinal) of \(enrolment.phaseCount)), since \(enrolment.phaseStartedOn)"),
-                ("Status", enrolment.status.displayName), ("Started", enrolment.startedOn.description),
-                ("Planned end", enrolment.plannedEndOn.description), ("Ended", enrolment.endedOn.text),
-                ("Placed at", enrolment.centreCode),
-            ])
-            Printer.heading("Phases")
-            Printer.table(["#", "phase", "name", "days", "state"], detail.phases.map {
-                [String($0.ordinal), $0.code, $0.name, String($0.durationDays), $0.state]
-            })
+            try read.show(for: Self.self, { try $0.enrolment(id: id) }) { detail in
+                let enrolment = detail.enrolment
+                Printer.fields([
+                    ("Enrolment", String(enrolment.id)), ("Participant", enrolment.caseNumber),
+                    ("Programme", "\(enrolment.programmeCode) (\(detail.programmeName))"),
+                    ("Phase", "\(enrolment.phaseCode) (\(enrolment.phaseOrdinal) of \(enrolment.phaseCount)), since \(enrolment.phaseStartedOn)"),
+                    ("Status", enrolment.status.displayName), ("Started", enrolment.startedOn.description),
+                    ("Planned end", enrolment.plannedEndOn.description), ("Ended", enrolment.endedOn.text),
+                    ("Placed at", enrolment.centreCode),
+                ])
+                Printer.heading("Phases")
+                Printer.table(["#", "phase", "name", "days", "state"], detail.phases.map {
+                    [String($0.ordinal), $0.code, $0.name, String($0.durationDays), $0.state]
+                })
+            }
         }
     }
 

@@ -34,29 +34,25 @@ struct FamilyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List families and their members.",
             discussion: "Examples:\n  homeward family list\n  homeward family list --format json")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
 
-        func run() throws {
-            Printer.list(try connection.store(for: Self.self).families(), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.families() } }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a family's members and each member's family links.",
             discussion: "Example:\n  homeward family show 3")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Family id (from family list).") var id: Int
 
         func run() throws {
-            let detail = try connection.store(for: Self.self).family(id: id)
-            if output.format == .json { return Printer.json(detail) }
-            Printer.fields([("Family", String(detail.id)), ("Label", detail.label), ("Members", String(detail.members.count))])
-            for member in detail.members {
-                Printer.heading("\(member.caseNumber)  \(member.name), \(member.age)")
-                Printer.table(["person", "name", "relationship", "guardian"], member.links.map(\.cells))
+            try read.show(for: Self.self, { try $0.family(id: id) }) { detail in
+                Printer.fields([("Family", String(detail.id)), ("Label", detail.label), ("Members", String(detail.members.count))])
+                for member in detail.members {
+                    Printer.heading("\(member.caseNumber)  \(member.name), \(member.age)")
+                    Printer.table(["person", "name", "relationship", "guardian"], member.links.map(\.cells))
+                }
             }
         }
     }

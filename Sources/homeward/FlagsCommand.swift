@@ -55,19 +55,18 @@ struct FlagsCommand: ParsableCommand {
                   homeward flags list --open
                   homeward flags list --centre AKT-RC --severity urgent --format csv
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only participants placed at this centre.") var centre: String?
         @Option(help: "Only this participant (case number).") var participant: String?
         @Option(help: "Only this severity.") var severity: FlagSeverity?
         @Flag(help: "Only flags not yet resolved (open or acknowledged).") var open = false
 
         func run() throws {
-            let filter = FlagFilter(centreCode: try centre.map { try Rules.code($0, field: "--centre") },
-                                    caseNumber: try participant.map { try Rules.code($0, field: "--participant") },
-                                    severity: severity, unresolvedOnly: open)
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.flags(filter), format: output.format)
+            let centreCode = try centre.map { try Rules.code($0, field: "--centre") }
+            let caseNumber = try participant.map { try Rules.code($0, field: "--participant") }
+            try read.list(for: Self.self) {
+                try $0.flags(centreCode: centreCode, caseNumber: caseNumber, severity: severity, unresolvedOnly: open)
+            }
         }
     }
 
@@ -75,14 +74,13 @@ struct FlagsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show why a flag was raised: rule, threshold, inputs and history.",
             discussion: "Example:\n  homeward flags show 12")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Flag id.") var id: Int
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
+            let store = try read.store(for: Self.self)
             let detail = try store.flag(id: id)
-            guard output.format == .table else { return Printer.json(detail) }
+            guard read.format == .table else { return Printer.json(detail) }
             let flag = detail.flag
             Printer.fields([
                 ("flag", String(flag.id)), ("participant", flag.caseNumber), ("centre", flag.centreCode),

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+import HomewardStore
 
 /// Times as people read them: local time in the planning zone with its offset (`2026-12-01 11:45 +05:00`); JSON keeps
 /// ISO 8601 with the same offset. The zone is the database's (`homeward.planning_zone()`), read once per connection;
@@ -7,12 +7,10 @@ import Postgres
 enum LocalTime {
     nonisolated(unsafe) private static var formatters = Formatters(zone: TimeZone(identifier: "UTC")!)
 
-    /// Reads the planning zone from the database; a database not migrated yet has none and keeps UTC (asked first, so
-    /// the server logs no error for it).
-    static func adopt(from connection: Connection) {
-        guard let exists = try? connection.query("SELECT to_regprocedure('homeward.planning_zone()') IS NOT NULL").scalar(Bool.self),
-              exists, let name = try? connection.query("SELECT homeward.planning_zone()").scalar(String.self),
-              let zone = TimeZone(identifier: name), zone != formatters.zone else { return }
+    /// Reads the planning zone from the database; a database not migrated yet has none and keeps UTC.
+    static func adopt(from store: Store) {
+        guard let name = try? store.planningZoneIfMigrated(), let zone = TimeZone(identifier: name),
+              zone != formatters.zone else { return }
         formatters = Formatters(zone: zone)
     }
 

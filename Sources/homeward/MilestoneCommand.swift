@@ -37,14 +37,10 @@ struct MilestoneCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List milestones of one participant, or of everyone; most recent first.",
             discussion: "Examples:\n  homeward milestone list KZ-2019-0417\n  homeward milestone list --format csv")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Participant case number (default: everyone).") var caseNumber: Code?
 
-        func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.milestones(caseNumber: caseNumber?.value), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.milestones(caseNumber: caseNumber?.value) } }
     }
 }
 

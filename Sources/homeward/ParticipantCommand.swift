@@ -66,8 +66,7 @@ struct ParticipantCommand: ParsableCommand {
                   homeward participant list --centre AKT-RC --child
                   homeward participant list --programme WOMEN-RESIDENTIAL --format json
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only participants placed at this centre today.") var centre: Code?
         @Option(help: "Only participants with this status.") var status: Participant.Status?
         @Option(help: "Only participants with an open enrolment in this programme.") var programme: Code?
@@ -79,11 +78,10 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let filter = ParticipantFilter(
-                centreCode: centre?.value, status: status, programmeCode: programme?.value,
-                ageGroup: child ? .child : adult ? .adult : nil)
-            Printer.list(try store.participants(filter), format: output.format)
+            try read.list(for: Self.self) {
+                try $0.participants(centreCode: centre?.value, status: status, programmeCode: programme?.value,
+                                    ageGroup: child ? .child : adult ? .adult : nil)
+            }
         }
     }
 
@@ -91,38 +89,36 @@ struct ParticipantCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a participant: details, age, placements, family links, consents and enrolments.",
             discussion: "Example:\n  homeward participant show KZ-2019-0417")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Case number.") var caseNumber: Code
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let detail = try store.participant(caseNumber: caseNumber.value)
-            if output.format == .json { return Printer.json(detail) }
-            let p = detail.participant
-            Printer.fields([
-                ("Case", p.caseNumber), ("Name", p.fullName), ("Born", p.birthDate.description),
-                ("Age", "\(detail.age) (\(detail.isChild ? "child" : "adult"))"), ("Sex", p.sex.displayName),
-                ("Languages", p.languages.joined(separator: ",")), ("Region", p.regionOfOrigin),
-                ("Legal situation", p.legalSituation.displayName), ("Sentence ends", p.sentenceEndsOn.text),
-                ("Status", p.status.displayName), ("Returned", p.returnedOn.text),
-                ("Current centre", detail.currentPlacement?.centreCode),
-            ])
-            Printer.heading("Placements")
-            Printer.table(["centre", "from", "to", "reason"], detail.placements.map {
-                [$0.centreCode, $0.firstDay.description, $0.lastDay.text ?? "(current)", $0.reason]
-            })
-            Printer.heading("Family links")
-            Printer.table(["person", "name", "relationship", "guardian"], detail.familyLinks.map(\.cells))
-            Printer.heading("Consents")
-            Printer.table(["kind", "given_by", "given_on", "withdrawn_on"], detail.consents.map {
-                [$0.kind.displayName, $0.givenBy, $0.givenOn.description, $0.withdrawnOn.text]
-            })
-            if !detail.enrolments.isEmpty {
-                Printer.heading("Enrolments")
-                Printer.table(["programme", "phase", "status", "started", "planned_end", "ended"], detail.enrolments.map {
-                    [$0.programmeCode, $0.phaseCode, $0.status, $0.startedOn.description, $0.plannedEndOn.description, $0.endedOn.text]
+            try read.show(for: Self.self, { try $0.participant(caseNumber: caseNumber.value) }) { detail in
+                let p = detail.participant
+                Printer.fields([
+                    ("Case", p.caseNumber), ("Name", p.fullName), ("Born", p.birthDate.description),
+                    ("Age", "\(detail.age) (\(detail.isChild ? "child" : "adult"))"), ("Sex", p.sex.displayName),
+                    ("Languages", p.languages.joined(separator: ",")), ("Region", p.regionOfOrigin),
+                    ("Legal situation", p.legalSituation.displayName), ("Sentence ends", p.sentenceEndsOn.text),
+                    ("Status", p.status.displayName), ("Returned", p.returnedOn.text),
+                    ("Current centre", detail.currentPlacement?.centreCode),
+                ])
+                Printer.heading("Placements")
+                Printer.table(["centre", "from", "to", "reason"], detail.placements.map {
+                    [$0.centreCode, $0.firstDay.description, $0.lastDay.text ?? "(current)", $0.reason]
                 })
+                Printer.heading("Family links")
+                Printer.table(["person", "name", "relationship", "guardian"], detail.familyLinks.map(\.cells))
+                Printer.heading("Consents")
+                Printer.table(["kind", "given_by", "given_on", "withdrawn_on"], detail.consents.map {
+                    [$0.kind.displayName, $0.givenBy, $0.givenOn.description, $0.withdrawnOn.text]
+                })
+                if !detail.enrolments.isEmpty {
+                    Printer.heading("Enrolments")
+                    Printer.table(["programme", "phase", "status", "started", "planned_end", "ended"], detail.enrolments.map {
+                        [$0.programmeCode, $0.phaseCode, $0.status, $0.startedOn.description, $0.plannedEndOn.description, $0.endedOn.text]
+                    })
+                }
             }
         }
     }

@@ -53,45 +53,39 @@ struct ProgrammeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List programmes.",
             discussion: "Examples:\n  homeward programme list\n  homeward programme list --format json")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
 
-        func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.programmes(), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.programmes() } }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a programme: its phases with durations and each phase's weekly requirements.",
             discussion: "Example:\n  homeward programme show WOMEN-RESIDENTIAL")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Programme code.") var code: Code
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let programme = try store.programme(code: code.value)
-            if output.format == .json { return Printer.json(programme) }
-            Printer.fields([
-                ("Code", programme.code), ("Name", programme.name), ("Audience", programme.audience.displayName),
-                ("Version", String(programme.version)), ("Description", programme.description),
-                ("Length", "\(programme.phases.reduce(0) { $0 + $1.durationDays }) days in \(programme.phases.count) phases"),
-            ])
-            for (index, phase) in programme.phases.enumerated() {
-                Printer.heading("Phase \(index + 1): \(phase.code), \(phase.name): \(phase.durationDays) days, review every \(phase.reviewIntervalDays) days")
-                Printer.table(
-                    ["requirement", "session_type", "staff_role", "mode", "group", "minutes", "per_week", "ages", "sex", "room"],
-                    phase.requirements.map { requirement in
-                        [requirement.code, requirement.sessionType.displayName, requirement.staffRole.displayName,
-                         requirement.mode.displayName,
-                         requirement.mode == .group ? "\(requirement.groupMin.text ?? "?")–\(requirement.groupMax.text ?? "?")" : nil,
-                         String(requirement.durationMinutes), Self.perWeek(requirement.sessionsPerWeek),
-                         requirement.minAge == nil && requirement.maxAge == nil
-                             ? nil : "\(requirement.minAge.text ?? "")–\(requirement.maxAge.text ?? "")",
-                         requirement.sex?.displayName, requirement.roomKind.displayName]
-                    })
+            try read.show(for: Self.self, { try $0.programme(code: code.value) }) { programme in
+                Printer.fields([
+                    ("Code", programme.code), ("Name", programme.name), ("Audience", programme.audience.displayName),
+                    ("Version", String(programme.version)), ("Description", programme.description),
+                    ("Length", "\(programme.phases.reduce(0) { $0 + $1.durationDays }) days in \(programme.phases.count) phases"),
+                ])
+                for (index, phase) in programme.phases.enumerated() {
+                    Printer.heading("Phase \(index + 1): \(phase.code), \(phase.name): \(phase.durationDays) days, review every \(phase.reviewIntervalDays) days")
+                    Printer.table(
+                        ["requirement", "session_type", "staff_role", "mode", "group", "minutes", "per_week", "ages", "sex", "room"],
+                        phase.requirements.map { requirement in
+                            [requirement.code, requirement.sessionType.displayName, requirement.staffRole.displayName,
+                             requirement.mode.displayName,
+                             requirement.mode == .group ? "\(requirement.groupMin.text ?? "?")–\(requirement.groupMax.text ?? "?")" : nil,
+                             String(requirement.durationMinutes), Self.perWeek(requirement.sessionsPerWeek),
+                             requirement.minAge == nil && requirement.maxAge == nil
+                                 ? nil : "\(requirement.minAge.text ?? "")–\(requirement.maxAge.text ?? "")",
+                             requirement.sex?.displayName, requirement.roomKind.displayName]
+                        })
+                }
             }
         }
 

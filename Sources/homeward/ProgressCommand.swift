@@ -19,8 +19,7 @@ struct ProgressCommand: ParsableCommand {
               homeward progress --centre AKT-RC --format csv
             """)
 
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var read: ReadOptions
     @Argument(help: "Participant case number.") var caseNumber: String?
     @Option(help: "Centre code: every participant placed there, worst first.") var centre: String?
 
@@ -29,15 +28,15 @@ struct ProgressCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try connection.store(for: Self.self)
+        let store = try read.store(for: Self.self)
         if let centre {
             let records = try store.progress(centreCode: try Rules.code(centre, field: "--centre"))
-            Printer.list(records, format: output.format)
+            Printer.list(records, format: read.format)
             return
         }
         let code = try Rules.code(caseNumber!, field: "case number")
         let records = try store.progress(caseNumber: code)
-        guard output.format == .table else { return Printer.list(records, format: output.format) }
+        guard read.format == .table else { return Printer.list(records, format: read.format) }
         if records.isEmpty { Log.info("\(code) has no active enrolment") }
         for (index, record) in records.enumerated() {
             if index > 0 { Printer.write("\n") }

@@ -33,33 +33,24 @@ struct RoomCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List rooms.",
             discussion: "Examples:\n  homeward room list --centre AKT-RC\n  homeward room list --kind group-hall --format json")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only rooms of this centre.") var centre: Code?
         @Option(help: "Only rooms of this kind.") var kind: Room.Kind?
 
-        func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.rooms(centreCode: centre?.value, kind: kind), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.rooms(centreCode: centre?.value, kind: kind) } }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one room.", discussion: "Example:\n  homeward room show AKT-RC C1")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
-        @Argument(help: "Centre code.") var centre: Code
-        @Argument(help: "Room code.") var code: Code
+        @OptionGroup var read: ReadOptions
+        @OptionGroup var room: RoomArguments
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            guard let room = try store.rooms(centreCode: centre.value).first(where: { $0.code == code.value }) else {
-                throw StoreError.notFound(what: "room", identifier: "\(centre.value)/\(code.value)")
+            try read.show(for: Self.self, { try $0.room(centreCode: room.centre.value, code: room.code.value) }) { shown in
+                Printer.fields([("Centre", shown.centreCode), ("Code", shown.code), ("Name", shown.name),
+                                ("Kind", shown.kind.displayName), ("Capacity", String(shown.capacity))])
             }
-            if output.format == .json { return Printer.json(room) }
-            Printer.fields([("Centre", room.centreCode), ("Code", room.code), ("Name", room.name),
-                            ("Kind", room.kind.displayName), ("Capacity", String(room.capacity))])
         }
     }
 
@@ -67,8 +58,7 @@ struct RoomCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a room.", discussion: "Example:\n  homeward room update AKT-RC HALL --capacity 14")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Centre code.") var centre: Code
-        @Argument(help: "Room code.") var code: Code
+        @OptionGroup var room: RoomArguments
         @Option var name: String?
         @Option var kind: Room.Kind?
         @Option var capacity: Int?
@@ -80,8 +70,8 @@ struct RoomCommand: ParsableCommand {
 
         func run() throws {
             try connection.store(for: Self.self).updateRoom(
-                centreCode: centre.value, code: code.value, name: name, kind: kind, capacity: capacity)
-            Log.info("updated room \(centre.value)/\(code.value)")
+                centreCode: room.centre.value, code: room.code.value, name: name, kind: kind, capacity: capacity)
+            Log.info("updated room \(room.path)")
         }
     }
 }

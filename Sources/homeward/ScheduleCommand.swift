@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Homeward
 import HomewardStore
-import Scheduler
 
 /// `homeward schedule …`: the nightly scheduler and views of the schedule.
 struct ScheduleCommand: ParsableCommand {
@@ -54,13 +53,11 @@ struct ScheduleCommand: ParsableCommand {
             let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: settings, dryRun: dryRun,
                                                      exportInstance: exportInstance)
             if dryRun, !quiet {
-                let start = outcome.problem.horizonStart
-                let slot = Double(outcome.problem.instance.horizon.slotMinutes * 60)
                 TextTable(
                     columns: ["start", "centre", "room", "staff", "participants", "type"],
-                    rows: outcome.solution.sessions.sorted { ($0.start, $0.roomId) < ($1.start, $1.roomId) }.map {
-                        [LocalTime.text(start.addingTimeInterval(Double($0.start) * slot)), $0.centreId, $0.roomId, $0.staffId,
-                         $0.participantIds.joined(separator: ","), $0.sessionType]
+                    rows: outcome.proposedSessions.map {
+                        [LocalTime.text($0.start), $0.centreCode, $0.roomCode, $0.staffCode, $0.caseNumbers.joined(separator: ","),
+                         $0.sessionType]
                     }).print(.table)
             }
             let summary = outcome.summary
@@ -78,16 +75,14 @@ extension ScheduleCommand {
         do {
             let outcome = try ScheduleJob.run(store: store, request: request, settings: settings, dryRun: dryRun) { problem in
                 if let exportInstance {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try encoder.encode(problem.instance).write(to: URL(fileURLWithPath: exportInstance))
+                    try problem.instanceJSON().write(to: URL(fileURLWithPath: exportInstance))
                     Log.info("wrote the scheduling instance to \(exportInstance)")
                 }
-                if Log.isInteractive { Log.info("solving \(problem.instance.demands.count) session units…") }
+                if Log.isInteractive { Log.info("solving \(problem.demandCount) session units…") }
             }
-            if outcome.solution.stats.stopReason == .timeCap {
+            if outcome.stoppedByTimeCap {
                 Log.warning("the safety cap of \(settings.budgetMilliseconds) ms stopped the search before its work budget "
-                            + "(\(outcome.solution.stats.iterations) of \(settings.budgetIterations) iterations): this plan depends on the "
+                            + "(\(outcome.iterations) of \(settings.budgetIterations) iterations): this plan depends on the "
                             + "machine's speed; lower scheduling.budget_iterations or raise budget_milliseconds")
             }
             return outcome
@@ -116,28 +111,26 @@ extension ScheduleCommand {
                   homeward schedule show --staff ST-001
                   homeward schedule show --participant KZ-2025-0001 --format csv
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Centre code: prints a grid per day, rooms across.") var centre: Code?
         @Option(help: "Staff code: that staff member's sessions.") var staff: Code?
         @Option(help: "Case number: that participant's sessions.") var participant: Code?
-        @Option(help: "ISO week such as 2026-W49 (default: this week).") var week: String?
+        @OptionGroup var week: WeekOption
 
         func validate() throws {
             if [centre, staff, participant].compactMap({ $0 }).count != 1 {
                 throw ValidationError("give exactly one of --centre, --staff or --participant")
             }
-            if let week, LocalDate(isoWeek: week) == nil { throw ValidationError("--week must look like 2026-W49") }
         }
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let monday = try week.flatMap { LocalDate(isoWeek: $0) } ?? store.today().startOfWeek
+            let store = try read.store(for: Self.self)
+            let monday = try week.monday(store)
             let sessions = try store.sessions(SessionFilter(
                 centreCode: centre?.value, from: monday, to: monday.adding(days: 6), staffCode: staff?.value,
                 caseNumber: participant?.value)).filter { $0.session.status != .rescheduled }
-            if output.format == .json { return Printer.json(sessions) }
-            guard let centre, output.format == .table else {
+            if read.format == .json { return Printer.json(sessions) }
+            guard let centre, read.format == .table else {
                 return TextTable(
                     columns: ["session", "day", "start", "end", "centre", "room", "type", "staff", "participants", "status"],
                     rows: sessions.map { summary in
@@ -145,7 +138,7 @@ extension ScheduleCommand {
                         return [String(s.id), summary.localStart.date.description, summary.localStart.time.description,
                                 summary.localEnd.time.description, s.centreCode, s.roomCode, s.type.displayName,
                                 s.staffCodes.joined(separator: ","), s.caseNumbers.joined(separator: ","), s.status.rawValue]
-                    }).print(output.format)
+                    }).print(read.format)
             }
             Printer.write("\(centre.value) — week \(monday.isoWeek) (\(monday) to \(monday.adding(days: 6)))\n")
             let rooms = try store.rooms(centreCode: centre.value).map(\.code)
@@ -191,35 +184,22 @@ extension ScheduleCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the demand the latest scheduler run could not place, with the reason and the blocking constraint.",
             discussion: "Examples:\n  homeward schedule gaps\n  homeward schedule gaps --centre AKT-RC --format csv")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only participants placed at this centre.") var centre: Code?
 
-        func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.scheduleGaps(centreCode: centre?.value), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.scheduleGaps(centreCode: centre?.value) } }
     }
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "For one participant and week: each requirement, what is booked and with whom, and why anything is missing.",
             discussion: "Example:\n  homeward schedule explain KZ-2025-0007 --week 2026-W49")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Case number.") var caseNumber: Code
-        @Option(help: "ISO week such as 2026-W49 (default: this week).") var week: String?
-
-        func validate() throws {
-            if let week, LocalDate(isoWeek: week) == nil { throw ValidationError("--week must look like 2026-W49") }
-        }
+        @OptionGroup var week: WeekOption
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let monday = try week.flatMap { LocalDate(isoWeek: $0) } ?? store.today().startOfWeek
-            let rows = try store.requirementWeeks(caseNumber: caseNumber.value, weekStart: monday)
-            if output.format == .json { return Printer.json(rows) }
-            Printer.list(rows, format: output.format)
+            try read.list(for: Self.self) { store in try store.requirementWeeks(caseNumber: caseNumber.value, weekStart: week.monday(store)) }
         }
     }
 
@@ -246,13 +226,10 @@ extension ScheduleCommand {
         static let configuration = CommandConfiguration(
             abstract: "List recent scheduler runs: who, when, horizon, demand, placed, unplaced, duration.",
             discussion: "Example:\n  homeward schedule runs --limit 5")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "How many runs.") var limit: Int = 20
 
-        func run() throws {
-            Printer.list(try connection.store(for: Self.self).scheduleRuns(limit: limit), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.scheduleRuns(limit: limit) } }
     }
 }
 

@@ -30,13 +30,10 @@ struct SchoolCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List schools.",
             discussion: "Examples:\n  homeward school list\n  homeward school list --region Mangystau --format csv")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only schools in this region.") var region: String?
 
-        func run() throws {
-            Printer.list(try connection.store(for: Self.self).schools(region: region), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.schools(region: region) } }
     }
 
     struct Enrol: ParsableCommand {
@@ -69,14 +66,15 @@ struct SchoolCommand: ParsableCommand {
         func run() throws {
             let caseNumber = try Rules.code(caseNumber, field: "case number")
             let (start, end) = try SchoolEnrolment.parseHours(hours, field: "--hours")
-            let new = NewSchoolEnrolment(
-                caseNumber: caseNumber, schoolCode: try Rules.code(school, field: "--school"), grade: grade, shift: shift,
-                startsAt: start, endsAt: end, weekdays: try SchoolEnrolment.parseWeekdays(weekdays, field: "--weekdays"), from: from)
-            let result = try connection.store(for: Self.self).enrolInSchool(new)
+            let schoolCode = try Rules.code(school, field: "--school")
+            let schoolDays = try SchoolEnrolment.parseWeekdays(weekdays, field: "--weekdays")
+            let result = try connection.store(for: Self.self).enrolInSchool(
+                caseNumber: caseNumber, schoolCode: schoolCode, grade: grade, shift: shift, startsAt: start, endsAt: end,
+                weekdays: schoolDays, from: from)
             if let old = result.transferredFrom {
                 Log.info("closed \(caseNumber)'s enrolment at \(old.schoolCode) on \(old.enrolledTo.text ?? "?") (transferred)")
             }
-            Log.info("enrolled \(caseNumber) at \(new.schoolCode), grade \(grade), from \(from) (school enrolment \(result.id))")
+            Log.info("enrolled \(caseNumber) at \(schoolCode), grade \(grade), from \(from) (school enrolment \(result.id))")
         }
     }
 
@@ -84,15 +82,12 @@ struct SchoolCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List school enrolments.",
             discussion: "Examples:\n  homeward school enrolments --school AKT-SCH-12\n  homeward school enrolments --case KZ-2019-0533")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only enrolments at this school.") var school: Code?
         @Option(name: .customLong("case"), help: "Only this child.") var caseNumber: Code?
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.schoolEnrolments(schoolCode: school?.value, caseNumber: caseNumber?.value),
-                         format: output.format)
+            try read.list(for: Self.self) { try $0.schoolEnrolments(schoolCode: school?.value, caseNumber: caseNumber?.value) }
         }
     }
 

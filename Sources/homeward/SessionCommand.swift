@@ -79,8 +79,7 @@ struct SessionCommand: ParsableCommand {
                   homeward session list --centre AKT-RC --from 2026-12-01 --to 2026-12-07
                   homeward session list --staff ST-0001 --status planned --format csv
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only sessions at this centre.") var centre: Code?
         @Option(help: "First local day (YYYY-MM-DD).") var from: LocalDate?
         @Option(help: "Last local day (YYYY-MM-DD), inclusive.") var to: LocalDate?
@@ -93,10 +92,9 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
             let filter = SessionFilter(centreCode: centre?.value, from: from, to: to, staffCode: staff?.value,
                                        caseNumber: participant?.value, status: status)
-            Printer.list(try store.sessions(filter), format: output.format)
+            try read.list(for: Self.self) { try $0.sessions(filter) }
         }
     }
 
@@ -104,31 +102,29 @@ struct SessionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a session with its staff, participants and attendance.",
             discussion: "Example:\n  homeward session show 42")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Session id.") var id: Int
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let detail = try store.session(id: id)
-            if output.format == .json { return Printer.json(detail) }
-            let summary = detail.summary, session = summary.session
-            Printer.fields([
-                ("Session", String(session.id)), ("Type", session.type.displayName), ("Mode", session.mode.displayName),
-                ("Status", session.status.displayName), ("Centre", session.centreCode), ("Room", session.roomCode),
-                ("Starts", "\(summary.localStart) (\(summary.timeZone))"), ("Ends", "\(summary.localEnd) (\(summary.timeZone))"),
-                ("Minutes", String(session.minutes)), ("Requirement", session.requirement),
-                ("Family", session.familyID.map { id in detail.familyLabel.map { "\($0) (\(id))" } ?? String(id) }),
-                ("Cancelled by", session.cancelledBy?.displayName), ("Reason", session.cancelReason),
-                ("Replaced by", session.replacedBySessionID.text), ("Replaces", detail.replacesSessionID.text),
-                ("Override", detail.overrideReason.map { reason in detail.overrideBy.map { "\(reason) (by \($0))" } ?? reason }),
-            ])
-            Printer.heading("Staff")
-            Printer.table(["code", "name"], detail.staff.map { [$0.code, $0.name] })
-            Printer.heading("Participants and attendance")
-            Printer.table(["case_number", "name", "attendance", "note", "recorded_by"], detail.participants.map {
-                [$0.caseNumber, $0.name, $0.attendance?.status.displayName ?? "not recorded", $0.attendance?.note, $0.attendance?.recordedBy]
-            })
+            try read.show(for: Self.self, { try $0.session(id: id) }) { detail in
+                let summary = detail.summary, session = summary.session
+                Printer.fields([
+                    ("Session", String(session.id)), ("Type", session.type.displayName), ("Mode", session.mode.displayName),
+                    ("Status", session.status.displayName), ("Centre", session.centreCode), ("Room", session.roomCode),
+                    ("Starts", "\(summary.localStart) (\(summary.timeZone))"), ("Ends", "\(summary.localEnd) (\(summary.timeZone))"),
+                    ("Minutes", String(session.minutes)), ("Requirement", session.requirement),
+                    ("Family", session.familyID.map { id in detail.familyLabel.map { "\($0) (\(id))" } ?? String(id) }),
+                    ("Cancelled by", session.cancelledBy?.displayName), ("Reason", session.cancelReason),
+                    ("Replaced by", session.replacedBySessionID.text), ("Replaces", detail.replacesSessionID.text),
+                    ("Override", detail.overrideReason.map { reason in detail.overrideBy.map { "\(reason) (by \($0))" } ?? reason }),
+                ])
+                Printer.heading("Staff")
+                Printer.table(["code", "name"], detail.staff.map { [$0.code, $0.name] })
+                Printer.heading("Participants and attendance")
+                Printer.table(["case_number", "name", "attendance", "note", "recorded_by"], detail.participants.map {
+                    [$0.caseNumber, $0.name, $0.attendance?.status.displayName ?? "not recorded", $0.attendance?.note, $0.attendance?.recordedBy]
+                })
+            }
         }
     }
 

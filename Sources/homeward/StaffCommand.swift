@@ -45,16 +45,13 @@ struct StaffCommand: ParsableCommand {
                   homeward staff list --centre AKT-RC --role psychologist
                   homeward staff list --language ar --format json
                 """)
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Option(help: "Only staff working at this centre.") var centre: Code?
         @Option(help: "Only staff holding this role.") var role: StaffRole?
         @Option(help: "Only staff working in this language, e.g. ar.") var language: String?
 
         func run() throws {
-            let store = try connection.store(for: Self.self)
-            let members = try store.staffMembers(centreCode: centre?.value, role: role, language: language?.lowercased())
-            Printer.list(members, format: output.format)
+            try read.list(for: Self.self) { try $0.staffMembers(centreCode: centre?.value, role: role, language: language?.lowercased()) }
         }
     }
 
@@ -62,24 +59,23 @@ struct StaffCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a staff member: roles, centres, weekly availability and leave to come.",
             discussion: "Example:\n  homeward staff show ST-0042")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
         @Argument(help: "Staff code.") var code: Code
 
         func run() throws {
-            let detail = try connection.store(for: Self.self).staffMember(code: code.value)
-            if output.format == .json { return Printer.json(detail) }
-            let member = detail.member
-            Printer.fields([
-                ("Code", member.code), ("Name", member.fullName), ("Roles", member.roles.map(\.displayName).joined(separator: ", ")),
-                ("Centres", member.centreCodes.joined(separator: ", ")), ("Languages", member.languages.joined(separator: ",")),
-                ("Weekly hours", StaffCommand.hours(member.weeklyHourLimit)),
-                ("Children", member.mayWorkWithChildren ? "cleared" : "not cleared"), ("Active", member.active ? "yes" : "no"),
-            ])
-            Printer.heading("Weekly availability")
-            Printer.table(["centre", "day", "from", "to", "valid_from", "valid_to"], detail.availability.map(\.cells))
-            Printer.heading("Leave to come")
-            Printer.table(StaffLeave.columns, detail.upcomingLeave.map(\.cells))
+            try read.show(for: Self.self, { try $0.staffMember(code: code.value) }) { detail in
+                let member = detail.member
+                Printer.fields([
+                    ("Code", member.code), ("Name", member.fullName), ("Roles", member.roles.map(\.displayName).joined(separator: ", ")),
+                    ("Centres", member.centreCodes.joined(separator: ", ")), ("Languages", member.languages.joined(separator: ",")),
+                    ("Weekly hours", StaffCommand.hours(member.weeklyHourLimit)),
+                    ("Children", member.mayWorkWithChildren ? "cleared" : "not cleared"), ("Active", member.active ? "yes" : "no"),
+                ])
+                Printer.heading("Weekly availability")
+                Printer.table(["centre", "day", "from", "to", "valid_from", "valid_to"], detail.availability.map(\.cells))
+                Printer.heading("Leave to come")
+                Printer.table(StaffLeave.columns, detail.upcomingLeave.map(\.cells))
+            }
         }
     }
 
@@ -142,17 +138,17 @@ struct StaffCommand: ParsableCommand {
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: "Staff code.") var code: String
             @Option(help: "Centre code (one where the staff member works).") var centre: String
-            @Argument(help: "Windows such as \"mon-fri 09:00-13:00\", in the centre's local time.") var hours: [String]
+            @OptionGroup var hours: WeeklyHoursArguments
             @Option(help: "First day the pattern applies (default: today).") var from: LocalDate?
 
             func validate() throws {
-                if hours.isEmpty { throw ValidationError("give at least one window such as \"mon-fri 09:00-13:00\"") }
+                if hours.hours.isEmpty { throw ValidationError("give at least one window such as \"mon-fri 09:00-13:00\"") }
             }
 
             func run() throws {
                 let record = try Rules.code(code, field: "code")
                 let centreCode = try Rules.code(centre, field: "centre", record: record)
-                let parsed = try hours.flatMap { try WeeklyHours.parse($0, field: "hours") }
+                let parsed = try hours.parsed()
                 let store = try connection.store(for: Self.self)
                 let day = try from ?? store.today()
                 try store.setAvailability(staffCode: record, centreCode: centreCode, parsed, from: day)
@@ -189,14 +185,10 @@ struct StaffCommand: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "List a staff member's leave, oldest first.",
                 discussion: "Example:\n  homeward staff leave list ST-0042")
-            @OptionGroup var connection: ConnectionOptions
-            @OptionGroup var output: OutputOptions
+            @OptionGroup var read: ReadOptions
             @Argument(help: "Staff code.") var code: Code
 
-            func run() throws {
-                let store = try connection.store(for: Self.self)
-                Printer.list(try store.leave(staffCode: code.value), format: output.format)
-            }
+            func run() throws { try read.list(for: Self.self) { try $0.leave(staffCode: code.value) } }
         }
     }
 

@@ -84,13 +84,9 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List logins holding a Homeward role, with coordinators' centres.",
             discussion: "Example:\n  homeward user list --format csv")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var read: ReadOptions
 
-        func run() throws {
-            let store = try connection.store(for: Self.self)
-            Printer.list(try store.users(), format: output.format)
-        }
+        func run() throws { try read.list(for: Self.self) { try $0.users() } }
     }
 }
 

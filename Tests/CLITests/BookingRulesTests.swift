@@ -9,10 +9,10 @@ import Testing
 @Suite struct BookingRulesTests {
     /// A coordinator login of AKT-RC on this copy of the world, and a CLI run as that login.
     private struct Coordinator {
-        let world: ScheduleFixture.World
+        let world: TestDatabase
         let login: String
 
-        init(_ world: ScheduleFixture.World) throws {
+        init(_ world: TestDatabase) throws {
             self.world = world
             login = "booking_coordinator_" + UUID().uuidString.prefix(8).lowercased()
             let grant = try world.cli(["user", "grant", login, "--role", "coordinator", "--centre", "AKT-RC"])
@@ -20,7 +20,7 @@ import Testing
         }
 
         func cli(_ arguments: [String]) throws -> CLI.Outcome {
-            try CLI.run(arguments, environment: ["PGDATABASE": world.name, "PGUSER": login])
+            try world.cli(arguments, environment: ["PGUSER": login])
         }
     }
 

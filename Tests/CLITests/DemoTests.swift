@@ -42,7 +42,7 @@ import Testing
             for centre in ["AKT-RC", "ALM-NGO", "KAR-PRISON"] {
                 let progress = try CLI.run(["progress", "--centre", centre, "--format", "json"], database: database)
                 #expect(progress.status == 0, "\(progress)")
-                let rows = try #require(try JSONSerialization.jsonObject(with: Data(progress.stdout.utf8)) as? [[String: Any]])
+                let rows = try #require(try progress.json() as? [[String: Any]])
                 for row in rows { fromCLI[try #require(row["enrolment_id"] as? Int)] = row }
             }
             let view = try connection.query(
@@ -107,11 +107,11 @@ import Testing
             #expect(behindScores.values.contains { $0 > 0.5 }, "the demo's drifting participants should be well behind")
 
             // Every oversight question runs against the demo data as a real login holding only homeward_oversight.
-            let login = "demo_oversight_" + UUID().uuidString.prefix(8).lowercased()
+            let login = TestDatabase.uniqueLogin("demo_oversight")
             let grant = try CLI.run(["user", "grant", login, "--role", "oversight"], database: database)
             #expect(grant.status == 0, "\(grant)")
-            defer { _ = try? connection.execute("DROP ROLE IF EXISTS \(connection.quoteIdentifier(login))") }
-            let oversight = try Connection(conninfo: "dbname=\(database.name) user=\(login)")
+            defer { database.dropLogin(login, using: connection) }
+            let oversight = try database.connect(as: login)
             let examples = try String(
                 contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("SQL/oversight/examples.sql"), encoding: .utf8)
             let statements = examples.components(separatedBy: ";\n")
@@ -136,10 +136,10 @@ import Testing
     /// A coordinator of the Aktau centre, with a login of their own, does their day's work through the CLI on the demo
     /// data — and reaches nothing at the other centres, whatever the what-if day says.
     private func coordinatorsDayAtAktau(_ database: TestDatabase, _ admin: Connection) throws {
-        let login = "demo_coord_" + UUID().uuidString.prefix(8).lowercased()
+        let login = TestDatabase.uniqueLogin("demo_coord")
         let grant = try CLI.run(["user", "grant", login, "--role", "coordinator", "--centre", "AKT-RC"], database: database)
         #expect(grant.status == 0, "\(grant)")
-        defer { _ = try? admin.execute("DROP OWNED BY \(admin.quoteIdentifier(login))"); _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))") }
+        defer { database.dropLogin(login, using: admin) }
         func run(_ arguments: [String]) throws -> CLI.Outcome { try CLI.run(arguments, database: database, environment: ["PGUSER": login]) }
         let today = try TestClock.today(admin)
 
@@ -296,7 +296,7 @@ import Testing
             WHERE c.code = 'KAR-PRISON' AND s.status = 'planned' AND s.starts_at > now() LIMIT 1
             """).rows.first).decode(0, as: Int.self)
         #expect(try run(["session", "cancel", String(prison), "--reason", "x", "--by", "centre"]).status != 0)
-        let coordinator = try Connection(conninfo: "dbname=\(database.name) user=\(login)")
+        let coordinator = try database.connect(as: login)
         let prisonSessions = "(SELECT id FROM homeward.centres WHERE code = 'KAR-PRISON')"
         #expect(try coordinator.execute("DELETE FROM homeward.sessions WHERE centre_id = \(prisonSessions)") == 0)
         #expect(try coordinator.execute(
@@ -329,6 +329,6 @@ import Testing
         #expect(after.dropLast() == before.dropLast(), "\(before) → \(after)")
         let progress = try run(["progress", "--centre", "KAR-PRISON", "--format", "json"])
         #expect(progress.status == 0, "\(progress)")
-        #expect((try JSONSerialization.jsonObject(with: Data(progress.stdout.utf8)) as? [Any])?.isEmpty == true, "\(progress)")
+        #expect((try progress.json() as? [Any])?.isEmpty == true, "\(progress)")
     }
 }

@@ -7,7 +7,7 @@ import Testing
     @Test func enrolAdvanceThroughThePhasesAndComplete() throws {
         try TestDatabase.withMigrated { database in
             try ProgrammeFixture.sync(database)
-            try ProgrammeFixture.addParticipant(database, "KZ-CLI-1")
+            try database.fixtures().participant("KZ-CLI-1")
 
             let add = try CLI.run(["enrolment", "add", "kz-cli-1", "--programme", "test-prog", "--start", "2026-01-05"], database: database)
             #expect(add.status == 0, "\(add)")
@@ -41,7 +41,7 @@ import Testing
     @Test func pauseRefusesToAdvanceAndASecondOpenEnrolmentIsRefused() throws {
         try TestDatabase.withMigrated { database in
             try ProgrammeFixture.sync(database)
-            try ProgrammeFixture.addParticipant(database, "KZ-CLI-2")
+            try database.fixtures().participant("KZ-CLI-2")
             let id = try CLI.run(["enrolment", "add", "KZ-CLI-2", "--programme", "TEST-PROG", "--start", "2026-01-05"], database: database)
                 .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
@@ -71,7 +71,7 @@ import Testing
 
     @Test func aChildWhoMovesSchoolAndAttendanceOutsideAnyEnrolment() throws {
         try TestDatabase.withMigrated { database in
-            try ProgrammeFixture.addParticipant(database, "KZ-CHILD-9", born: "2016-03-01", sex: "male")
+            try database.fixtures().participant("KZ-CHILD-9", born: "2016-03-01", sex: "male")
             #expect(try CLI.run(["school", "add", "AKT-SCH-12", "--name", "School 12", "--region", "Mangystau"], database: database).status == 0)
             #expect(try CLI.run(["school", "add", "ATY-SCH-4", "--name", "School 4", "--region", "Atyrau"], database: database).status == 0)
             let duplicate = try CLI.run(["school", "add", "ATY-SCH-4", "--name", "School 4", "--region", "Atyrau"], database: database)
@@ -115,7 +115,7 @@ import Testing
     @Test func courseEnrolResultsAndProgress() throws {
         try TestDatabase.withMigrated { database in
             try ProgrammeFixture.sync(database)
-            try ProgrammeFixture.addParticipant(database, "KZ-PRIS-9", sex: "male")
+            try database.fixtures().participant("KZ-PRIS-9", sex: "male")
             let enrol = try CLI.run(["course", "enrol", "KZ-PRIS-9", "--course", "LIT-BASIC", "--start", "2026-02-02"], database: database)
             #expect(enrol.status == 0, "\(enrol)")
             let twice = try CLI.run(["course", "enrol", "KZ-PRIS-9", "--course", "LIT-BASIC", "--start", "2026-03-02"], database: database)

@@ -9,17 +9,7 @@ import Testing
 /// `homeward participant export CASE`: the full record, every section present, and the export itself audited.
 @Suite struct ExportTests {
     /// Two centres; KZ-A-0001 at SEC-A with one row in every section of the export; KZ-B-0001 at SEC-B with nothing else.
-    static let seed = """
-        INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity) VALUES
-            ('SEC-A', 'Centre A', 'rehabilitation_centre', 'Mangystau', 'Aktau', 'Asia/Aqtau', 50),
-            ('SEC-B', 'Centre B', 'ngo_day_centre', 'Almaty', 'Almaty', 'Asia/Almaty', 50);
-        INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages,
-                                           region_of_origin, returned_on) VALUES
-            ('KZ-A-0001', 'Aigerim', 'Sadykova', '1994-03-12', 'female', '{kk,ru}', 'Mangystau', '2019-05-10'),
-            ('KZ-B-0001', 'Dana', 'Omarova', '2015-01-02', 'female', '{kk}', 'Almaty', '2019-05-10');
-        INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
-        SELECT p.id, c.id, daterange('2019-05-10', NULL)
-        FROM homeward.participants p JOIN homeward.centres c ON c.code = CASE p.case_number WHEN 'KZ-A-0001' THEN 'SEC-A' ELSE 'SEC-B' END;
+    static let seed = SQLFixtures.twoCentres + """
 
         INSERT INTO homeward.programmes (code, name, audience, version) VALUES ('EXP-PROG', 'Export programme', 'adult_women', 1);
         INSERT INTO homeward.programme_phases (programme_id, ordinal, code, name, duration_days, review_interval_days)
@@ -79,7 +69,7 @@ import Testing
         try Self.withSeeded { database in
             let export = try CLI.run(["participant", "export", "kz-a-0001"], database: database)
             #expect(export.status == 0, "\(export)")
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+            let document = try #require(try export.json() as? [String: Any])
             #expect(document["case_number"] as? String == "KZ-A-0001")
             let person = try #require(document["person"] as? [String: Any])
             #expect(person["given_name"] as? String == "Aigerim" && person["birth_date"] as? String == "1994-03-12")
@@ -96,7 +86,7 @@ import Testing
 
             // The other participant's record is empty but complete: every section is there.
             let other = try CLI.run(["participant", "export", "KZ-B-0001"], database: database)
-            let otherDocument = try #require(try JSONSerialization.jsonObject(with: Data(other.stdout.utf8)) as? [String: Any])
+            let otherDocument = try #require(try other.json() as? [String: Any])
             #expect(Self.sections.allSatisfy { otherDocument[$0] != nil })
             #expect((otherDocument["sessions"] as? [Any])?.isEmpty == true)
         }
@@ -105,8 +95,8 @@ import Testing
     @Test func anExportToAFileIsAuditedWithTheLoginAndTheCommand() throws {
         try Self.withSeeded { database in
             let admin = try database.connect()
-            let login = "exp_" + UUID().uuidString.prefix(8).lowercased()
-            defer { _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))") }
+            let login = TestDatabase.uniqueLogin("exp")
+            defer { database.dropLogin(login, using: admin) }
             let grant = try CLI.run(["user", "grant", login, "--role", "coordinator", "--centre", "SEC-A"], database: database)
             #expect(grant.status == 0, "\(grant)")
 

@@ -8,63 +8,31 @@ import Testing
 @Suite struct FlagsCommandTests {
     private let pinned = ["PGOPTIONS": "-c homeward.today=2026-10-31"]
 
-    /// AKT-RC with three women enrolled in WOMEN/RESIDENTIAL (individual counselling once a week) since 2026-10-03:
-    /// KZ-A-0001 attends everything, KZ-A-0002 attends half and missed the last two unexcused, KZ-A-0003 attends one of
-    /// four; KZ-A-0004 enrolled on 30 October. One session of KZ-A-0001 on 28 October has no attendance yet.
+    /// AKT-RC with three women enrolled in WOMEN/RESIDENTIAL (individual counselling once a week) since 2026-10-03
+    /// (`ProgressFixtures`): KZ-A-0001 attends everything, KZ-A-0002 attends half and missed the last two unexcused,
+    /// KZ-A-0003 attends one of four; KZ-A-0004 enrolled on 30 October. One session of KZ-A-0001 on 28 October has no
+    /// attendance yet.
     private func withWorld(_ body: (TestDatabase) throws -> Void) throws {
         try TestDatabase.withMigrated { database in
-            let connection = try database.connect()
-            try connection.runScript(
-                """
-                INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity)
-                VALUES ('AKT-RC', 'Aktau Rehabilitation Centre', 'rehabilitation_centre', 'Mangystau', 'Aktau', 'Asia/Aqtau', 100);
-                INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity)
-                SELECT id, 'C1', 'Counselling 1', 'counselling_room', 2 FROM homeward.centres;
-                INSERT INTO homeward.programmes (code, name, audience, version) VALUES ('WOMEN', 'Women', 'adult_women', 1);
-                INSERT INTO homeward.programme_phases (programme_id, ordinal, code, name, duration_days, review_interval_days)
-                SELECT id, 1, 'RESIDENTIAL', 'Residential', 56, 14 FROM homeward.programmes;
-                INSERT INTO homeward.phase_requirements (phase_id, code, session_type, staff_role, mode, duration_minutes, sessions_per_week, room_kind)
-                SELECT id, 'PSY-IND', 'individual_counselling', 'psychologist', 'individual', 60, 1, 'counselling_room' FROM homeward.programme_phases;
-                INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on)
-                SELECT c, 'Given', 'Family', '1994-03-02', 'female', '{kk}', 'Atyrau', '2019-05-10'
-                FROM unnest(ARRAY['KZ-A-0001', 'KZ-A-0002', 'KZ-A-0003', 'KZ-A-0004']) AS c;
-                INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
-                SELECT p.id, c.id, daterange('2026-09-01', NULL) FROM homeward.participants p, homeward.centres c;
-                INSERT INTO homeward.enrolments (participant_id, programme_id, started_on, current_phase_id, phase_started_on, planned_end_on)
-                SELECT p.id, ph.programme_id, d, ph.id, d, d + 56
-                FROM homeward.participants p, homeward.programme_phases ph,
-                     LATERAL (SELECT CASE p.case_number WHEN 'KZ-A-0004' THEN date '2026-10-30' ELSE date '2026-10-03' END AS d) x;
-
-                CREATE FUNCTION pg_temp.book(p_case text, p_day date, p_status text) RETURNS void LANGUAGE plpgsql AS $$
-                DECLARE v_id bigint;
-                BEGIN
-                    INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, override_reason)
-                    SELECT q.session_type, q.id, q.mode, r.centre_id, r.id, t.s, t.s + interval '1 hour', 'fixture: history written directly'
-                    FROM homeward.phase_requirements q, homeward.rooms r,
-                         LATERAL (SELECT (p_day + time '08:00' + interval '70 minutes' *
-                                          (SELECT count(*) FROM homeward.sessions x WHERE (x.starts_at AT TIME ZONE 'Asia/Aqtau')::date = p_day))
-                                         AT TIME ZONE 'Asia/Aqtau' AS s) t
-                    RETURNING id INTO v_id;
-                    INSERT INTO homeward.session_participants (session_id, participant_id) SELECT v_id, id FROM homeward.participants WHERE case_number = p_case;
-                    IF p_status IS NOT NULL THEN
-                        INSERT INTO homeward.attendance (session_id, participant_id, status, recorded_by)
-                        SELECT v_id, id, p_status, 'test' FROM homeward.participants WHERE case_number = p_case;
-                    END IF;
-                END $$;
-                SELECT pg_temp.book('KZ-A-0001', d, 'attended') FROM unnest(ARRAY[date '2026-10-06', '2026-10-13', '2026-10-20', '2026-10-27']) AS d;
-                SELECT pg_temp.book('KZ-A-0001', '2026-10-28', NULL);
-                SELECT pg_temp.book('KZ-A-0002', d, s) FROM unnest(ARRAY[date '2026-10-06', '2026-10-13', '2026-10-20', '2026-10-27'],
-                                                                   ARRAY['attended', 'attended', 'absent_unexcused', 'absent_unexcused']) AS u(d, s);
-                SELECT pg_temp.book('KZ-A-0003', d, s) FROM unnest(ARRAY[date '2026-10-06', '2026-10-13', '2026-10-20', '2026-10-27'],
-                                                                   ARRAY['attended', 'absent_excused', 'absent_excused', 'absent_excused']) AS u(d, s);
-                """)
+            let world = ProgressFixtures(connection: try database.connect())
+            try world.world()
+            for caseNumber in ["KZ-A-0001", "KZ-A-0002", "KZ-A-0003"] { try world.participant(caseNumber, enrolled: "2026-10-03") }
+            try world.participant("KZ-A-0004", enrolled: "2026-10-30")
+            let tuesdays = ["2026-10-06", "2026-10-13", "2026-10-20", "2026-10-27"]
+            let attendance = ["KZ-A-0001": ["attended", "attended", "attended", "attended"],
+                              "KZ-A-0002": ["attended", "attended", "absent_unexcused", "absent_unexcused"],
+                              "KZ-A-0003": ["attended", "absent_excused", "absent_excused", "absent_excused"]]
+            for caseNumber in attendance.keys.sorted() {
+                for (day, status) in zip(tuesdays, attendance[caseNumber]!) { try world.session(caseNumber, day: day, attendance: status) }
+                if caseNumber == "KZ-A-0001" { try world.session(caseNumber, day: "2026-10-28") }
+            }
             try body(database)
         }
     }
 
     private func json(_ outcome: CLI.Outcome) throws -> [[String: Any]] {
         try #require(outcome.status == 0, "\(outcome)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [[String: Any]], "\(outcome)")
+        return try #require(try outcome.json() as? [[String: Any]], "\(outcome)")
     }
 
     @Test func progressShowsTheViewsNumbersForEveryParticipant() throws {
@@ -134,7 +102,7 @@ import Testing
             let resolve = try CLI.run(["flags", "resolve", String(id), "--reason", "medical note received"], database: database)
             #expect(resolve.status == 0, "\(resolve)")
             let history = try CLI.run(["flags", "show", String(id), "--format", "json"], database: database)
-            let detail = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any], "\(history)")
+            let detail = try #require(try history.json() as? [String: Any], "\(history)")
             #expect((detail["events"] as? [[String: Any]])?.compactMap { $0["event"] as? String } == ["opened", "acknowledged", "resolved"])
 
             let late = try CLI.run(["flags", "ack", String(id), "--note", "again"], database: database)

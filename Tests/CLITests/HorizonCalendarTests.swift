@@ -13,7 +13,7 @@ import Testing
     static let enrolments = [("KZ-B-07", "CHILDREN-UNDER-7", "2026-11-16"), ("KZ-B-13", "CHILDREN-7-12", "2026-11-16"),
                              ("KZ-B-18", "CHILDREN-13-17", "2026-11-16"), ("KZ-B-18", "WOMEN-RESIDENTIAL", "2026-12-15")]
 
-    static func addChildren(_ world: ScheduleFixture.World) throws {
+    static func addChildren(_ world: TestDatabase) throws {
         let connection = try world.connect()
         for (caseNumber, born, sex) in Self.births {
             try connection.execute(
@@ -199,7 +199,7 @@ import Testing
                 #expect(run.status == 3, "\(run)")
                 plans.append(try Self.plan(try world.connect()))
                 let runs = try world.cli(["schedule", "runs", "--format", "json"])
-                let records = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]], "\(runs)")
+                let records = try #require(try runs.json() as? [[String: Any]], "\(runs)")
                 let record = try #require(records.first)
                 #expect(record["seed"] as? Int == 1)
                 #expect(record["stop_reason"] as? String != "time_cap", "\(record)")

@@ -11,9 +11,6 @@ import Testing
         return outcome
     }
 
-    /// Parses a command's JSON output.
-    static func json(_ outcome: CLI.Outcome) throws -> Any { try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) }
-
     /// A migrated database with two centres, AKT-RC (residential) and ATY-CO (community office).
     static func withCentres(_ body: (TestDatabase) throws -> Void) throws {
         try TestDatabase.withMigrated { database in
@@ -46,7 +43,7 @@ import Testing
             #expect(table.stdout.contains("AKT-RC"))
             #expect(table.stdout.contains("(1 row)"))
 
-            let listed = try #require(try Self.json(try Self.ok(["participant", "list", "--format", "json"], database)) as? [[String: Any]])
+            let listed = try #require(try Self.ok(["participant", "list", "--format", "json"], database).json() as? [[String: Any]])
             #expect(listed.count == 1)
             #expect(listed.first?["case_number"] as? String == "KZ-2019-0417")
             #expect(listed.first?["centre_code"] as? String == "AKT-RC")
@@ -60,7 +57,7 @@ import Testing
 
             try Self.ok(["participant", "update", "KZ-2019-0417", "--status", "in-prison", "--legal-situation", "convicted",
                          "--sentence-ends-on", "2027-06-30", "--languages", "ru,kk"], database)
-            let detail = try #require(try Self.json(try Self.ok(["participant", "show", "KZ-2019-0417", "--format", "json"], database)) as? [String: Any])
+            let detail = try #require(try Self.ok(["participant", "show", "KZ-2019-0417", "--format", "json"], database).json() as? [String: Any])
             let participant = try #require(detail["participant"] as? [String: Any])
             #expect(participant["status"] as? String == "in_prison")
             #expect(participant["legal_situation"] as? String == "convicted")
@@ -104,7 +101,7 @@ import Testing
         try Self.withCentres { database in
             try Self.ok(Self.aigerim, database)
             try Self.ok(["participant", "transfer", "KZ-2019-0417", "--to", "ATY-CO", "--on", "2019-07-05", "--reason", "returned home"], database)
-            var detail = try #require(try Self.json(try Self.ok(["participant", "show", "KZ-2019-0417", "--format", "json"], database)) as? [String: Any])
+            var detail = try #require(try Self.ok(["participant", "show", "KZ-2019-0417", "--format", "json"], database).json() as? [String: Any])
             var placements = try #require(detail["placements"] as? [[String: Any]])
             #expect(placements.count == 2)
             #expect(placements.first?["centre_code"] as? String == "AKT-RC")
@@ -115,7 +112,7 @@ import Testing
             #expect((detail["current_placement"] as? [String: Any])?["centre_code"] as? String == "ATY-CO")
 
             try Self.ok(["participant", "discharge", "KZ-2019-0417", "--on", "2020-03-01", "--status", "completed"], database)
-            detail = try #require(try Self.json(try Self.ok(["participant", "show", "KZ-2019-0417", "--format", "json"], database)) as? [String: Any])
+            detail = try #require(try Self.ok(["participant", "show", "KZ-2019-0417", "--format", "json"], database).json() as? [String: Any])
             placements = try #require(detail["placements"] as? [[String: Any]])
             #expect(placements.last?["last_day"] as? String == "2020-03-01")
             #expect((detail["participant"] as? [String: Any])?["status"] as? String == "completed")
@@ -135,10 +132,10 @@ import Testing
                 try Self.ok(["participant", "add", caseNumber, "--given-name", "Arman", "--family-name", "Sadykov", "--birth-date", born,
                              "--sex", "male", "--languages", "kk", "--region", "Atyrau", "--returned-on", born], database)
             }
-            let children = try #require(try Self.json(try Self.ok(["participant", "list", "--child", "--format", "json"], database)) as? [[String: Any]])
+            let children = try #require(try Self.ok(["participant", "list", "--child", "--format", "json"], database).json() as? [[String: Any]])
             #expect(children.map { $0["case_number"] as? String } == ["KZ-CHILD"])
             #expect(children.first?["age"] as? Int == 17)
-            let adults = try #require(try Self.json(try Self.ok(["participant", "list", "--adult", "--format", "json"], database)) as? [[String: Any]])
+            let adults = try #require(try Self.ok(["participant", "list", "--adult", "--format", "json"], database).json() as? [[String: Any]])
             #expect(adults.map { $0["case_number"] as? String } == ["KZ-ADULT"])
             #expect(adults.first?["age"] as? Int == 18)
             let show = try Self.ok(["participant", "show", "KZ-CHILD"], database)

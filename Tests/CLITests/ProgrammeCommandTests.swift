@@ -3,7 +3,7 @@ import Postgres
 import TestSupport
 import Testing
 
-/// Programme and course files for CLI tests, and a way to add participants without the participant commands.
+/// Programme and course files for CLI tests.
 enum ProgrammeFixture {
     static let programme = """
         code: TEST-PROG
@@ -59,12 +59,7 @@ enum ProgrammeFixture {
         """
 
     /// A fresh folder holding `files` (name → YAML text); its path.
-    static func folder(_ files: [String: String]) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hw-cli-programmes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        return url.path
-    }
+    static func folder(_ files: [String: String]) throws -> String { try TestFiles.folder(files, prefix: "hw-cli-programmes").path }
 
     /// Syncs the fixture programme and courses into `database` through the CLI.
     static func sync(_ database: TestDatabase) throws {
@@ -73,18 +68,6 @@ enum ProgrammeFixture {
         #expect(outcome.status == 0, "\(outcome)")
     }
 
-    /// Adds a participant directly in SQL.
-    static func addParticipant(_ database: TestDatabase, _ caseNumber: String, born: String = "1990-01-01", sex: String = "female") throws {
-        try database.connect().execute(
-            """
-            INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on)
-            VALUES ($1, 'Test', 'Participant', $2::date, $3, '{kk,ru}', 'Mangystau', '2019-05-10')
-            """, [caseNumber, born, sex])
-    }
-
-    static func count(_ database: TestDatabase, _ table: String) throws -> Int {
-        try database.connect().query("SELECT count(*) FROM homeward.\(table)").scalar(Int.self)
-    }
 }
 
 @Suite struct ProgrammeCommandTests {
@@ -95,7 +78,7 @@ enum ProgrammeFixture {
             #expect(first.status == 0, "\(first)")
             #expect(first.stdout.hasPrefix("programmes: "), "\(first)")
             #expect(first.stdout.split(separator: "\n").count == 1)
-            #expect(try ProgrammeFixture.count(database, "programmes") >= 5)
+            #expect(try database.connect().rows(in: "programmes") >= 5)
 
             let second = try CLI.run(["programme", "sync"], database: database)
             #expect(second.status == 0, "\(second)")
@@ -123,8 +106,8 @@ enum ProgrammeFixture {
             #expect(outcome.status == 65, "\(outcome)")
             #expect(outcome.stderr.contains("men-broken.yaml: BROKEN/COMMUNITY/PSY-GRP: group_min/group_max \"1/8\""), "\(outcome)")
             #expect(outcome.stderr.contains("nothing was synced"))
-            #expect(try ProgrammeFixture.count(database, "programmes") == 0)
-            #expect(try ProgrammeFixture.count(database, "courses") == 0)
+            #expect(try database.connect().rows(in: "programmes") == 0)
+            #expect(try database.connect().rows(in: "courses") == 0)
         }
     }
 
@@ -160,14 +143,14 @@ enum ProgrammeFixture {
             let outcome = try CLI.run(["programme", "sync", "--dir", try ProgrammeFixture.folder(["children-dup.yaml": twice])], database: database)
             #expect(outcome.status == 65, "\(outcome)")
             #expect(outcome.stderr.contains("children-dup.yaml: DUP/PLAY/PLAY-IND: code \"PLAY-IND\" is used twice in the phase"), "\(outcome)")
-            #expect(try ProgrammeFixture.count(database, "programmes") == 0)
+            #expect(try database.connect().rows(in: "programmes") == 0)
         }
     }
 
     @Test func aRemovedPhaseInUseIsNamedWithExit65() throws {
         try TestDatabase.withMigrated { database in
             try ProgrammeFixture.sync(database)
-            try ProgrammeFixture.addParticipant(database, "KZ-PROG-1")
+            try database.fixtures().participant("KZ-PROG-1")
             let add = try CLI.run(["enrolment", "add", "KZ-PROG-1", "--programme", "TEST-PROG", "--start", "2026-01-05",
                                    "--phase", "COMMUNITY"], database: database)
             #expect(add.status == 0, "\(add)")
@@ -177,7 +160,7 @@ enum ProgrammeFixture {
             #expect(outcome.status == 65, "\(outcome)")
             #expect(outcome.stderr.contains("test-prog.yaml: TEST-PROG/COMMUNITY: phases \"COMMUNITY\" was removed from the file but 1 enrolment still uses it"),
                     "\(outcome)")
-            #expect(try ProgrammeFixture.count(database, "programme_phases") == 2)
+            #expect(try database.connect().rows(in: "programme_phases") == 2)
         }
     }
 
@@ -187,7 +170,7 @@ enum ProgrammeFixture {
             let dry = try CLI.run(["programme", "sync", "--dir", dir, "--dry-run"], database: database)
             #expect(dry.status == 0, "\(dry)")
             #expect(dry.stdout.hasPrefix("dry run, nothing written: programmes: 1 added"))
-            #expect(try ProgrammeFixture.count(database, "programmes") == 0)
+            #expect(try database.connect().rows(in: "programmes") == 0)
 
             try ProgrammeFixture.sync(database)
             let list = try CLI.run(["programme", "list"], database: database)

@@ -9,14 +9,10 @@ import Testing
 @Suite struct ScheduleCommandTests {
     // MARK: helpers
 
-    private func count(_ connection: Connection, _ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> Int {
-        try connection.query(sql, parameters).scalar(Int.self)
-    }
-
     /// Counts of every table a run writes, to compare before and after.
     private func footprint(_ connection: Connection) throws -> [Int] {
         try ["sessions", "session_staff", "session_participants", "schedule_runs", "schedule_unplaced"].map {
-            try count(connection, "SELECT count(*)::int FROM homeward.\($0)")
+            try connection.int("SELECT count(*)::int FROM homeward.\($0)")
         }
     }
 
@@ -44,7 +40,7 @@ import Testing
             #expect(demand == placed + unplaced && placed > 150 && unplaced > 0, "\(run)")
 
             let connection = try database.connect()
-            #expect(try count(connection, "SELECT count(*)::int FROM homeward.sessions WHERE schedule_run_id = 1 AND status = 'planned'") == created)
+            #expect(try connection.int("SELECT count(*)::int FROM homeward.sessions WHERE schedule_run_id = 1 AND status = 'planned'") == created)
             let record = try #require(try connection.query(
                 "SELECT demand, placed, unplaced, sessions_created, horizon_from::text, horizon_days, application_name FROM homeward.schedule_runs"
             ).rows.first)
@@ -56,7 +52,7 @@ import Testing
             #expect(try record.decode(5, as: Int.self) == 14)
             #expect(try record.decode(6, as: String.self) == "homeward schedule generate")
             // Every session has its staff member and its participants.
-            #expect(try count(connection, """
+            #expect(try connection.int("""
                 SELECT count(*)::int FROM homeward.sessions s
                 WHERE NOT EXISTS (SELECT 1 FROM homeward.session_staff ss WHERE ss.session_id = s.id)
                    OR NOT EXISTS (SELECT 1 FROM homeward.session_participants sp WHERE sp.session_id = s.id)
@@ -74,7 +70,7 @@ import Testing
             let connection = try database.connect()
             // A DBA moves a scheduled session into the lunch block on a Sunday, when the centre is closed and its staff
             // member has no availability, bypassing the scheduler. The database refuses, naming a planning rule…
-            let id = try count(connection, """
+            let id = try connection.int("""
                 SELECT min(s.id)::int FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
                 WHERE c.code = 'AKT-RC' AND s.mode = 'individual' AND s.session_type = 'individual_counselling'
                 """)
@@ -117,16 +113,16 @@ import Testing
             defer { try? FileManager.default.removeItem(at: config) }
             let connection = try database.connect()
             _ = try ScheduleFixture.generate(database, config: config)
-            let before = try count(connection, "SELECT count(*)::int FROM homeward.sessions")
+            let before = try connection.int("SELECT count(*)::int FROM homeward.sessions")
 
             let again = try ScheduleFixture.generate(database, config: config)
             #expect(again.status == 3, "\(again)")
             #expect(again.stdout.contains("placed 0,") && again.stdout.contains(" 0 sessions created (run 2, "), "\(again)")
-            #expect(try count(connection, "SELECT count(*)::int FROM homeward.sessions") == before)
-            #expect(try count(connection, "SELECT sessions_created FROM homeward.schedule_runs WHERE id = 2") == 0)
+            #expect(try connection.int("SELECT count(*)::int FROM homeward.sessions") == before)
+            #expect(try connection.int("SELECT sessions_created FROM homeward.schedule_runs WHERE id = 2") == 0)
             // The second run's demand is exactly what the first left unplaced.
-            #expect(try count(connection, "SELECT demand FROM homeward.schedule_runs WHERE id = 2")
-                    == count(connection, "SELECT unplaced FROM homeward.schedule_runs WHERE id = 1"))
+            #expect(try connection.int("SELECT demand FROM homeward.schedule_runs WHERE id = 2")
+                    == connection.int("SELECT unplaced FROM homeward.schedule_runs WHERE id = 1"))
             try ScheduleFixture.expectNoViolations(connection)
         }
     }
@@ -154,8 +150,8 @@ import Testing
             #expect(quiet.status == 0, "\(quiet)")
             #expect(quiet.stdout.isEmpty, "\(quiet)")
             let connection = try database.connect()
-            #expect(try count(connection, "SELECT count(*)::int FROM homeward.sessions") > 0)
-            #expect(try count(connection, "SELECT unplaced FROM homeward.schedule_runs") == 0)
+            #expect(try connection.int("SELECT count(*)::int FROM homeward.sessions") > 0)
+            #expect(try connection.int("SELECT unplaced FROM homeward.schedule_runs") == 0)
 
             // Every centre: KZ-W-10 cannot be placed with a social worker; even --quiet prints the summary for cron.
             let all = try ScheduleFixture.generate(database, ["--quiet"])
@@ -176,7 +172,7 @@ import Testing
                                           "room_too_small", "no_common_time", "staff_weekly_limit", "participant_daily_limit",
                                           "group_too_small", "participant_unavailable", "displaced_by_higher_priority",
                                           "participant_ages_out", "no_family_recorded"]), "\(reasons)")
-            #expect(try count(connection, "SELECT count(*)::int FROM homeward.schedule_unplaced WHERE schedule_run_id = 2") == rows.count - 1)
+            #expect(try connection.int("SELECT count(*)::int FROM homeward.schedule_unplaced WHERE schedule_run_id = 2") == rows.count - 1)
         }
     }
 
@@ -230,22 +226,22 @@ import Testing
                 WHERE l.locktype = 'advisory' AND l.objid = \(TestDatabase.scheduleLockKey) AND l.granted AND a.datname = current_database()
                 """
             var waited = 0
-            while try count(observer, lockHeld) == 0 && waited < 100 {
+            while try observer.int(lockHeld) == 0 && waited < 100 {
                 usleep(50_000)
                 waited += 1
             }
-            #expect(try count(observer, lockHeld) == 1)
+            #expect(try observer.int(lockHeld) == 1)
             let waiting = """
                 SELECT count(*)::int FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'relation' AND l.relation = 'homeward.schedule_runs'::regclass AND NOT l.granted
                   AND a.datname = current_database()
                 """
             waited = 0
-            while try count(observer, waiting) == 0 && waited < 600 {
+            while try observer.int(waiting) == 0 && waited < 600 {
                 usleep(50_000)
                 waited += 1
             }
-            #expect(try count(observer, waiting) == 1, "the job never reached its write")
+            #expect(try observer.int(waiting) == 1, "the job never reached its write")
             #expect(process.isRunning, "the job ended before it could be killed")
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -255,11 +251,11 @@ import Testing
 
             // The server notices the dead client and releases its lock; nothing of the run was written.
             waited = 0
-            while try count(observer, lockHeld) > 0 && waited < 100 {
+            while try observer.int(lockHeld) > 0 && waited < 100 {
                 usleep(50_000)
                 waited += 1
             }
-            #expect(try count(observer, lockHeld) == 0)
+            #expect(try observer.int(lockHeld) == 0)
             #expect(try observer.query("SELECT pg_try_advisory_lock($1)", [TestDatabase.scheduleLockKey]).scalar(Bool.self))
             _ = try observer.query("SELECT pg_advisory_unlock($1)", [TestDatabase.scheduleLockKey])
             #expect(try footprint(observer) == before)
@@ -311,7 +307,7 @@ import Testing
             let mine = try database.cli(["schedule", "show", "--participant", "kz-w-03", "--week", ScheduleFixture.firstWeek, "--format", "csv"])
             #expect(mine.status == 0, "\(mine)")
             let mineRows = mine.stdout.split(separator: "\r\n").dropFirst()
-            #expect(mineRows.count == (try count(connection, """
+            #expect(mineRows.count == (try connection.int("""
                 SELECT count(*)::int FROM homeward.sessions s JOIN homeward.session_participants sp ON sp.session_id = s.id
                 JOIN homeward.participants p ON p.id = sp.participant_id
                 WHERE p.case_number = 'KZ-W-03' AND s.starts_at >= '2026-12-07 00:00+05' AND s.starts_at < '2026-12-14 00:00+05'
@@ -344,7 +340,7 @@ import Testing
             #expect(ics.stdout.hasPrefix("BEGIN:VCALENDAR"), "\(ics.stdout.prefix(200))")
             #expect(ics.stdout.contains("END:VCALENDAR"))
             let events = ics.stdout.components(separatedBy: "BEGIN:VEVENT").count - 1
-            let sessions = try count(connection, """
+            let sessions = try connection.int("""
                 SELECT count(*)::int FROM homeward.sessions s JOIN homeward.session_staff ss ON ss.session_id = s.id
                 JOIN homeward.staff st ON st.id = ss.staff_id WHERE st.code = 'ST-01'
                 """)
@@ -366,9 +362,9 @@ import Testing
                  AND extract(isodow FROM s.starts_at AT TIME ZONE c.time_zone)::smallint = ANY (se.school_weekdays)
                 """
             // Not vacuous: schoolchildren do have sessions on school days, in the morning shift and in the afternoon shift.
-            #expect(try count(connection, "SELECT count(*)::int " + childSessionsOnSchoolDays) > 5)
-            #expect(try count(connection, "SELECT count(*)::int " + childSessionsOnSchoolDays + " WHERE se.shift = 'afternoon'") > 0)
-            #expect(try count(connection, "SELECT count(*)::int " + childSessionsOnSchoolDays + """
+            #expect(try connection.int("SELECT count(*)::int " + childSessionsOnSchoolDays) > 5)
+            #expect(try connection.int("SELECT count(*)::int " + childSessionsOnSchoolDays + " WHERE se.shift = 'afternoon'") > 0)
+            #expect(try connection.int("SELECT count(*)::int " + childSessionsOnSchoolDays + """
                  WHERE homeward.timerange((s.starts_at AT TIME ZONE c.time_zone)::time, (s.ends_at AT TIME ZONE c.time_zone)::time)
                     && homeward.timerange(se.school_day_starts_at, se.school_day_ends_at)
                 """) == 0)
@@ -385,8 +381,8 @@ import Testing
                 JOIN homeward.session_staff ss ON ss.session_id = s.id JOIN homeward.staff st ON st.id = ss.staff_id
                 """
             // Two weeks of individual counselling (ST-02) and religious consultation (ST-04).
-            #expect(try count(connection, "SELECT count(*)::int " + hers, [ScheduleFixture.arabicOnly]) >= 6)
-            #expect(try count(connection, "SELECT count(*)::int " + hers + " WHERE NOT 'ar' = ANY (st.languages)", [ScheduleFixture.arabicOnly]) == 0)
+            #expect(try connection.int("SELECT count(*)::int " + hers, [ScheduleFixture.arabicOnly]) >= 6)
+            #expect(try connection.int("SELECT count(*)::int " + hers + " WHERE NOT 'ar' = ANY (st.languages)", [ScheduleFixture.arabicOnly]) == 0)
         }
     }
 
@@ -406,7 +402,7 @@ import Testing
             let secondWeek = "s.starts_at >= '2026-12-14 00:00+05' AND s.starts_at < '2026-12-21 00:00+05'"
             let counsellor = try connection.query("SELECT st.code " + psyInd + " WHERE s.starts_at < '2026-12-14 00:00+05' ORDER BY s.starts_at DESC LIMIT 1")
                 .scalar(String.self)
-            #expect(try count(connection, "SELECT count(*)::int " + psyInd + " WHERE " + secondWeek) == 2)
+            #expect(try connection.int("SELECT count(*)::int " + psyInd + " WHERE " + secondWeek) == 2)
 
             // A coordinator deletes her second week of counselling; the next run books it again with the same psychologist.
             try connection.execute("DELETE FROM homeward.sessions WHERE id IN (SELECT s.id " + psyInd + " WHERE " + secondWeek + ")")

@@ -44,31 +44,15 @@ enum ScheduleFixture {
     }
 
     /// `homeward schedule generate` over the fixture's horizon with a fast settings file, plus `extra` arguments.
-    static func generate(_ database: World, _ extra: [String] = [], config: URL? = nil) throws -> CLI.Outcome {
+    static func generate(_ database: TestDatabase, _ extra: [String] = [], config: URL? = nil) throws -> CLI.Outcome {
         let settings = try config ?? Self.config()
         defer { if config == nil { try? FileManager.default.removeItem(at: settings) } }
         return try database.cli(["schedule", "generate", "--from", from, "--days", days, "--config", settings.path] + extra)
     }
 
-    /// One test's copy of the world: a database of its own.
-    struct World {
-        let name: String
-
-        /// Opens a new connection to this copy.
-        func connect() throws -> Connection { try Connection(conninfo: "dbname=\(name)", applicationName: "homeward tests") }
-
-        /// Runs `homeward arguments…` against this copy.
-        func cli(_ arguments: [String]) throws -> CLI.Outcome { try CLI.run(arguments, environment: ["PGDATABASE": name]) }
-    }
-
-    /// Runs `body` on a fresh copy of the world.
-    static func withWorld(_ body: (World) throws -> Void) throws {
-        let template = try templateName.get()
-        let maintenance = try Connection(conninfo: "dbname=postgres", applicationName: "homeward tests")
-        let name = "hw_sched_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
-        try maintenance.execute("CREATE DATABASE \(maintenance.quoteIdentifier(name)) TEMPLATE \(maintenance.quoteIdentifier(template))")
-        defer { _ = try? maintenance.execute("DROP DATABASE IF EXISTS \(maintenance.quoteIdentifier(name)) WITH (FORCE)") }
-        try body(World(name: name))
+    /// Runs `body` on a fresh copy of the world: a database of its own.
+    static func withWorld(_ body: (TestDatabase) throws -> Void) throws {
+        try TestDatabase.withCopy(of: try templateName.get(), body)
     }
 
     /// The hard-rule check a DBA runs with psql, read from the repository.
@@ -90,38 +74,25 @@ enum ScheduleFixture {
     }
 
     /// Built once per test process: a migrated database holding the world, used as CREATE DATABASE's template.
-    private static let templateName: Result<String, FixtureError> = {
-        do { return .success(try buildTemplate()) } catch let error as FixtureError { return .failure(error) } catch {
-            return .failure(FixtureError(description: "could not build the scheduling world: \(error)"))
-        }
-    }()
-
-    private static func buildTemplate() throws -> String {
-        let name = "hw_sched_world_\(ProcessInfo.processInfo.processIdentifier)"
-        try TestDatabase.withMigrated { database in
-            do {
-                let connection = try database.connect()
-                try connection.runScript(referenceData)
+    private static let templateName = Result { () throws(FixtureError) -> String in
+        do {
+            return try TestDatabase.template("hw_sched_world") { database in
+                try database.connect().runScript(referenceData)
+                try cli(["programme", "sync"], database)
+                for (caseNumber, programme, start, phase) in enrolments {
+                    try cli(["enrolment", "add", caseNumber, "--programme", programme, "--start", start] + (phase.map { ["--phase", $0] } ?? []),
+                            database)
+                }
             }
-            try cli(["programme", "sync"], database)
-            for (caseNumber, programme, start, phase) in enrolments {
-                try cli(["enrolment", "add", caseNumber, "--programme", programme, "--start", start] + (phase.map { ["--phase", $0] } ?? []),
-                        database)
-            }
-            let maintenance = try Connection(conninfo: "dbname=postgres", applicationName: "homeward tests")
-            try maintenance.execute("DROP DATABASE IF EXISTS \(maintenance.quoteIdentifier(name)) WITH (FORCE)")
-            try maintenance.execute("CREATE DATABASE \(maintenance.quoteIdentifier(name)) TEMPLATE \(maintenance.quoteIdentifier(database.name))")
+        } catch let error as FixtureError {
+            throw error
+        } catch {
+            throw FixtureError(description: "could not build the scheduling world: \(error)")
         }
-        atexit {
-            guard case .success(let name) = ScheduleFixture.templateName,
-                  let maintenance = try? Connection(conninfo: "dbname=postgres", applicationName: "homeward tests") else { return }
-            _ = try? maintenance.execute("DROP DATABASE IF EXISTS \(maintenance.quoteIdentifier(name)) WITH (FORCE)")
-        }
-        return name
     }
 
     private static func cli(_ arguments: [String], _ database: TestDatabase) throws {
-        let outcome = try CLI.run(arguments, database: database)
+        let outcome = try database.cli(arguments)
         guard outcome.status == 0 else { throw FixtureError(description: "homeward \(arguments.joined(separator: " ")) failed: \(outcome)") }
     }
 

@@ -5,44 +5,13 @@ import Testing
 
 /// Booking, listing, cancelling and rescheduling sessions through the real `homeward` binary.
 @Suite struct SessionCommandTests {
-    /// The world these tests book into, set up with plain SQL (the other stores are not needed):
-    /// AKT-RC (Asia/Aqtau, UTC+5) with rooms C1 (2 places) and HALL (10); NGO-AST with room P1;
-    /// ST-0001 psychologist and religious expert cleared for children; ST-0002 psychologist not cleared;
-    /// adults KZ-2019-0417 and KZ-2019-0418, child KZ-2019-0419; WOMEN/RESIDENTIAL/THEOLOGY is an adults-only group.
+    /// The world these tests book into, set up with plain SQL (`SQLFixtures.standardWorld`): AKT-RC (Asia/Aqtau, UTC+5)
+    /// with rooms C1 (2 places) and HALL (10); NGO-AST with room P1; ST-0001 psychologist and religious expert cleared
+    /// for children; ST-0002 psychologist not cleared; adults KZ-2019-0417 and KZ-2019-0418, child KZ-2019-0419;
+    /// WOMEN/RESIDENTIAL/THEOLOGY is an adults-only group of 90 minutes.
     private func withWorld(_ body: (TestDatabase) throws -> Void) throws {
         try TestDatabase.withMigrated { database in
-            let connection = try database.connect()
-            try connection.runScript(
-                """
-                INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity) VALUES
-                    ('AKT-RC', 'Aktau Rehabilitation Centre', 'rehabilitation_centre', 'Mangystau', 'Aktau', 'Asia/Aqtau', 120),
-                    ('NGO-AST', 'Astana NGO day centre', 'ngo_day_centre', 'Astana', 'Astana', 'Asia/Aqtau', 40);
-                INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity)
-                SELECT c.id, r.code, r.code, r.kind, r.capacity
-                FROM (VALUES ('AKT-RC', 'C1', 'counselling_room', 2), ('AKT-RC', 'HALL', 'group_hall', 10),
-                             ('NGO-AST', 'P1', 'play_room', 4)) AS r(centre, code, kind, capacity)
-                JOIN homeward.centres c ON c.code = r.centre;
-                INSERT INTO homeward.staff (code, given_name, family_name, languages, may_work_with_children, weekly_hour_limit) VALUES
-                    ('ST-0001', 'Aigerim', 'Nurlanova', '{kk,ru}', true, 30),
-                    ('ST-0002', 'Daniyar', 'Seitkali', '{kk,ru}', false, 30);
-                INSERT INTO homeward.staff_roles (staff_id, role)
-                SELECT s.id, r.role FROM (VALUES ('ST-0001', 'psychologist'), ('ST-0001', 'religious_expert'),
-                                                 ('ST-0002', 'psychologist')) AS r(code, role)
-                JOIN homeward.staff s ON s.code = r.code;
-                INSERT INTO homeward.staff_centres (staff_id, centre_id)
-                SELECT s.id, c.id FROM homeward.staff s, homeward.centres c WHERE c.code = 'AKT-RC';
-                INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on) VALUES
-                    ('KZ-2019-0417', 'Madina', 'Sadykova', '1994-03-02', 'female', '{kk}', 'Atyrau', '2019-05-10'),
-                    ('KZ-2019-0418', 'Gulnar', 'Omarova', '1990-07-15', 'female', '{kk}', 'Atyrau', '2019-05-10'),
-                    ('KZ-2019-0419', 'Amina', 'Sadykova', '2016-01-20', 'female', '{kk}', 'Atyrau', '2019-05-10');
-                INSERT INTO homeward.programmes (code, name, audience, version) VALUES ('WOMEN', 'Women residential', 'adult_women', 1);
-                INSERT INTO homeward.programme_phases (programme_id, ordinal, code, name, duration_days, review_interval_days)
-                SELECT id, 1, 'RESIDENTIAL', 'Residential', 56, 14 FROM homeward.programmes WHERE code = 'WOMEN';
-                INSERT INTO homeward.phase_requirements (phase_id, code, session_type, staff_role, mode, group_min, group_max,
-                                                         duration_minutes, sessions_per_week, min_age, room_kind)
-                SELECT id, 'THEOLOGY', 'group_theology_class', 'religious_expert', 'group', 2, 8, 90, 2, 18, 'group_hall'
-                FROM homeward.programme_phases WHERE code = 'RESIDENTIAL';
-                """)
+            try database.fixtures().standardWorld(theologyMinutes: 90)
             try body(database)
         }
     }

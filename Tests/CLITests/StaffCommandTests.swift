@@ -23,8 +23,7 @@ import Testing
             let byLanguage = try ParticipantCommandTests.ok(["staff", "list", "--role", "psychologist", "--language", "kk"], database)
             #expect(byLanguage.stdout.contains("ST-0042"))
 
-            let listed = try #require(try ParticipantCommandTests.json(
-                try ParticipantCommandTests.ok(["staff", "list", "--format", "json"], database)) as? [[String: Any]])
+            let listed = try #require(try ParticipantCommandTests.ok(["staff", "list", "--format", "json"], database).json() as? [[String: Any]])
             #expect(listed.first?["code"] as? String == "ST-0042")
             #expect(listed.first?["centre_codes"] as? [String] == ["AKT-RC"])
             #expect(listed.first?["weekly_hour_limit"] as? Double == 36)
@@ -32,8 +31,7 @@ import Testing
 
             try ParticipantCommandTests.ok(["staff", "update", "ST-0042", "--add-role", "social-worker", "--remove-role", "psychologist",
                                             "--add-centre", "aty-co", "--weekly-hours", "20", "--inactive"], database)
-            let detail = try #require(try ParticipantCommandTests.json(
-                try ParticipantCommandTests.ok(["staff", "show", "ST-0042", "--format", "json"], database)) as? [String: Any])
+            let detail = try #require(try ParticipantCommandTests.ok(["staff", "show", "ST-0042", "--format", "json"], database).json() as? [String: Any])
             let member = try #require(detail["member"] as? [String: Any])
             #expect(member["roles"] as? [String] == ["paediatric_psychologist", "social_worker"])
             #expect(member["centre_codes"] as? [String] == ["AKT-RC", "ATY-CO"])
@@ -90,8 +88,7 @@ import Testing
 
             try ParticipantCommandTests.ok(["staff", "availability", "set", "ST-0042", "--centre", "AKT-RC", "mon-fri 09:00-13:00",
                                             "tue 14:00-18:00", "--from", "2030-01-07"], database)
-            let detail = try #require(try ParticipantCommandTests.json(
-                try ParticipantCommandTests.ok(["staff", "show", "ST-0042", "--format", "json"], database)) as? [String: Any])
+            let detail = try #require(try ParticipantCommandTests.ok(["staff", "show", "ST-0042", "--format", "json"], database).json() as? [String: Any])
             let availability = try #require(detail["availability"] as? [[String: Any]])
             #expect(availability.count == 6)
             let show = try ParticipantCommandTests.ok(["staff", "show", "ST-0042"], database)

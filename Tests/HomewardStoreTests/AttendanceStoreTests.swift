@@ -9,7 +9,7 @@ import Testing
     /// A world with one session that took place eleven days ago (two adults) and one a month from now.
     private func withSessions(_ body: (Store, _ past: Int, _ future: Int) throws -> Void) throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             func book(_ start: String) throws -> Int {
                 try store.addSession(SessionBooking(

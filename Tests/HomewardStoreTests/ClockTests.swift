@@ -121,8 +121,7 @@ import Testing
             #expect(changed == 0)
 
             // Nor through PGOPTIONS at connection time.
-            let optioned = try Connection(
-                conninfo: "dbname=\(database.name) user=\(login) options='-c homeward.today=2019-06-01'", applicationName: "homeward tests")
+            let optioned = try database.connect(as: login, options: "-c homeward.today=2019-06-01")
             #expect(try optioned.query("SELECT homeward.today()::text").scalar(String.self) == "2019-06-01")
             #expect(try SecurityTests.caseNumbers(optioned) == ["KZ-A-0001"])
         }

@@ -6,11 +6,10 @@ import TestSupport
 import Testing
 
 @Suite struct CourseStoreTests {
-    private func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
     @Test func aModuleOfAnotherCourseIsRejected() throws {
         try SyncFixture.withSynced { store, connection in
-            try SyncFixture.addParticipant(connection, "KZ-PRIS-1", sex: "male")
+            try SQLFixtures(connection).participant("KZ-PRIS-1", sex: "male")
             _ = try store.enrolInCourse(caseNumber: "KZ-PRIS-1", courseCode: "IT-INTRO", start: day("2026-02-02"))
             // LIT-BASIC has M2; IT-INTRO does not.
             let error = #expect(throws: StoreError.self) {
@@ -36,7 +35,7 @@ import Testing
 
     @Test func progressCountsPassedModulesAgainstThePace() throws {
         try SyncFixture.withSynced { store, connection in
-            try SyncFixture.addParticipant(connection, "KZ-PRIS-2", sex: "male")
+            try SQLFixtures(connection).participant("KZ-PRIS-2", sex: "male")
             _ = try store.enrolInCourse(caseNumber: "KZ-PRIS-2", courseCode: "LIT-BASIC", start: day("2026-02-02"))
             // Pace: M1 by week 2, M2 by week 5, M3 by week 9.
             var progress = try #require(try store.courseProgress(caseNumber: "KZ-PRIS-2", on: day("2026-02-15")).first)
@@ -72,7 +71,7 @@ import Testing
 
     @Test func enrolmentsAreOneActivePerCourseAndResultsNeedAnEnrolment() throws {
         try SyncFixture.withSynced { store, connection in
-            try SyncFixture.addParticipant(connection, "KZ-PRIS-3", sex: "male")
+            try SQLFixtures(connection).participant("KZ-PRIS-3", sex: "male")
             let missing = #expect(throws: StoreError.self) {
                 try store.completeModule(caseNumber: "KZ-PRIS-3", courseCode: "LIT-BASIC", moduleCode: "M1", on: day("2026-02-20"),
                                          result: .passed, score: nil)
@@ -94,7 +93,7 @@ import Testing
     /// the modules up to it have elapsed; a pass counts from the day it was recorded, not before.
     @Test func modulesDueFollowCumulativeWeeks() throws {
         try SyncFixture.withSynced { store, connection in
-            try SyncFixture.addParticipant(connection, "KZ-PRIS-4", sex: "male")
+            try SQLFixtures(connection).participant("KZ-PRIS-4", sex: "male")
             _ = try store.enrolInCourse(caseNumber: "KZ-PRIS-4", courseCode: "LIT-BASIC", start: day("2026-02-02"))
             try store.completeModule(caseNumber: "KZ-PRIS-4", courseCode: "LIT-BASIC", moduleCode: "M1", on: day("2026-02-20"),
                                      result: .passed, score: nil)

@@ -6,15 +6,14 @@ import TestSupport
 import Testing
 
 @Suite struct EnrolmentStoreTests {
-    private func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
     @Test func aPhaseOfAnotherProgrammeIsRejectedByTheDatabase() throws {
         let other = SyncFixture.programme.replacingOccurrences(of: "code: TEST-PROG", with: "code: OTHER-PROG")
-        let folder = try SyncFixture.folder(["test-prog.yaml": SyncFixture.programme, "other-prog.yaml": other])
+        let folder = try TestFiles.folder(["test-prog.yaml": SyncFixture.programme, "other-prog.yaml": other])
         try TestDatabase.withConnection { connection in
             let store = Store(connection: connection)
             _ = try store.syncProgrammes(try ProgrammeCatalogue.load(from: folder))
-            try SyncFixture.addParticipant(connection, "KZ-ENR-1")
+            try SQLFixtures(connection).participant("KZ-ENR-1")
             // A writer that bypasses the store: the database is the last word.
             let error = #expect(throws: PostgresError.self) {
                 try connection.execute(
@@ -34,7 +33,7 @@ import Testing
 
     @Test func advanceGoesThroughEveryPhaseAndThenCompletes() throws {
         try SyncFixture.withSynced { store, connection in
-            try SyncFixture.addParticipant(connection, "KZ-ENR-2")
+            try SQLFixtures(connection).participant("KZ-ENR-2")
             let id = try store.addEnrolment(caseNumber: "KZ-ENR-2", programmeCode: "TEST-PROG", start: day("2026-01-05"))
             var enrolment = try store.enrolment(id: id).enrolment
             #expect(enrolment.phaseCode == "INTAKE" && enrolment.phaseOrdinal == 1 && enrolment.phaseCount == 3)
@@ -58,7 +57,7 @@ import Testing
 
     @Test func startingInALaterPhasePlansFromThatPhase() throws {
         try SyncFixture.withSynced { store, connection in
-            try SyncFixture.addParticipant(connection, "KZ-ENR-3")
+            try SQLFixtures(connection).participant("KZ-ENR-3")
             let id = try store.addEnrolment(caseNumber: "KZ-ENR-3", programmeCode: "TEST-PROG", start: day("2026-02-01"), phaseCode: "RESIDENTIAL")
             let enrolment = try store.enrolment(id: id).enrolment
             #expect(enrolment.phaseCode == "RESIDENTIAL")
@@ -78,7 +77,7 @@ import Testing
 
     @Test func pauseResumeAndWithdraw() throws {
         try SyncFixture.withSynced { store, connection in
-            try SyncFixture.addParticipant(connection, "KZ-ENR-4")
+            try SQLFixtures(connection).participant("KZ-ENR-4")
             let id = try store.addEnrolment(caseNumber: "KZ-ENR-4", programmeCode: "TEST-PROG", start: day("2026-01-05"))
             try store.updateEnrolmentStatus(id: id, to: .paused, on: day("2026-01-10"))
             let paused = #expect(throws: StoreError.self) { try store.advanceEnrolment(id: id, on: day("2026-01-19")) }

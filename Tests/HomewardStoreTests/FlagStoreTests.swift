@@ -18,7 +18,7 @@ import Testing
     }
 
     private func flags(_ store: Store, _ caseNumber: String, _ rule: FlagRule) throws -> [FlagSummary] {
-        try store.flags(FlagFilter(caseNumber: caseNumber)).filter { $0.rule == rule }
+        try store.flags(caseNumber: caseNumber).filter { $0.rule == rule }
     }
 
     /// Open → evaluated again (no duplicate, no event) → cleared (resolved) → returned (re-opened, same id).
@@ -116,7 +116,7 @@ import Testing
                     try world.today("2026-10-26")
                 },
                 bringBack: { try world.today("2026-11-08") })
-            #expect(try store.flags(FlagFilter(caseNumber: "KZ-A-0002")).isEmpty, "enrolled on 30 October: nothing is due yet")
+            #expect(try store.flags(caseNumber: "KZ-A-0002").isEmpty, "enrolled on 30 October: nothing is due yet")
         }
     }
 
@@ -241,7 +241,7 @@ import Testing
                          "pace": .number(0.75)],
                 clear: { try world.setAttendance(fourth, "attended") },
                 bringBack: { try world.setAttendance(fourth, "absent_excused") })
-            #expect(try store.flags(FlagFilter(caseNumber: "KZ-A-0002")).isEmpty, "enrolled yesterday: no flag of any rule")
+            #expect(try store.flags(caseNumber: "KZ-A-0002").isEmpty, "enrolled yesterday: no flag of any rule")
         }
     }
 

@@ -40,9 +40,6 @@ private func problems(_ error: StoreError?) -> [ImportProblem] {
     return problems
 }
 
-private func count(_ connection: Connection, _ table: String) throws -> Int {
-    try connection.query("SELECT count(*) FROM homeward.\(table)").scalar(Int.self)
-}
 
 @Suite struct ImporterTests {
     @Test func aGoodParticipantsFileImportsFully() throws {
@@ -51,8 +48,8 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             let importer = Importer(store: Store(connection: connection))
             let summary = try importer.importCSV(.participants, bytes: participantsCSV(goodRows), file: "participants.csv")
             #expect(summary.description == "imported 4 participants (3 placements) from participants.csv")
-            #expect(try count(connection, "participants") == 4)
-            #expect(try count(connection, "participant_placements") == 3)
+            #expect(try connection.rows(in: "participants") == 4)
+            #expect(try connection.rows(in: "participant_placements") == 3)
 
             let row = try #require(connection.query(
                 """
@@ -112,8 +109,8 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
                 try importer.importCSV(.participants, bytes: participantsCSV(Array(goodRows.prefix(3)) + [badRow]), file: "p.csv")
             }
             #expect(problems(error) == [expected])
-            #expect(try count(connection, "participants") == 0)
-            #expect(try count(connection, "participant_placements") == 0)
+            #expect(try connection.rows(in: "participants") == 0)
+            #expect(try connection.rows(in: "participant_placements") == 0)
         }
     }
 
@@ -127,7 +124,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             }
             #expect(problems(error) == [ImportProblem(
                 line: 3, field: "case_number", message: "\"KZ-2025-0002\" already belongs to a participant in the database")])
-            #expect(try count(connection, "participants") == 1)
+            #expect(try connection.rows(in: "participants") == 1)
         }
     }
 
@@ -145,7 +142,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             let found = problems(error)
             #expect(found.map(\.line) == [2, 4, 4, 4])
             #expect(Set(found.compactMap(\.field)) == ["birth_date", "status", "centre", "case_number"])
-            #expect(try count(connection, "participants") == 0)
+            #expect(try connection.rows(in: "participants") == 0)
         }
     }
 
@@ -191,7 +188,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             let importer = Importer(store: Store(connection: connection))
             let summary = try importer.importCSV(.participants, bytes: participantsCSV(goodRows), file: "p.csv", dryRun: true)
             #expect(summary.description == "checked p.csv: 4 participants (3 placements) would be imported; nothing was written (--dry-run)")
-            #expect(try count(connection, "participants") == 0)
+            #expect(try connection.rows(in: "participants") == 0)
             let bad = participantsCSV(goodRows + [goodRows[0]])
             let error = #expect(throws: StoreError.self) { try importer.importCSV(.participants, bytes: bad, file: "p.csv", dryRun: true) }
             #expect(problems(error).map(\.line) == [6])
@@ -208,8 +205,8 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             }
             guard case .rejected(let rule, _, _)? = error else { Issue.record("expected rejected, got \(String(describing: error))"); return }
             #expect(rule == "participants_not_pavlodar")
-            #expect(try count(connection, "participants") == 0)
-            #expect(try count(connection, "participant_placements") == 0)
+            #expect(try connection.rows(in: "participants") == 0)
+            #expect(try connection.rows(in: "participant_placements") == 0)
         }
     }
 
@@ -230,7 +227,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             }
             print("imported 5000 participants in \(elapsed)")
             #expect(summary?.rows == 5000)
-            #expect(try count(connection, "participant_placements") == 5000)
+            #expect(try connection.rows(in: "participant_placements") == 5000)
             #expect(elapsed < .seconds(5), "took \(elapsed)")
         }
     }
@@ -246,7 +243,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             let peopleSummary = try importer.importCSV(.participants, bytes: people, file: "participants.csv")
             #expect((30...40).contains(staffSummary.rows))
             #expect(peopleSummary.rows >= 110)
-            #expect(try count(connection, "participant_placements") == peopleSummary.rows)
+            #expect(try connection.rows(in: "participant_placements") == peopleSummary.rows)
 
             let today = "DATE '2026-11-25'"
             let groups = try connection.query(
@@ -327,7 +324,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             #expect(found.contains("line 4, centres: no centre with code \"NOWHERE\""))
             #expect(found.contains("line 5, may_work_with_children: \"maybe\" is not yes or no (use true or false)"))
             #expect(found.contains("line 5, code: staff code \"ST-001\" is also on line 2; each may appear only once in the file"))
-            #expect(try count(connection, "staff") == 0)
+            #expect(try connection.rows(in: "staff") == 0)
         }
     }
 
@@ -364,7 +361,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             #expect(found.contains("line 4, day: \"2026-11-23\": school attendance of KZ-2025-0002 is already recorded for that day"))
             #expect(found.contains("line 5, case_number: no participant with case number \"KZ-9999\""))
             #expect(found.contains { $0.hasPrefix("line 6, status: \"late\" must be one of: present") })
-            #expect(try count(connection, "school_attendance") == 2)
+            #expect(try connection.rows(in: "school_attendance") == 2)
         }
     }
 
@@ -403,7 +400,7 @@ private func count(_ connection: Connection, _ table: String) throws -> Int {
             #expect(found.contains("line 4, case_number: attendance of KZ-2025-0001 in session \(past) is already recorded"))
             #expect(found.contains("line 5, session_id: no session with number 999999"))
             #expect(found.contains("line 6, session_id: \"abc\" is not a session number"))
-            #expect(try count(connection, "attendance") == 2)
+            #expect(try connection.rows(in: "attendance") == 2)
         }
     }
 }

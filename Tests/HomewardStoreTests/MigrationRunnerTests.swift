@@ -7,14 +7,6 @@ import TestSupport
 import Testing
 
 @Suite struct MigrationRunnerTests {
-    /// Writes migration files to a fresh temporary folder.
-    private func folder(_ files: [String: String]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hw-migrations-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        for (name, sql) in files { try sql.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        return url
-    }
-
     @Test func shippedMigrationsApplyToAFreshDatabaseAndRerunsAreNoOps() throws {
         let migrations = try Migration.load(from: TestDatabase.migrationsDirectory)
         #expect(!migrations.isEmpty)
@@ -42,7 +34,7 @@ import Testing
     }
 
     @Test func aChangedAppliedFileIsRefused() throws {
-        let url = try folder([
+        let url = try TestFiles.folder([
             "0001_first.sql": "CREATE TABLE public.first (n int);",
             "0002_second.sql": "CREATE TABLE public.second (n int);",
         ])
@@ -66,7 +58,7 @@ import Testing
     }
 
     @Test func aFailingMigrationRollsBackAndIsNotRecorded() throws {
-        let url = try folder([
+        let url = try TestFiles.folder([
             "0001_good.sql": "CREATE TABLE public.good (n int);",
             "0002_bad.sql": "CREATE TABLE public.half (n int);\nSELECT no_such_function();",
         ])
@@ -87,7 +79,7 @@ import Testing
     }
 
     @Test func twoConcurrentRunnersNeverApplyAFileTwice() throws {
-        let url = try folder([
+        let url = try TestFiles.folder([
             "0001_log.sql": "CREATE TABLE public.apply_log (version int);\nINSERT INTO public.apply_log VALUES (1);",
             "0002_slow.sql": "SELECT pg_sleep(0.4);\nINSERT INTO public.apply_log VALUES (2);",
             "0003_more.sql": "INSERT INTO public.apply_log VALUES (3);",
@@ -114,9 +106,9 @@ import Testing
     }
 
     @Test func badFileNamesAndDuplicateVersionsAreRejected() throws {
-        let badName = try folder(["1_short.sql": "SELECT 1;"])
+        let badName = try TestFiles.folder(["1_short.sql": "SELECT 1;"])
         #expect(throws: MigrationError.badFileName("1_short.sql")) { try Migration.load(from: badName) }
-        let duplicate = try folder(["0001_a.sql": "SELECT 1;", "0001_b.sql": "SELECT 2;"])
+        let duplicate = try TestFiles.folder(["0001_a.sql": "SELECT 1;", "0001_b.sql": "SELECT 2;"])
         #expect(throws: MigrationError.duplicateVersion(1, "0001_a.sql", "0001_b.sql")) { try Migration.load(from: duplicate) }
     }
 

@@ -249,11 +249,7 @@ import Testing
         try SecurityTests.withLogin(.oversight) { database, oversight, _ throws in
             let owner = try database.connect()
             try owner.runScript(population)
-            let login = SecurityTests.uniqueLogin("ov_admin")
-            defer { _ = try? owner.execute("DROP ROLE IF EXISTS \(owner.quoteIdentifier(login))") }
-            try Store(connection: owner).grantUser(login: login, role: .admin, centreCodes: [])
-            let admin = try Connection(conninfo: "dbname=\(database.name) user=\(login)", applicationName: "homeward tests")
-            try body(oversight, admin)
+            try database.withLogin(.admin, prefix: "ov_admin", using: owner) { admin, _ in try body(oversight, admin) }
         }
     }
 

@@ -23,12 +23,11 @@ import Testing
                     returnedOn: LocalDate("2019-05-10")!)
     }
 
-    static func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
     @Test func addListShowAndUpdateRoundTrip() throws {
         try Self.withStore { store in
             let participant = Self.aigerim()
-            try store.addParticipant(participant, placement: Placement(centreCode: "AKT-RC", firstDay: Self.day("2019-05-10")))
+            try store.addParticipant(participant, placement: Placement(centreCode: "AKT-RC", firstDay: day("2019-05-10")))
 
             let listed = try #require(try store.participants().first)
             #expect(listed.caseNumber == "KZ-2019-0417")
@@ -36,21 +35,21 @@ import Testing
             #expect(listed.centreCode == "AKT-RC")
             #expect(listed.isChild == false)
             #expect(listed.languages == ["kk", "ru"])
-            #expect(try store.participants(ParticipantFilter(centreCode: "ATY-CO")).isEmpty)
-            #expect(try store.participants(ParticipantFilter(status: .residentialRehabilitation)).count == 1)
-            #expect(try store.participants(ParticipantFilter(ageGroup: .child)).isEmpty)
+            #expect(try store.participants(centreCode: "ATY-CO").isEmpty)
+            #expect(try store.participants(status: .residentialRehabilitation).count == 1)
+            #expect(try store.participants(ageGroup: .child).isEmpty)
 
             var detail = try store.participant(caseNumber: "KZ-2019-0417")
             #expect(detail.participant == participant)
-            #expect(detail.currentPlacement == Placement(centreCode: "AKT-RC", firstDay: Self.day("2019-05-10"), reason: nil))
+            #expect(detail.currentPlacement == Placement(centreCode: "AKT-RC", firstDay: day("2019-05-10"), reason: nil))
             #expect(detail.placements.count == 1)
 
             try store.updateParticipant(caseNumber: "KZ-2019-0417", ParticipantChanges(
-                languages: ["ru"], legalSituation: .convicted, sentenceEndsOn: Self.day("2027-06-30"), status: .inPrison))
+                languages: ["ru"], legalSituation: .convicted, sentenceEndsOn: day("2027-06-30"), status: .inPrison))
             detail = try store.participant(caseNumber: "KZ-2019-0417")
             #expect(detail.participant.languages == ["ru"])
             #expect(detail.participant.legalSituation == .convicted)
-            #expect(detail.participant.sentenceEndsOn == Self.day("2027-06-30"))
+            #expect(detail.participant.sentenceEndsOn == day("2027-06-30"))
             #expect(detail.participant.status == .inPrison)
 
             // Leaving the convicted situation clears the sentence end date.
@@ -83,7 +82,7 @@ import Testing
     @Test func anUnknownCentreRollsBackTheWholeAdd() throws {
         try Self.withStore { store in
             let error = #expect(throws: StoreError.self) {
-                try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "NOWHERE", firstDay: Self.day("2019-05-10")))
+                try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "NOWHERE", firstDay: day("2019-05-10")))
             }
             #expect(error == .notFound(what: "centre with code", identifier: "NOWHERE"))
             let participants = try store.participants()
@@ -93,12 +92,12 @@ import Testing
 
     @Test func transferClosesTheOldPlacementTheDayBefore() throws {
         try Self.withStore { store in
-            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: Self.day("2019-05-10")))
-            try store.transferParticipant(caseNumber: "KZ-2019-0417", to: "ATY-CO", on: Self.day("2019-07-05"), reason: "returned home")
+            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: day("2019-05-10")))
+            try store.transferParticipant(caseNumber: "KZ-2019-0417", to: "ATY-CO", on: day("2019-07-05"), reason: "returned home")
             let detail = try store.participant(caseNumber: "KZ-2019-0417")
             #expect(detail.placements == [
-                Placement(centreCode: "AKT-RC", firstDay: Self.day("2019-05-10"), lastDay: Self.day("2019-07-04"), reason: nil),
-                Placement(centreCode: "ATY-CO", firstDay: Self.day("2019-07-05"), lastDay: nil, reason: "returned home"),
+                Placement(centreCode: "AKT-RC", firstDay: day("2019-05-10"), lastDay: day("2019-07-04"), reason: nil),
+                Placement(centreCode: "ATY-CO", firstDay: day("2019-07-05"), lastDay: nil, reason: "returned home"),
             ])
             #expect(detail.currentPlacement?.centreCode == "ATY-CO")
         }
@@ -106,9 +105,9 @@ import Testing
 
     @Test func transferToTheSameCentreIsRefused() throws {
         try Self.withStore { store in
-            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: Self.day("2019-05-10")))
+            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: day("2019-05-10")))
             let error = #expect(throws: StoreError.self) {
-                try store.transferParticipant(caseNumber: "KZ-2019-0417", to: "AKT-RC", on: Self.day("2019-07-05"), reason: nil)
+                try store.transferParticipant(caseNumber: "KZ-2019-0417", to: "AKT-RC", on: day("2019-07-05"), reason: nil)
             }
             #expect(error?.description.contains("already placed") == true)
             #expect(try store.participant(caseNumber: "KZ-2019-0417").placements.count == 1)
@@ -117,10 +116,10 @@ import Testing
 
     @Test func anOverlappingPlacementIsRejectedByTheExclusionConstraint() throws {
         try Self.withStore { store in
-            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: Self.day("2019-05-10")))
+            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: day("2019-05-10")))
             // No placement holds 2019-01-01, so a new open-ended one starts there and runs into the existing one.
             let error = #expect(throws: StoreError.self) {
-                try store.transferParticipant(caseNumber: "KZ-2019-0417", to: "ATY-CO", on: Self.day("2019-01-01"), reason: nil)
+                try store.transferParticipant(caseNumber: "KZ-2019-0417", to: "ATY-CO", on: day("2019-01-01"), reason: nil)
             }
             guard case .rejected(let rule, let sentence, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "participant_placements_no_overlap")
@@ -130,11 +129,11 @@ import Testing
 
     @Test func dischargeClosesThePlacementAndSetsTheStatus() throws {
         try Self.withStore { store in
-            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: Self.day("2019-05-10")))
-            try store.dischargeParticipant(caseNumber: "KZ-2019-0417", on: Self.day("2019-07-04"), status: .completed, reason: "programme done")
+            try store.addParticipant(Self.aigerim(), placement: Placement(centreCode: "AKT-RC", firstDay: day("2019-05-10")))
+            try store.dischargeParticipant(caseNumber: "KZ-2019-0417", on: day("2019-07-04"), status: .completed, reason: "programme done")
             let detail = try store.participant(caseNumber: "KZ-2019-0417")
             #expect(detail.participant.status == .completed)
-            #expect(detail.placements.first?.lastDay == Self.day("2019-07-04"))
+            #expect(detail.placements.first?.lastDay == day("2019-07-04"))
             #expect(detail.placements.first?.reason == "discharged: programme done")
             #expect(detail.currentPlacement == nil)
         }
@@ -148,10 +147,10 @@ import Testing
             try store.addParticipant(Self.aigerim("KZ-CHILD", birthDate: almost18))
             try store.addParticipant(Self.aigerim("KZ-ADULT", birthDate: just18))
 
-            let children = try store.participants(ParticipantFilter(ageGroup: .child))
+            let children = try store.participants(ageGroup: .child)
             #expect(children.map(\.caseNumber) == ["KZ-CHILD"])
             #expect(children.first?.age == 17)
-            let adults = try store.participants(ParticipantFilter(ageGroup: .adult))
+            let adults = try store.participants(ageGroup: .adult)
             #expect(adults.map(\.caseNumber) == ["KZ-ADULT"])
             #expect(adults.first?.age == 18)
             let child = try store.participant(caseNumber: "KZ-CHILD")
@@ -162,18 +161,18 @@ import Testing
     @Test func consentsAreRecordedOncePerKindUntilWithdrawn() throws {
         try Self.withStore { store in
             try store.addParticipant(Self.aigerim())
-            let consent = Consent(kind: .dataProcessing, givenBy: "participant", givenOn: Self.day("2019-05-12"))
+            let consent = Consent(kind: .dataProcessing, givenBy: "participant", givenOn: day("2019-05-12"))
             try store.recordConsent(caseNumber: "KZ-2019-0417", consent)
             let error = #expect(throws: StoreError.self) { try store.recordConsent(caseNumber: "KZ-2019-0417", consent) }
             guard case .rejected(let rule, _, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "consents_one_current_per_kind")
 
-            try store.withdrawConsent(caseNumber: "KZ-2019-0417", kind: .dataProcessing, on: Self.day("2020-01-15"))
-            try store.recordConsent(caseNumber: "KZ-2019-0417", Consent(kind: .dataProcessing, givenBy: "participant", givenOn: Self.day("2020-02-01")))
+            try store.withdrawConsent(caseNumber: "KZ-2019-0417", kind: .dataProcessing, on: day("2020-01-15"))
+            try store.recordConsent(caseNumber: "KZ-2019-0417", Consent(kind: .dataProcessing, givenBy: "participant", givenOn: day("2020-02-01")))
             let consents = try store.participant(caseNumber: "KZ-2019-0417").consents
-            #expect(consents.map(\.withdrawnOn) == [Self.day("2020-01-15"), nil])
+            #expect(consents.map(\.withdrawnOn) == [day("2020-01-15"), nil])
             #expect(throws: StoreError.self) {
-                try store.withdrawConsent(caseNumber: "KZ-2019-0417", kind: .photo, on: Self.day("2020-01-15"))
+                try store.withdrawConsent(caseNumber: "KZ-2019-0417", kind: .photo, on: day("2020-01-15"))
             }
         }
     }

@@ -86,25 +86,8 @@ enum SyncFixture {
 
         """
 
-    /// A fresh folder holding `files` (name → YAML text).
-    static func folder(_ files: [String: String]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hw-programmes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        return url
-    }
-
     /// The standard fixture: one programme and the courses file.
-    static func standard() throws -> URL { try folder(["test-prog.yaml": programme, "prison-education-courses.yaml": courses]) }
-
-    /// Adds a participant directly in SQL (the participant commands are not what these tests are about).
-    static func addParticipant(_ connection: Connection, _ caseNumber: String, born: String = "1990-01-01", sex: String = "female") throws {
-        try connection.execute(
-            """
-            INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on)
-            VALUES ($1, 'Test', 'Participant', $2::date, $3, '{kk,ru}', 'Mangystau', '2019-05-10')
-            """, [caseNumber, born, sex])
-    }
+    static func standard() throws -> URL { try TestFiles.folder(["test-prog.yaml": programme, "prison-education-courses.yaml": courses]) }
 
     /// A migrated database with the fixture programme and courses synced.
     static func withSynced<T>(_ body: (Store, Connection) throws -> T) throws -> T {
@@ -210,7 +193,7 @@ enum SyncFixture {
                     room_kind: counselling_room
 
             """
-        let folder = try SyncFixture.folder(["a-good.yaml": SyncFixture.programme, "broken.yaml": broken,
+        let folder = try TestFiles.folder(["a-good.yaml": SyncFixture.programme, "broken.yaml": broken,
                                              "prison-education-courses.yaml": SyncFixture.courses])
         let error = #expect(throws: ProgrammeCatalogueError.self) { try ProgrammeCatalogue.load(from: folder) }
         let problems = try #require(error?.problems)
@@ -228,7 +211,7 @@ enum SyncFixture {
     @Test func aFieldOfTheWrongKindIsNamedWithItsRecord() throws {
         let wrong = SyncFixture.programme.replacingOccurrences(of: "session_type: social_work_meeting", with: "session_type: tea_party")
         let error = #expect(throws: ProgrammeCatalogueError.self) {
-            try ProgrammeCatalogue.load(from: try SyncFixture.folder(["wrong.yaml": wrong]))
+            try ProgrammeCatalogue.load(from: try TestFiles.folder(["wrong.yaml": wrong]))
         }
         let problem = try #require(error?.problems.first)
         #expect(problem.file == "wrong.yaml")

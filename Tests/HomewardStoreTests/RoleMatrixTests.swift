@@ -46,20 +46,19 @@ import Testing
             #expect(Set(objects) == Set(declared.keys), "undeclared: \(Set(objects).subtracting(declared.keys)); gone: \(Set(declared.keys).subtracting(objects))")
 
             for (column, role) in Self.roles.enumerated() {
-                let login = SecurityTests.uniqueLogin("matrix_\(role.rawValue)")
-                defer { _ = try? admin.execute("DROP OWNED BY \(admin.quoteIdentifier(login))"); _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))") }
-                try Store(connection: admin).grantUser(login: login, role: role, centreCodes: role == .coordinator ? ["SEC-A"] : [])
-                let connection = try Connection(conninfo: "dbname=\(database.name) user=\(login)", applicationName: "homeward tests")
-                #expect(try connection.query("SELECT session_user::text").scalar(String.self) == login)
-                let result = try connection.query(try Self.query(asColumnOf: role))
-                var mismatches: [String] = []
-                for row in result.rows {
-                    let object: String = try row.decode(0)
-                    let granted: String = try row.decode(column + 1)
-                    let expected = declared[object]?[column] ?? "?"
-                    if granted != expected { mismatches.append("\(object): declared \(expected), granted \(granted)") }
+                try database.withLogin(role, centres: role == .coordinator ? ["SEC-A"] : [], prefix: "matrix_\(role.rawValue)",
+                                       using: admin) { connection, login in
+                    #expect(try connection.query("SELECT session_user::text").scalar(String.self) == login)
+                    let result = try connection.query(try Self.query(asColumnOf: role))
+                    var mismatches: [String] = []
+                    for row in result.rows {
+                        let object: String = try row.decode(0)
+                        let granted: String = try row.decode(column + 1)
+                        let expected = declared[object]?[column] ?? "?"
+                        if granted != expected { mismatches.append("\(object): declared \(expected), granted \(granted)") }
+                    }
+                    #expect(mismatches.isEmpty, "\(role): \(mismatches)")
                 }
-                #expect(mismatches.isEmpty, "\(role): \(mismatches)")
             }
         }
     }

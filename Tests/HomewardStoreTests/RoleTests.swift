@@ -38,10 +38,6 @@ import Testing
             """)
     }
 
-    static func count(_ connection: Connection, _ sql: String) throws -> Int {
-        try connection.query(sql).scalar(Int.self)
-    }
-
     @Test func noObjectIsOwnedByALoginEveryObjectByTheNologinOwner() throws {
         try TestDatabase.withConnection { connection throws in
             let owned = try connection.query(
@@ -96,15 +92,15 @@ import Testing
     @Test func aCoordinatorSeesChangesAndDeletesOnlyTheSessionsOfTheirCentres() throws {
         try SecurityTests.withLogin(.coordinator, centres: ["SEC-A"]) { database, coordinator, _ throws in
             try Self.seedSessions(try database.connect())
-            #expect(try Self.count(coordinator, "SELECT count(*)::int FROM homeward.sessions") == 1)
-            #expect(try Self.count(coordinator, "SELECT count(*)::int FROM homeward.session_staff") == 1)
+            #expect(try coordinator.int("SELECT count(*)::int FROM homeward.sessions") == 1)
+            #expect(try coordinator.int("SELECT count(*)::int FROM homeward.session_staff") == 1)
             let other = "(SELECT id FROM homeward.centres WHERE code = 'SEC-B')"
             #expect(try coordinator.execute("UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'x' WHERE centre_id = \(other)") == 0)
             #expect(try coordinator.execute("DELETE FROM homeward.sessions WHERE centre_id = \(other)") == 0)
             #expect(try coordinator.execute("DELETE FROM homeward.session_staff") == 1)
             let admin = try database.connect()
-            #expect(try Self.count(admin, "SELECT count(*)::int FROM homeward.sessions WHERE status = 'planned'") == 2)
-            #expect(try Self.count(admin, "SELECT count(*)::int FROM homeward.session_staff") == 1)
+            #expect(try admin.int("SELECT count(*)::int FROM homeward.sessions WHERE status = 'planned'") == 2)
+            #expect(try admin.int("SELECT count(*)::int FROM homeward.session_staff") == 1)
             // Own sessions: cancelling works.
             let own = try coordinator.execute(
                 "UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'storm' WHERE status = 'planned'")
@@ -161,7 +157,7 @@ import Testing
             }
             #expect(refused?.description.contains("arrivals_at_own_centres") == true, "\(String(describing: refused))")
             let admin = try database.connect()
-            #expect(try Self.count(admin, "SELECT count(*)::int FROM homeward.participants WHERE case_number = 'KZ-B-0002'") == 0)
+            #expect(try admin.int("SELECT count(*)::int FROM homeward.participants WHERE case_number = 'KZ-B-0002'") == 0)
             // The audit trail names the coordinator's login, not the owner that wrote the rows.
             let audited = try admin.query(
                 "SELECT login::text FROM audit.changes WHERE table_name = 'homeward.participants' AND changed -> 'case_number' ->> 'new' = 'KZ-A-0002'")
@@ -179,14 +175,14 @@ import Testing
             let id = try coordinator.query(
                 "INSERT INTO homeward.relatives (given_name, family_name) VALUES ('Saule', 'Aunt-A') RETURNING id").scalar(Int.self)
             #expect(id > 0)
-            #expect(try Self.count(coordinator, "SELECT count(*)::int FROM homeward.relatives") == 2)
+            #expect(try coordinator.int("SELECT count(*)::int FROM homeward.relatives") == 2)
         }
     }
 
     @Test func theSchedulerReadsNoNamesAndChangesOnlyWhatItsRunsCreated() throws {
         try SecurityTests.withLogin(.scheduler) { database, scheduler, _ throws in
             try Self.seedSessions(try database.connect())
-            #expect(try Self.count(scheduler, "SELECT count(*)::int FROM homeward.participants") == 2)
+            #expect(try scheduler.int("SELECT count(*)::int FROM homeward.participants") == 2)
             #expect(try scheduler.query("SELECT case_number, birth_date, sex, languages FROM homeward.participants").count == 2)
             for forbidden in ["SELECT given_name FROM homeward.participants", "SELECT * FROM homeward.participants",
                               "SELECT family_name FROM homeward.relatives"] {

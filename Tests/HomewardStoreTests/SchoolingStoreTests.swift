@@ -6,11 +6,12 @@ import TestSupport
 import Testing
 
 @Suite struct SchoolingStoreTests {
-    private func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
-    private func enrolment(_ caseNumber: String, _ school: String, from: String, grade: Int = 3) -> NewSchoolEnrolment {
-        NewSchoolEnrolment(caseNumber: caseNumber, schoolCode: school, grade: grade, shift: .morning, startsAt: TimeOfDay("08:00")!,
-                           endsAt: TimeOfDay("13:00")!, weekdays: [1, 2, 3, 4, 5], from: day(from))
+    /// Enrols the child in the morning shift, 08:00–13:00, Monday to Friday.
+    @discardableResult
+    private func enrol(_ store: Store, _ caseNumber: String, _ school: String, from: String, grade: Int = 3) throws -> SchoolEnrolmentResult {
+        try store.enrolInSchool(caseNumber: caseNumber, schoolCode: school, grade: grade, shift: .morning, startsAt: TimeOfDay("08:00")!,
+                                endsAt: TimeOfDay("13:00")!, weekdays: [1, 2, 3, 4, 5], from: day(from))
     }
 
     private func withSchools<T>(_ body: (Store, Connection) throws -> T) throws -> T {
@@ -18,7 +19,7 @@ import Testing
             let store = Store(connection: connection)
             try store.addSchool(try School.validated(code: "akt-sch-12", name: "School 12", region: "Mangystau", address: nil))
             try store.addSchool(try School.validated(code: "ATY-SCH-4", name: "School 4", region: "Atyrau", address: "Main street 4"))
-            try SyncFixture.addParticipant(connection, "KZ-CHILD-1", born: "2017-04-02", sex: "male")
+            try SQLFixtures(connection).participant("KZ-CHILD-1", born: "2017-04-02", sex: "male")
             return try body(store, connection)
         }
     }
@@ -26,9 +27,9 @@ import Testing
     @Test func aChildWhoMovedSchoolHasTwoEnrolmentsTheOldClosedTheDayBefore() throws {
         try withSchools { store, _ in
             #expect(try store.schools().map(\.code) == ["AKT-SCH-12", "ATY-SCH-4"])
-            let first = try store.enrolInSchool(enrolment("KZ-CHILD-1", "AKT-SCH-12", from: "2026-09-01"))
+            let first = try enrol(store, "KZ-CHILD-1", "AKT-SCH-12", from: "2026-09-01")
             #expect(first.transferredFrom == nil)
-            let second = try store.enrolInSchool(enrolment("KZ-CHILD-1", "ATY-SCH-4", from: "2027-01-11", grade: 3))
+            let second = try enrol(store, "KZ-CHILD-1", "ATY-SCH-4", from: "2027-01-11", grade: 3)
             #expect(second.transferredFrom?.id == first.id)
 
             let enrolments = try store.schoolEnrolments(caseNumber: "KZ-CHILD-1")
@@ -47,9 +48,9 @@ import Testing
 
     @Test func aTransferMustStartAfterTheCurrentEnrolmentAndNothingIsWrittenOtherwise() throws {
         try withSchools { store, _ in
-            _ = try store.enrolInSchool(enrolment("KZ-CHILD-1", "AKT-SCH-12", from: "2026-09-01"))
+            try enrol(store, "KZ-CHILD-1", "AKT-SCH-12", from: "2026-09-01")
             let error = #expect(throws: StoreError.self) {
-                try store.enrolInSchool(enrolment("KZ-CHILD-1", "ATY-SCH-4", from: "2026-09-01"))
+                try enrol(store, "KZ-CHILD-1", "ATY-SCH-4", from: "2026-09-01")
             }
             #expect(error?.description.contains("AKT-SCH-12") == true)
             let enrolments = try store.schoolEnrolments(caseNumber: "KZ-CHILD-1")
@@ -59,7 +60,7 @@ import Testing
 
     @Test func attendanceOnADayOutsideAnyEnrolmentIsRejectedNamingTheChildAndDay() throws {
         try withSchools { store, connection in
-            _ = try store.enrolInSchool(enrolment("KZ-CHILD-1", "AKT-SCH-12", from: "2026-09-01"))
+            try enrol(store, "KZ-CHILD-1", "AKT-SCH-12", from: "2026-09-01")
             let error = #expect(throws: StoreError.self) {
                 try store.recordSchoolAttendance(caseNumber: "KZ-CHILD-1", day: day("2026-08-31"), status: .present, reportedBy: "A. N.")
             }

@@ -8,26 +8,7 @@ import Testing
 /// Logs in as real roles (created per test in the test cluster) and proves the grants, row-level security and audit trail.
 @Suite struct SecurityTests {
     /// Two centres, one participant placed at each today: KZ-A-0001 at SEC-A, KZ-B-0001 at SEC-B.
-    static func seed(_ connection: Connection) throws {
-        try connection.runScript(
-            """
-            INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity) VALUES
-                ('SEC-A', 'Centre A', 'rehabilitation_centre', 'Mangystau', 'Aktau', 'Asia/Aqtau', 50),
-                ('SEC-B', 'Centre B', 'ngo_day_centre', 'Almaty', 'Almaty', 'Asia/Almaty', 50);
-            INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages,
-                                               region_of_origin, returned_on) VALUES
-                ('KZ-A-0001', 'Aigerim', 'Sadykova', '1994-03-12', 'female', '{kk,ru}', 'Mangystau', '2019-05-10'),
-                ('KZ-B-0001', 'Dana', 'Omarova', '2015-01-02', 'female', '{kk}', 'Almaty', '2019-05-10');
-            INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
-            SELECT p.id, c.id, daterange('2019-05-10', NULL)
-            FROM homeward.participants p JOIN homeward.centres c ON c.code = CASE p.case_number WHEN 'KZ-A-0001' THEN 'SEC-A' ELSE 'SEC-B' END;
-            """)
-    }
-
-    /// A login name unique to this test, so parallel tests in the one cluster never share a role.
-    static func uniqueLogin(_ prefix: String) -> String {
-        "\(prefix)_" + UUID().uuidString.prefix(8).lowercased()
-    }
+    static func seed(_ connection: Connection) throws { try connection.runScript(SQLFixtures.twoCentres) }
 
     /// Runs `body` with a migrated, seeded database and a fresh login holding `role`; drops the login afterwards.
     static func withLogin<T>(
@@ -36,11 +17,9 @@ import Testing
         try TestDatabase.withMigrated { database in
             let admin = try database.connect()
             try seed(admin)
-            let login = uniqueLogin("sec_\(role.rawValue)")
-            defer { _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))") }
-            try Store(connection: admin).grantUser(login: login, role: role, centreCodes: centres)
-            let connection = try Connection(conninfo: "dbname=\(database.name) user=\(login)", applicationName: "homeward tests")
-            return try body(database, connection, login)
+            return try database.withLogin(role, centres: centres, prefix: "sec_\(role.rawValue)", using: admin) { connection, login in
+                try body(database, connection, login)
+            }
         }
     }
 
@@ -165,8 +144,8 @@ import Testing
         try TestDatabase.withMigrated { database in
             let admin = try database.connect()
             try Self.seed(admin)
-            let login = Self.uniqueLogin("sec_cli")
-            defer { _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))") }
+            let login = TestDatabase.uniqueLogin("sec_cli")
+            defer { database.dropLogin(login, using: admin) }
 
             let grant = try CLI.run(["user", "grant", login, "--role", "coordinator", "--centre", "sec-a", "--centre", "SEC-B"],
                                     database: database)

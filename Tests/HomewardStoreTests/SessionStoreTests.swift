@@ -28,7 +28,7 @@ import Testing
 
     @Test func aBookingStoresTheLocalTimeOfTheCentreAndItsPeople() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let id = try store.addSession(booking(staff: ["ST-0001", "ST-0002"]))
 
@@ -47,7 +47,7 @@ import Testing
 
     @Test func unknownStaffAndCaseNumbersAreNamedAndNothingIsWritten() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let staffError = #expect(throws: StoreError.self) {
                 try store.addSession(booking(staff: ["ST-0001", "ST-9998", "ST-9999"]))
@@ -63,7 +63,7 @@ import Testing
 
     @Test func aDoubleBookedStaffMemberIsRejectedNamingTheOtherSession() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let first = try store.addSession(booking())
             let error = #expect(throws: StoreError.self) {
@@ -77,7 +77,7 @@ import Testing
 
     @Test func aSessionWithTwoParticipantsIsAGroupAndGroupSizeFollowsTheRequirement() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let id = try store.addSession(booking(room: "HALL", participants: ["KZ-2019-0417", "KZ-2019-0418"], type: .groupCounselling))
             #expect(try store.session(id: id).summary.session.mode == .group)
@@ -86,7 +86,7 @@ import Testing
 
     @Test func aChildInAnAdultsOnlyGroupIsRejected() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let error = #expect(throws: StoreError.self) {
                 try store.addSession(booking(room: "HALL", participants: ["KZ-2019-0417", "KZ-2019-0419"], type: .groupTheologyClass,
@@ -103,7 +103,7 @@ import Testing
 
     @Test func theRoomMustBeInTheSessionsCentre() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let error = #expect(throws: StoreError.self) { try Store(connection: connection).addSession(booking(room: "P1")) }
             #expect(rule(of: error) == "sessions_room_in_centre_fk")
             #expect(error?.description.contains("room P1 belongs to centre NGO-AST, not AKT-RC") == true)
@@ -112,7 +112,7 @@ import Testing
 
     @Test func moreParticipantsThanTheRoomHoldsIsRejected() throws {
         try TestDatabase.withConnection { connection in
-            let world = SessionFixtures(connection: connection)
+            let world = SQLFixtures(connection)
             try world.standardWorld()
             try world.participant("KZ-2019-0420", born: "1985-01-01")
             let error = #expect(throws: StoreError.self) {
@@ -125,7 +125,7 @@ import Testing
 
     @Test func cancelFreesTheSlotAndOnlyPlannedSessionsCanBeCancelled() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let first = try store.addSession(booking())
             try store.cancelSession(id: first, reason: "psychologist ill", by: .staff)
@@ -144,7 +144,7 @@ import Testing
 
     @Test func rescheduleLinksOldToNewKeepsThePeopleAndFreesTheOldSlot() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let old = try store.addSession(booking(staff: ["ST-0001", "ST-0002"]))
             // Overlaps the old slot in the same room: allowed, because the old one stops occupying it.
@@ -170,7 +170,7 @@ import Testing
 
     @Test func rescheduleIntoATakenSlotIsRejectedAndChangesNothing() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let blocking = try store.addSession(booking("2026-12-02 10:00", staff: ["ST-0002"], participants: ["KZ-2019-0418"]))
             let moving = try store.addSession(booking())
@@ -186,7 +186,7 @@ import Testing
 
     @Test func listFiltersByLocalDayStaffParticipantAndStatus() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             // 00:30 local on 2 December is still 1 December in UTC: the local day decides.
             let early = try store.addSession(booking("2026-12-02 00:30"))
@@ -201,7 +201,7 @@ import Testing
 
     @Test func heldOnlyOnceTheSessionHasStarted() throws {
         try TestDatabase.withConnection { connection in
-            try SessionFixtures(connection: connection).standardWorld()
+            try SQLFixtures(connection).standardWorld()
             let store = Store(connection: connection)
             let future = try store.addSession(booking(TestClock.localTime(connection, days: 30)))
             let error = #expect(throws: StoreError.self) { try store.markSessionHeld(id: future) }

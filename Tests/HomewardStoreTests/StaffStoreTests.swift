@@ -5,7 +5,6 @@ import TestSupport
 import Testing
 
 @Suite struct StaffStoreTests {
-    static func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
     static func dana(centres: [String] = ["AKT-RC"]) -> StaffMember {
         StaffMember(code: "ST-0042", givenName: "Dana", familyName: "Abenova", roles: [.paediatricPsychologist, .psychologist],
@@ -56,14 +55,14 @@ import Testing
     @Test func overlappingLeaveIsRejected() throws {
         try ParticipantStoreTests.withStore { store in
             try store.addStaffMember(Self.dana())
-            try store.addLeave(StaffLeave(staffCode: "ST-0042", firstDay: Self.day("2030-03-02"), lastDay: Self.day("2030-03-13"), kind: .leave))
+            try store.addLeave(StaffLeave(staffCode: "ST-0042", firstDay: day("2030-03-02"), lastDay: day("2030-03-13"), kind: .leave))
             let error = #expect(throws: StoreError.self) {
-                try store.addLeave(StaffLeave(staffCode: "ST-0042", firstDay: Self.day("2030-03-13"), lastDay: Self.day("2030-03-20"), kind: .sick))
+                try store.addLeave(StaffLeave(staffCode: "ST-0042", firstDay: day("2030-03-13"), lastDay: day("2030-03-20"), kind: .sick))
             }
             guard case .rejected(let rule, let sentence, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "staff_leave_no_overlap")
             #expect(sentence == "this staff member already has leave recorded on some of these days")
-            try store.addLeave(StaffLeave(staffCode: "ST-0042", firstDay: Self.day("2030-03-14"), lastDay: Self.day("2030-03-14"), kind: .training))
+            try store.addLeave(StaffLeave(staffCode: "ST-0042", firstDay: day("2030-03-14"), lastDay: day("2030-03-14"), kind: .training))
             #expect(try store.leave(staffCode: "ST-0042").map(\.kind) == [.leave, .training])
             #expect(try store.staffMember(code: "ST-0042").upcomingLeave.count == 2)
         }
@@ -74,7 +73,7 @@ import Testing
             try store.addStaffMember(Self.dana())
             let hours = try WeeklyHours.parse("mon-fri 09:00-13:00", field: "hours")
             let error = #expect(throws: StoreError.self) {
-                try store.setAvailability(staffCode: "ST-0042", centreCode: "ATY-CO", hours, from: Self.day("2030-01-07"))
+                try store.setAvailability(staffCode: "ST-0042", centreCode: "ATY-CO", hours, from: day("2030-01-07"))
             }
             guard case .rejected(let rule, let sentence, _) = error else { Issue.record("expected a rejection"); return }
             #expect(rule == "staff_availability_works_at_centre_fk")
@@ -86,19 +85,19 @@ import Testing
         try ParticipantStoreTests.withStore { store in
             try store.addStaffMember(Self.dana())
             try store.setAvailability(staffCode: "ST-0042", centreCode: "AKT-RC",
-                                      try WeeklyHours.parse("mon-fri 09:00-13:00", field: "hours"), from: Self.day("2030-01-07"))
+                                      try WeeklyHours.parse("mon-fri 09:00-13:00", field: "hours"), from: day("2030-01-07"))
             try store.setAvailability(staffCode: "ST-0042", centreCode: "AKT-RC",
-                                      try WeeklyHours.parse("tue 14:00-18:00", field: "hours"), from: Self.day("2030-02-04"))
+                                      try WeeklyHours.parse("tue 14:00-18:00", field: "hours"), from: day("2030-02-04"))
             let availability = try store.staffMember(code: "ST-0042").availability
             #expect(availability.count == 6)
-            #expect(availability.filter { $0.validFrom == Self.day("2030-01-07") }.allSatisfy { $0.validTo == Self.day("2030-02-03") })
+            #expect(availability.filter { $0.validFrom == day("2030-01-07") }.allSatisfy { $0.validTo == day("2030-02-03") })
             let latest = try #require(availability.last)
             #expect(latest.hours == WeeklyHours(weekday: 2, start: TimeOfDay("14:00")!, end: TimeOfDay("18:00")!))
             #expect(latest.validTo == nil)
 
             // Setting again from the same day replaces rather than stacks.
             try store.setAvailability(staffCode: "ST-0042", centreCode: "AKT-RC",
-                                      try WeeklyHours.parse("wed 14:00-18:00", field: "hours"), from: Self.day("2030-02-04"))
+                                      try WeeklyHours.parse("wed 14:00-18:00", field: "hours"), from: day("2030-02-04"))
             #expect(try store.staffMember(code: "ST-0042").availability.filter { $0.validTo == nil }.map(\.hours.weekday) == [3])
         }
     }

@@ -9,6 +9,9 @@ public enum CLI {
         public var stderr: String
         public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
 
+        /// Standard output parsed as JSON (`--format json`).
+        public func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+
         public init(status: Int32, stdout: String, stderr: String) {
             self.status = status
             self.stdout = stdout
@@ -54,5 +57,12 @@ public enum CLI {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+extension TestDatabase {
+    /// Runs `homeward arguments…` against this database, as `CLI.run` does.
+    public func cli(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CLI.Outcome {
+        try CLI.run(arguments, database: self, environment: environment, stdin: stdin)
     }
 }

@@ -16,3 +16,6 @@ public enum TestClock {
         "\(try today(connection).adding(days: days)) \(time)"
     }
 }
+
+/// A date a test writes as `YYYY-MM-DD` (a mistyped one stops the test at once).
+public func day(_ text: String) -> LocalDate { LocalDate(text)! }

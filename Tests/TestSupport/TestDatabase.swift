@@ -1,6 +1,8 @@
 import Foundation
+import Homeward
 import HomewardStore
 import Postgres
+import Synchronization
 
 /// A database of its own for one test, cloned from a migrated template, so tests run in parallel without sharing state.
 ///
@@ -21,12 +23,12 @@ public struct TestDatabase: Sendable {
     /// Creates a fresh, fully migrated database, runs `body`, then drops it.
     public static func withMigrated<T>(_ body: (TestDatabase) throws -> T) throws -> T {
         let template = try migratedTemplate.get()
-        return try withDatabase(template: template, body)
+        return try withCopy(of: template, body)
     }
 
     /// Creates a fresh, empty database (no migrations), runs `body`, then drops it.
     public static func withEmpty<T>(_ body: (TestDatabase) throws -> T) throws -> T {
-        try withDatabase(template: "template0", body)
+        try withCopy(of: "template0", body)
     }
 
     /// Opens a migrated database and a connection to it for the length of `body`.
@@ -46,7 +48,8 @@ public struct TestDatabase: Sendable {
     /// without importing the store.
     public static let scheduleLockKey = Store.scheduleLockKey
 
-    private static func withDatabase<T>(template: String, _ body: (TestDatabase) throws -> T) throws -> T {
+    /// Creates a fresh copy of the database `template` (see `template(_:build:)`), runs `body`, then drops the copy.
+    public static func withCopy<T>(of template: String, _ body: (TestDatabase) throws -> T) throws -> T {
         let name = "hw_test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         let maintenance = try maintenanceConnection()
         try maintenance.execute(
@@ -76,18 +79,77 @@ public struct TestDatabase: Sendable {
         let maintenance = try maintenanceConnection()
         try maintenance.execute("DROP DATABASE IF EXISTS \(maintenance.quoteIdentifier(name)) WITH (FORCE)")
         try maintenance.execute("CREATE DATABASE \(maintenance.quoteIdentifier(name)) TEMPLATE template0")
+        dropAtExit(name)
         do {
             // The connection must be closed before the template is cloned: scope it.
             let connection = try Connection(conninfo: "dbname=\(name)", applicationName: "homeward tests")
             try MigrationRunner(migrations: try Migration.load(from: migrationsDirectory)).migrate(connection)
         }
-        atexit { TestDatabase.dropTemplate() }
         return name
     }
 
-    private static func dropTemplate() {
-        guard case .success(let name) = migratedTemplate, let maintenance = try? maintenanceConnection() else { return }
-        _ = try? maintenance.execute("DROP DATABASE IF EXISTS \(maintenance.quoteIdentifier(name)) WITH (FORCE)")
+    /// Builds a template of this test process named `prefix_<pid>`: a migrated database that `build` fills (with SQL or
+    /// through the CLI), for `withCopy(of:)` to clone per test. Build it once per process (keep the name in a
+    /// `static let`); it is dropped when the process exits.
+    public static func template(_ prefix: String, build: (TestDatabase) throws -> Void) throws -> String {
+        let name = "\(prefix)_\(ProcessInfo.processInfo.processIdentifier)"
+        try withMigrated { database in
+            try build(database)
+            let maintenance = try maintenanceConnection()
+            try maintenance.execute("DROP DATABASE IF EXISTS \(maintenance.quoteIdentifier(name)) WITH (FORCE)")
+            try maintenance.execute("CREATE DATABASE \(maintenance.quoteIdentifier(name)) TEMPLATE \(maintenance.quoteIdentifier(database.name))")
+            dropAtExit(name)
+        }
+        return name
+    }
+
+    /// Templates to drop when the process exits.
+    private static let templates = Mutex<[String]>([])
+
+    private static func dropAtExit(_ name: String) {
+        let first = templates.withLock { names in
+            names.append(name)
+            return names.count == 1
+        }
+        if first { atexit { TestDatabase.dropTemplates() } }
+    }
+
+    private static func dropTemplates() {
+        guard let maintenance = try? maintenanceConnection() else { return }
+        for name in templates.withLock({ $0 }) {
+            _ = try? maintenance.execute("DROP DATABASE IF EXISTS \(maintenance.quoteIdentifier(name)) WITH (FORCE)")
+        }
+    }
+}
+
+extension TestDatabase {
+    /// A login name unique to this test (`prefix_1a2b3c4d`), so parallel tests in the one cluster never share a role.
+    public static func uniqueLogin(_ prefix: String) -> String {
+        "\(prefix)_" + UUID().uuidString.prefix(8).lowercased()
+    }
+
+    /// Opens a connection to this database as `login`, optionally with server `options` (`-c homeward.today=2019-06-01`).
+    public func connect(as login: String, options: String? = nil) throws -> Connection {
+        try Connection(conninfo: "dbname=\(name) user=\(login)" + (options.map { " options='\($0)'" } ?? ""),
+                       applicationName: "homeward tests")
+    }
+
+    /// Drops a login made for a test, and what it owns here; errors are ignored (the cluster is throwaway).
+    public func dropLogin(_ login: String, using admin: Connection) {
+        _ = try? admin.execute("DROP OWNED BY \(admin.quoteIdentifier(login))")
+        _ = try? admin.execute("DROP ROLE IF EXISTS \(admin.quoteIdentifier(login))")
+    }
+
+    /// Runs `body` with a fresh login holding `role` (a coordinator at `centres`), granted as `homeward user grant`
+    /// grants it by `admin`, and connected to this database; the login is dropped afterwards.
+    public func withLogin<T>(
+        _ role: UserRole, centres: [String] = [], prefix: String, using admin: Connection,
+        _ body: (_ connection: Connection, _ login: String) throws -> T
+    ) throws -> T {
+        let login = TestDatabase.uniqueLogin(prefix)
+        defer { dropLogin(login, using: admin) }
+        try Store(connection: admin).grantUser(login: login, role: role, centreCodes: centres)
+        return try body(try connect(as: login), login)
     }
 }
 

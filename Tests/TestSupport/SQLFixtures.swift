@@ -1,13 +1,30 @@
 import Foundation
 import Postgres
 
-/// Sets up the world sessions need (centres, rooms, staff, participants, requirements) with plain SQL,
-/// so the session tests depend only on the schema, not on other stores.
-struct SessionFixtures {
-    let connection: Connection
+/// Sets up the world tests need (centres, rooms, staff, participants, requirements) with plain SQL, so a test depends
+/// only on the schema, not on the stores or commands it is not about.
+public struct SQLFixtures {
+    public let connection: Connection
+
+    public init(_ connection: Connection) { self.connection = connection }
+
+    /// Two centres, one participant placed at each from 2019-05-10: KZ-A-0001 (an adult) at SEC-A (Asia/Aqtau),
+    /// KZ-B-0001 (a child) at SEC-B (Asia/Almaty). The world of the security, role and export tests.
+    public static let twoCentres = """
+        INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity) VALUES
+            ('SEC-A', 'Centre A', 'rehabilitation_centre', 'Mangystau', 'Aktau', 'Asia/Aqtau', 50),
+            ('SEC-B', 'Centre B', 'ngo_day_centre', 'Almaty', 'Almaty', 'Asia/Almaty', 50);
+        INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages,
+                                           region_of_origin, returned_on) VALUES
+            ('KZ-A-0001', 'Aigerim', 'Sadykova', '1994-03-12', 'female', '{kk,ru}', 'Mangystau', '2019-05-10'),
+            ('KZ-B-0001', 'Dana', 'Omarova', '2015-01-02', 'female', '{kk}', 'Almaty', '2019-05-10');
+        INSERT INTO homeward.participant_placements (participant_id, centre_id, during)
+        SELECT p.id, c.id, daterange('2019-05-10', NULL)
+        FROM homeward.participants p JOIN homeward.centres c ON c.code = CASE p.case_number WHEN 'KZ-A-0001' THEN 'SEC-A' ELSE 'SEC-B' END;
+        """
 
     /// Adds a centre; the zone decides how local times are read.
-    func centre(_ code: String, timeZone: String = "Asia/Aqtau", kind: String = "rehabilitation_centre") throws {
+    public func centre(_ code: String, timeZone: String = "Asia/Aqtau", kind: String = "rehabilitation_centre") throws {
         try connection.execute(
             """
             INSERT INTO homeward.centres (code, name, kind, region, address, time_zone, capacity)
@@ -16,7 +33,7 @@ struct SessionFixtures {
     }
 
     /// Adds a room to a centre.
-    func room(_ centre: String, _ code: String, kind: String = "counselling_room", capacity: Int = 4) throws {
+    public func room(_ centre: String, _ code: String, kind: String = "counselling_room", capacity: Int = 4) throws {
         try connection.execute(
             """
             INSERT INTO homeward.rooms (centre_id, code, name, kind, capacity)
@@ -25,7 +42,7 @@ struct SessionFixtures {
     }
 
     /// Adds a staff member with roles, the centres they work at, and whether they are cleared to work with children.
-    func staff(_ code: String, roles: [String] = ["psychologist"], centres: [String], childClearance: Bool = true) throws {
+    public func staff(_ code: String, roles: [String] = ["psychologist"], centres: [String], childClearance: Bool = true) throws {
         try connection.execute(
             """
             INSERT INTO homeward.staff (code, given_name, family_name, languages, may_work_with_children, weekly_hour_limit)
@@ -44,7 +61,7 @@ struct SessionFixtures {
     }
 
     /// Adds a participant born on `born` (YYYY-MM-DD).
-    func participant(_ caseNumber: String, born: String, sex: String = "female") throws {
+    public func participant(_ caseNumber: String, born: String = "1990-01-01", sex: String = "female") throws {
         try connection.execute(
             """
             INSERT INTO homeward.participants (case_number, given_name, family_name, birth_date, sex, languages, region_of_origin, returned_on)
@@ -53,10 +70,10 @@ struct SessionFixtures {
     }
 
     /// Adds a programme requirement `programme/phase/code` (programme and phase are created on first use).
-    func requirement(
+    public func requirement(
         _ programme: String, _ phase: String, _ code: String, sessionType: String = "group_theology_class",
         role: String = "religious_expert", mode: String = "group", groupMin: Int? = 2, groupMax: Int? = 8,
-        minAge: Int? = nil, maxAge: Int? = nil, roomKind: String = "group_hall"
+        minAge: Int? = nil, maxAge: Int? = nil, roomKind: String = "group_hall", minutes: Int = 60, perWeek: Double = 1
     ) throws {
         try connection.execute(
             """
@@ -74,10 +91,10 @@ struct SessionFixtures {
             """
             INSERT INTO homeward.phase_requirements (phase_id, code, session_type, staff_role, mode, group_min, group_max,
                                                      duration_minutes, sessions_per_week, min_age, max_age, room_kind)
-            SELECT ph.id, $3, $4, $5, $6, $7, $8, 60, 1, $9, $10, $11
+            SELECT ph.id, $3, $4, $5, $6, $7, $8, $12, $13, $9, $10, $11
             FROM homeward.programme_phases ph JOIN homeward.programmes p ON p.id = ph.programme_id
             WHERE p.code = $1 AND ph.code = $2
-            """, [programme, phase, code, sessionType, role, mode, groupMin, groupMax, minAge, maxAge, roomKind])
+            """, [programme, phase, code, sessionType, role, mode, groupMin, groupMax, minAge, maxAge, roomKind, minutes, perWeek])
     }
 
     /// The usual world of these tests, at the Aktau centre (Asia/Aqtau, UTC+5):
@@ -85,8 +102,8 @@ struct SessionFixtures {
     /// - ST-0001 psychologist and religious expert, cleared for children; ST-0002 psychologist, not cleared;
     ///   ST-0003 works only at NGO-AST;
     /// - adults KZ-2019-0417 and KZ-2019-0418, child KZ-2019-0419 (born 2016);
-    /// - WOMEN/RESIDENTIAL/THEOLOGY: adults-only (18+) group theology class with a religious expert.
-    func standardWorld() throws {
+    /// - WOMEN/RESIDENTIAL/THEOLOGY: adults-only (18+) group theology class with a religious expert, `theologyMinutes` long.
+    public func standardWorld(theologyMinutes: Int = 60) throws {
         try centre("AKT-RC")
         try room("AKT-RC", "C1", capacity: 2)
         try room("AKT-RC", "HALL", kind: "group_hall", capacity: 10)
@@ -98,6 +115,34 @@ struct SessionFixtures {
         try participant("KZ-2019-0417", born: "1994-03-02")
         try participant("KZ-2019-0418", born: "1990-07-15")
         try participant("KZ-2019-0419", born: "2016-01-20")
-        try requirement("WOMEN", "RESIDENTIAL", "THEOLOGY", minAge: 18)
+        try requirement("WOMEN", "RESIDENTIAL", "THEOLOGY", minAge: 18, minutes: theologyMinutes)
+    }
+}
+
+extension Connection {
+    /// The integer a one-row, one-column query returns (`SELECT count(*) …`, `SELECT max(id) …`).
+    public func int(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> Int {
+        try query(sql, parameters).scalar(Int.self)
+    }
+
+    /// How many rows `homeward.<table>` holds.
+    public func rows(in table: String) throws -> Int {
+        try int("SELECT count(*) FROM homeward.\(table)")
+    }
+}
+
+extension TestDatabase {
+    /// Plain-SQL fixtures over a new connection to this database.
+    public func fixtures() throws -> SQLFixtures { SQLFixtures(try connect()) }
+}
+
+/// Temporary files for tests that read a folder (migrations, programme templates, settings).
+public enum TestFiles {
+    /// A fresh folder under the temporary directory holding `files` (name → text).
+    public static func folder(_ files: [String: String], prefix: String = "hw-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return url
     }
 }
