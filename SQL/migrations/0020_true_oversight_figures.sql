@@ -208,7 +208,8 @@ DROP VIEW oversight.open_flags;
 CREATE VIEW oversight.open_flags AS
 SELECT centre_region, rule, severity,
        CASE WHEN participants >= k THEN open_flags END AS open_flags,
-       CASE WHEN participants >= k THEN participants END AS participants
+       CASE WHEN participants >= k THEN participants END AS participants,
+       homeward.flag_severity_rank(severity) AS severity_rank
 FROM (SELECT c.region AS centre_region, f.rule, f.severity, count(*)::int AS open_flags,
              count(DISTINCT f.participant_id)::int AS participants
       FROM homeward.flags f
@@ -222,9 +223,10 @@ COMMENT ON VIEW oversight.open_flags IS
     'Open (not resolved) flags by region of the participant''s centre today, rule and severity. A person with flags under several rules is counted under each: do not add participants across rules (oversight.flagged_participants counts each person once). Counts of fewer than k people (homeward.oversight_min_group()) are empty.';
 COMMENT ON COLUMN oversight.open_flags.centre_region IS 'Region of the centre where the participant is placed on the reference day; empty when not placed.';
 COMMENT ON COLUMN oversight.open_flags.rule IS 'Flag rule, e.g. no_counselling_contact.';
-COMMENT ON COLUMN oversight.open_flags.severity IS 'watch, concern or urgent (sort with homeward.flag_severity_rank).';
+COMMENT ON COLUMN oversight.open_flags.severity IS 'watch, concern or urgent (sort by severity_rank: the words sort alphabetically).';
 COMMENT ON COLUMN oversight.open_flags.open_flags IS 'Number of open or acknowledged flags; empty when fewer than k people have them.';
 COMMENT ON COLUMN oversight.open_flags.participants IS 'Distinct participants with such a flag under this rule; empty when fewer than k.';
+COMMENT ON COLUMN oversight.open_flags.severity_rank IS 'The severity''s rank, for ORDER BY: watch 1 < concern 2 < urgent 3 (homeward.flag_severity_rank).';
 GRANT SELECT ON oversight.open_flags TO homeward_oversight, homeward_admin;
 
 ------------------------------------------------------------------------------------------------
@@ -251,13 +253,16 @@ WITH person AS (
 )
 SELECT centre_region, severity AS worst_severity,
        CASE WHEN participants = 0 OR participants >= k THEN participants END AS participants,
-       CASE WHEN participants = 0 OR participants >= k THEN open_flags END AS open_flags
+       CASE WHEN participants = 0 OR participants >= k THEN open_flags END AS open_flags,
+       homeward.flag_severity_rank(severity) AS severity_rank
 FROM cells CROSS JOIN (SELECT homeward.oversight_min_group() AS k) k;
 COMMENT ON VIEW oversight.flagged_participants IS
     'People with at least one open (not resolved) flag, each counted once, at the worst severity of their open flags, by region of their centre today: participants add up across severities. Counts of 1 to k-1 people (k = homeward.oversight_min_group()) are empty.';
 COMMENT ON COLUMN oversight.flagged_participants.centre_region IS 'Region of the centre where the participant is placed on the reference day; empty when not placed.';
 COMMENT ON COLUMN oversight.flagged_participants.worst_severity IS 'The most severe of the person''s open flags: watch, concern or urgent.';
 COMMENT ON COLUMN oversight.flagged_participants.participants IS 'Distinct people whose worst open flag has this severity; empty when 1 to k-1.';
+COMMENT ON COLUMN oversight.flagged_participants.severity_rank IS
+    'The worst severity''s rank, for ORDER BY: watch 1 < concern 2 < urgent 3 (homeward.flag_severity_rank).';
 COMMENT ON COLUMN oversight.flagged_participants.open_flags IS 'All open flags of those people (of any severity); empty when the people number 1 to k-1.';
 GRANT SELECT ON oversight.flagged_participants TO homeward_oversight, homeward_admin;
 

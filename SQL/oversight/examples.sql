@@ -8,7 +8,8 @@
 -- pseudonym; a count of fewer than k people is empty (NULL). Questions below count such rows under an empty value.
 -- "Region" is always named for what it is: region_of_origin (where a person comes from and will return),
 -- centre_region (the region of the centre where they are placed) or school_region (the region of their school).
--- Days are the reference day, homeward.today(), not the machine's date.
+-- Days are the reference day, homeward.today(), not the machine's date. Severities sort by severity_rank
+-- (watch < concern < urgent), never alphabetically.
 
 -- 1. How many participants are in each programme status, by sex?
 SELECT status, sex, count(*) AS participants
@@ -60,7 +61,7 @@ FROM oversight.progress GROUP BY programme_code ORDER BY programme_code;
 -- 10. People with an open flag, by region of their centre and the worst severity of their open flags: each person
 --     counted once (oversight.open_flags counts a person under every rule they are flagged by; never add those up).
 SELECT centre_region, worst_severity, participants, open_flags
-FROM oversight.flagged_participants ORDER BY centre_region, homeward.flag_severity_rank(worst_severity) DESC;
+FROM oversight.flagged_participants ORDER BY centre_region, severity_rank DESC;
 
 -- 11. Scheduler runs of the last 30 days: share of demand placed and time taken.
 SELECT run, started_at::date AS day, coalesce(centre_code, 'all') AS centre, demand, placed,

@@ -173,7 +173,7 @@ import Testing
             // resolved. Almaty (SEC-B): one urgent flag, a group of one.
             #expect(try Self.table(oversight, """
                 SELECT centre_region, rule, severity, open_flags, participants FROM oversight.open_flags
-                ORDER BY centre_region, rule, homeward.flag_severity_rank(severity)
+                ORDER BY centre_region, rule, severity_rank
                 """) == [
                     "Almaty|school_attendance|urgent|∅|∅",
                     "Mangystau|assessment_overdue|watch|∅|∅",
@@ -184,7 +184,7 @@ import Testing
             // Each person once at their worst severity: 6 people in Mangystau, W1's two flags both under urgent.
             #expect(try Self.table(oversight, """
                 SELECT centre_region, worst_severity, participants, open_flags FROM oversight.flagged_participants
-                ORDER BY centre_region, homeward.flag_severity_rank(worst_severity)
+                ORDER BY centre_region, severity_rank
                 """) == [
                     "Almaty|watch|0|0", "Almaty|concern|0|0", "Almaty|urgent|∅|∅",
                     "Mangystau|watch|2|2", "Mangystau|concern|2|2", "Mangystau|urgent|2|3",

@@ -21,6 +21,13 @@ import Testing
             assessmentDueOn: LocalDate(due)!)
     }
 
+    @Test func severitiesSortWatchConcernUrgentNotAlphabetically() {
+        #expect(FlagSeverity.allCases.shuffled().sorted() == [.watch, .concern, .urgent])
+        #expect(FlagSeverity.allCases.map(\.rawValue).sorted() == ["concern", "urgent", "watch"], "the words alone sort wrongly")
+        #expect(FlagSeverity.watch < .concern && FlagSeverity.concern < .urgent && [FlagSeverity.concern, .urgent, .watch].max() == .urgent)
+        #expect(FlagSeverity.allCases.map(\.rank) == [1, 2, 3])
+    }
+
     @Test func attendanceExactlyAtEightyPercentDoesNotFlag() {
         let at80 = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .individualCounselling, attended: 4, counted: 5)] }
         #expect(at80.isEmpty)
