@@ -267,6 +267,29 @@ import Testing
         }
     }
 
+    @Test func nightlyQuietPrintsNothingOnSuccessNorWhatTheNightBeforeAlreadySaid() throws {
+        // Nothing to plan: success, and not a word.
+        try TestDatabase.withMigrated { database in
+            let quiet = try CLI.run(["nightly", "--quiet"], database: database)
+            #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet)")
+        }
+        try ScheduleFixture.withWorld { database in
+            let settings = try ScheduleFixture.config()
+            defer { try? FileManager.default.removeItem(at: settings) }
+            func nightly(on day: String, _ extra: [String] = []) throws -> CLI.Outcome {
+                try CLI.run(["nightly", "--days", "14", "--config", settings.path] + extra,
+                            environment: ["PGDATABASE": database.name, "PGOPTIONS": "-c homeward.today=\(day)"])
+            }
+            // The first night's unplaced demand is news; the same gaps the next night are not (exit 3 still says so).
+            let first = try nightly(on: "2026-12-05", ["--quiet"])
+            #expect(first.status == 3 && first.stdout.contains("newly unplaced since the night before"), "\(first)")
+            let second = try nightly(on: "2026-12-06", ["--quiet"])
+            #expect(second.status == 3 && second.stdout.isEmpty && second.stderr.isEmpty, "\(second)")
+            let loud = try nightly(on: "2026-12-06")
+            #expect(loud.status == 3 && loud.stdout.contains("0 requirement(s) newly unplaced since the night before"), "\(loud)")
+        }
+    }
+
     @Test func killingTheJobMidRunLeavesTheDatabaseAsBefore() throws {
         try ScheduleFixture.withWorld { database in
             // Something already planned, so "as before" is not just "empty".
