@@ -36,15 +36,16 @@ extension Store {
         try translatingErrors { try connection.query("SELECT pg_try_advisory_lock($1)", [Self.scheduleLockKey]).scalar(Bool.self) }
     }
 
-    /// Requirements (per participant) that run `runID` left unplaced and the last run of the night before did not,
-    /// both covering the same centres: what is new since yesterday. All of them on a first night.
+    /// Requirements (per participant) that run `runID` left unplaced and the run before it (of that night or an
+    /// earlier one, covering the same centres) did not: what is new since then. All of them for a first run.
     public func newlyUnplacedRequirements(runID: Int) throws -> Int {
         try fetchOne(
             """
-            WITH this AS (SELECT planning_day, centre_id FROM homeward.schedule_runs WHERE id = $1),
+            WITH this AS (SELECT planning_day, started_at, id, centre_id FROM homeward.schedule_runs WHERE id = $1),
             before AS (
                 SELECT r.id FROM homeward.schedule_runs r, this t
-                WHERE r.planning_day < t.planning_day AND (r.centre_id IS NULL OR r.centre_id IS NOT DISTINCT FROM t.centre_id)
+                WHERE (r.planning_day, r.started_at, r.id) < (t.planning_day, t.started_at, t.id)
+                  AND (r.centre_id IS NULL OR r.centre_id IS NOT DISTINCT FROM t.centre_id)
                 ORDER BY r.planning_day DESC, r.started_at DESC, r.id DESC LIMIT 1
             )
             SELECT count(DISTINCT (u.participant_id, u.requirement_id))::int FROM homeward.schedule_unplaced u

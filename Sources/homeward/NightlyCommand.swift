@@ -12,8 +12,9 @@ struct NightlyCommand: ParsableCommand {
             In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The whole job
             holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent
             and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. Prints
-            one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the night
-            before also left unplaced (cron mails what is printed, so it mails only news and failures).
+            one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the run before
+            (last night's, or tonight's earlier one) also left unplaced: cron mails what is printed, so only news and
+            failures.
 
             Exit status: 0 all done and all demand placed; 3 some demand could not be placed (see `homeward schedule gaps`);
             75 another nightly or schedule run was in progress, so nothing was done; 78 a bad settings file; 69 no database.
@@ -54,7 +55,7 @@ struct NightlyCommand: ParsableCommand {
                   + "\(flags.reopened) re-opened, \(flags.resolved) resolved (open: \(flags.openUrgent) urgent, "
                   + "\(flags.openConcern) concern, \(flags.openWatch) watch); "
                   + ScheduleCommand.summaryLine(summary, dryRun: false)
-                  + (summary.unplaced > 0 ? "; \(newlyUnplaced) requirement(s) newly unplaced since the night before" : ""))
+                  + (summary.unplaced > 0 ? "; \(newlyUnplaced) requirement(s) newly unplaced since the run before" : ""))
         }
         if summary.unplaced > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
     }
