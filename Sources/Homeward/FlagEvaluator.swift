@@ -179,22 +179,27 @@ public struct FlagInputs: Sendable, Equatable {
         }
     }
 
-    /// A requirement of a participant's current phase left unplaced by the latest consecutive scheduler runs.
+    /// A requirement of a participant's current phase left unplaced on the latest consecutive nights (planning days
+    /// before the reference day), each night judged by its last scheduler run.
     public struct UnplacedRecord: Sendable, Equatable {
         public var participantID: Int
         public var caseNumber: String
         /// `PROGRAMME/PHASE/REQUIREMENT`.
         public var requirement: String
-        /// The consecutive latest runs (newest first) that left it unplaced.
+        /// The consecutive latest nights (newest first) whose last run left it unplaced.
+        public var nights: [LocalDate]
+        /// The last run of each of those nights, in the same order.
         public var runIDs: [Int]
         public var sessions: Int
         public var reason: String
         public var detail: String
 
-        public init(participantID: Int, caseNumber: String, requirement: String, runIDs: [Int], sessions: Int, reason: String, detail: String) {
+        public init(participantID: Int, caseNumber: String, requirement: String, nights: [LocalDate], runIDs: [Int], sessions: Int,
+                    reason: String, detail: String) {
             self.participantID = participantID
             self.caseNumber = caseNumber
             self.requirement = requirement
+            self.nights = nights
             self.runIDs = runIDs
             self.sessions = sessions
             self.reason = reason
@@ -351,14 +356,16 @@ public enum FlagEvaluator {
     }
 
     static func unplaced(_ row: FlagInputs.UnplacedRecord, _ policy: FlagPolicy.Unplaced) -> FlagFinding? {
-        guard let severity = FlagPolicy.severity(atLeast: row.runIDs.count, watch: policy.watchRuns, concern: policy.concernRuns,
-                                                 urgent: policy.urgentRuns)
+        guard let severity = FlagPolicy.severity(atLeast: row.nights.count, watch: policy.watchNights, concern: policy.concernNights,
+                                                 urgent: policy.urgentNights)
         else { return nil }
         return FlagFinding(
             participantID: row.participantID, caseNumber: row.caseNumber, rule: .requirementUnplaced, subject: row.requirement,
             severity: severity,
-            threshold: ["watch_runs": .int(policy.watchRuns), "concern_runs": .int(policy.concernRuns), "urgent_runs": .int(policy.urgentRuns)],
-            inputs: ["runs_in_a_row": .int(row.runIDs.count), "runs": .list(row.runIDs.map(FlagValue.int)), "sessions": .int(row.sessions),
+            threshold: ["watch_nights": .int(policy.watchNights), "concern_nights": .int(policy.concernNights),
+                        "urgent_nights": .int(policy.urgentNights)],
+            inputs: ["nights_in_a_row": .int(row.nights.count), "nights": .list(row.nights.map(FlagValue.day)),
+                     "runs": .list(row.runIDs.map(FlagValue.int)), "sessions": .int(row.sessions),
                      "reason": .text(row.reason), "detail": .text(row.detail)])
     }
 

@@ -2,7 +2,7 @@
 ///
 /// Each rule has a watch threshold (the flag opens) and stricter concern and urgent tiers. Defaults are the
 /// issue's: 80% attendance, 2 unexcused absences in a row, 14 days without counselling, 90% school attendance
-/// or 3 unexcused school days in a row, any module overdue, 2 runs unplaced, any assessment overdue, 14 days late.
+/// or 3 unexcused school days in a row, any module overdue, 2 nights unplaced, any assessment overdue, 14 days late.
 public struct FlagPolicy: Sendable, Equatable, Codable {
     /// Attendance of one session kind over the last 28 days (attended ÷ counted). Flags when the rate is below `watchBelow`.
     public struct Attendance: Sendable, Equatable, Codable {
@@ -53,11 +53,12 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         public init() {}
     }
 
-    /// Consecutive scheduler runs that left a requirement unplaced. Flags at `watchRuns` or more.
+    /// Consecutive nights (planning days with a scheduler run) whose last run left a requirement unplaced; reruns on
+    /// one night count once. Flags at `watchNights` or more.
     public struct Unplaced: Sendable, Equatable, Codable {
-        public var watchRuns: Int = 2
-        public var concernRuns: Int = 3
-        public var urgentRuns: Int = 4
+        public var watchNights: Int = 2
+        public var concernNights: Int = 3
+        public var urgentNights: Int = 4
         public init() {}
     }
 
@@ -128,7 +129,7 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         }
         counts("school", ["watch_in_a_row", "concern_in_a_row", "urgent_in_a_row"], school.watchInARow, school.concernInARow, school.urgentInARow)
         counts("education", ["watch_behind", "concern_behind", "urgent_behind"], education.watchBehind, education.concernBehind, education.urgentBehind)
-        counts("unplaced", ["watch_runs", "concern_runs", "urgent_runs"], unplaced.watchRuns, unplaced.concernRuns, unplaced.urgentRuns)
+        counts("unplaced", ["watch_nights", "concern_nights", "urgent_nights"], unplaced.watchNights, unplaced.concernNights, unplaced.urgentNights)
         counts("assessment", ["watch_days_overdue", "concern_days_overdue", "urgent_days_overdue"],
                assessment.watchDaysOverdue, assessment.concernDaysOverdue, assessment.urgentDaysOverdue)
         counts("forecast", ["watch_late_days", "concern_late_days", "urgent_late_days"],

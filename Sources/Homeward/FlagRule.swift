@@ -12,7 +12,7 @@ public enum FlagRule: String, Vocabulary {
     case schoolAttendance = "school_attendance"
     /// A prison education module overdue against the course's expected pace.
     case educationModuleOverdue = "education_module_overdue"
-    /// A requirement the scheduler left unplaced two runs running: the participant cannot be served.
+    /// A requirement the scheduler left unplaced two nights running (reruns on one night count once): the participant cannot be served.
     case requirementUnplaced = "requirement_unplaced"
     /// No assessment within the phase's review interval.
     case assessmentOverdue = "assessment_overdue"
@@ -27,7 +27,7 @@ public enum FlagRule: String, Vocabulary {
         case .noCounsellingContact: return "no counselling contact for too long while enrolled"
         case .schoolAttendance: return "school attendance below the threshold over 28 days, or unexcused days in a row"
         case .educationModuleOverdue: return "prison education modules behind the course's expected pace"
-        case .requirementUnplaced: return "requirement left unplaced by consecutive scheduler runs"
+        case .requirementUnplaced: return "requirement left unplaced on consecutive nights by the scheduler"
         case .assessmentOverdue: return "assessment overdue for the phase's review interval"
         case .forecastLateCompletion: return "phase projected to end well after its planned end at the current pace"
         }

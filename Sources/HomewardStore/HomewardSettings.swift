@@ -17,16 +17,24 @@ public struct HomewardSettings: Sendable, Equatable {
     /// The file the settings came from; nil when no file was found and the defaults apply.
     public var file: String?
 
-    /// Reads `path` (`--config`), or the shipped file when nil. A named file that cannot be read is an error; with no
-    /// file given and none shipped, the defaults apply.
+    /// Reads `path` (`--config`), or the shipped file when nil. A file that cannot be found or read is an error, never
+    /// a silent fall-back to built-in defaults.
     public static func load(path: String?) throws(FlagSettingsError) -> HomewardSettings {
+        try load(path: path, shipped: InstallationPaths.locate(defaultPath))
+    }
+
+    /// `load(path:)` with the shipped file already looked up (nil: none found).
+    public static func load(path: String?, shipped: URL?) throws(FlagSettingsError) -> HomewardSettings {
         let url: URL
         if let path {
             url = URL(fileURLWithPath: path)
-        } else if let shipped = InstallationPaths.locate(defaultPath) {
+        } else if let shipped {
             url = shipped
         } else {
-            return HomewardSettings()
+            throw FlagSettingsError(file: defaultPath, problems: [InvalidInput(
+                field: "file", value: defaultPath,
+                reason: "was not found (looked in $HOMEWARD_HOME, the current folder and the program's folder and their parents, "
+                    + "/usr/local/share/homeward and /usr/share/homeward); give --config FILE or set HOMEWARD_HOME")])
         }
         let text: String
         do {

@@ -207,7 +207,9 @@ extension Store {
                                     startedOn: try row.decode(3), modules: try row.decode(4), passed: try row.decode(5),
                                     expected: try row.decode(6), overdueSince: try row.decode(7))
         }
-        let runsToLookAt = max(policy.unplaced.watchRuns, policy.unplaced.concernRuns, policy.unplaced.urgentRuns)
+        // Nights, not runs: each planning day before the reference day is judged by its last run (reruns on one night
+        // count once), and tonight's runs count from tomorrow, so evaluating again the same day finds the same nights.
+        let nightsToLookAt = max(policy.unplaced.watchNights, policy.unplaced.concernNights, policy.unplaced.urgentNights)
         inputs.unplaced = try fetch(
             """
             WITH placed AS (
@@ -217,25 +219,27 @@ extension Store {
                 FROM homeward.participants p
                 WHERE EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
             ), recent AS (
-                SELECT scope.centre_id, r.id AS run_id, r.rn
+                SELECT scope.centre_id, n.run_id, n.planning_day, n.rn
                 FROM (SELECT DISTINCT centre_id FROM placed) scope
                 CROSS JOIN LATERAL (
-                    SELECT r.id, row_number() OVER (ORDER BY r.started_at DESC, r.id DESC) AS rn
-                    FROM homeward.schedule_runs r
-                    WHERE r.centre_id IS NULL OR r.centre_id = scope.centre_id
-                    ORDER BY r.started_at DESC, r.id DESC LIMIT $1
-                ) r
+                    SELECT night.run_id, night.planning_day, row_number() OVER (ORDER BY night.planning_day DESC) AS rn
+                    FROM (SELECT DISTINCT ON (r.planning_day) r.id AS run_id, r.planning_day
+                          FROM homeward.schedule_runs r
+                          WHERE (r.centre_id IS NULL OR r.centre_id = scope.centre_id) AND r.planning_day < homeward.today()
+                          ORDER BY r.planning_day DESC, r.started_at DESC, r.id DESC) night
+                    ORDER BY night.planning_day DESC LIMIT $1
+                ) n
             ), hits AS (
-                SELECT pl.participant_id, pl.case_number, u.requirement_id, rc.rn, rc.run_id,
+                SELECT pl.participant_id, pl.case_number, u.requirement_id, rc.rn, rc.run_id, rc.planning_day,
                        sum(u.sessions)::int AS sessions, min(u.reason) AS reason, min(u.detail) AS detail,
                        row_number() OVER (PARTITION BY pl.participant_id, u.requirement_id ORDER BY rc.rn) AS seq
                 FROM placed pl
                 JOIN recent rc ON rc.centre_id IS NOT DISTINCT FROM pl.centre_id
                 JOIN homeward.schedule_unplaced u ON u.schedule_run_id = rc.run_id AND u.participant_id = pl.participant_id
-                GROUP BY pl.participant_id, pl.case_number, u.requirement_id, rc.rn, rc.run_id
+                GROUP BY pl.participant_id, pl.case_number, u.requirement_id, rc.rn, rc.run_id, rc.planning_day
             )
             SELECT h.participant_id, h.case_number, pg.code || '/' || ph.code || '/' || q.code,
-                   array_agg(h.run_id ORDER BY h.rn), (array_agg(h.sessions ORDER BY h.rn))[1],
+                   array_agg(h.planning_day ORDER BY h.rn)::text[], array_agg(h.run_id ORDER BY h.rn), (array_agg(h.sessions ORDER BY h.rn))[1],
                    (array_agg(h.reason ORDER BY h.rn))[1], (array_agg(h.detail ORDER BY h.rn))[1]
             FROM hits h
             JOIN homeward.phase_requirements q ON q.id = h.requirement_id
@@ -245,10 +249,11 @@ extension Store {
               AND EXISTS (SELECT 1 FROM homeward.enrolments e
                           WHERE e.participant_id = h.participant_id AND e.status = 'active' AND e.current_phase_id = q.phase_id)
             GROUP BY h.participant_id, h.case_number, pg.code, ph.code, q.code
-            """, [runsToLookAt]
+            """, [nightsToLookAt]
         ) { row in
             FlagInputs.UnplacedRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), requirement: try row.decode(2),
-                                      runIDs: try row.decode(3), sessions: try row.decode(4), reason: try row.decode(5), detail: try row.decode(6))
+                                      nights: try row.decode(3, as: [String].self).compactMap { LocalDate($0) }, runIDs: try row.decode(4),
+                                      sessions: try row.decode(5), reason: try row.decode(6), detail: try row.decode(7))
         }
         inputs.enrolments = try fetch(
             """

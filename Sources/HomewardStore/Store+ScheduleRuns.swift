@@ -24,6 +24,25 @@ extension Store {
         try translatingErrors { try connection.query("SELECT pg_try_advisory_lock($1)", [Self.scheduleLockKey]).scalar(Bool.self) }
     }
 
+    /// Requirements (per participant) that run `runID` left unplaced and the run before it (of that night or an
+    /// earlier one, covering the same centres) did not: what is new since then. All of them for a first run.
+    public func newlyUnplacedRequirements(runID: Int) throws -> Int {
+        try fetchOne(
+            """
+            WITH this AS (SELECT planning_day, started_at, id, centre_id FROM homeward.schedule_runs WHERE id = $1),
+            before AS (
+                SELECT r.id FROM homeward.schedule_runs r, this t
+                WHERE (r.planning_day, r.started_at, r.id) < (t.planning_day, t.started_at, t.id)
+                  AND (r.centre_id IS NULL OR r.centre_id IS NOT DISTINCT FROM t.centre_id)
+                ORDER BY r.planning_day DESC, r.started_at DESC, r.id DESC LIMIT 1
+            )
+            SELECT count(DISTINCT (u.participant_id, u.requirement_id))::int FROM homeward.schedule_unplaced u
+            WHERE u.schedule_run_id = $1
+              AND NOT EXISTS (SELECT 1 FROM homeward.schedule_unplaced o JOIN before b ON b.id = o.schedule_run_id
+                              WHERE o.participant_id = u.participant_id AND o.requirement_id IS NOT DISTINCT FROM u.requirement_id)
+            """, [runID], notFound: .notFound(what: "schedule run", identifier: String(runID))) { try $0.decode(0, as: Int.self) }
+    }
+
     /// Lets another run start (the lock is also released when the connection closes).
     public func releaseScheduleLock() throws {
         _ = try translatingErrors { try connection.execute("SELECT pg_advisory_unlock($1)", [Self.scheduleLockKey]) }

@@ -13,6 +13,6 @@ enum ExitStatus: Int32 {
     case forbidden = 77
     /// Another run holds the lock; try again later.
     case busy = 75
-    /// Installation or migration state is wrong (changed migration, missing files).
+    /// Installation or migration state is wrong (changed migration, missing files), or the settings file is missing or wrong.
     case configuration = 78
 }

@@ -9,12 +9,15 @@ struct NightlyCommand: ParsableCommand {
         commandName: "nightly",
         abstract: "The nightly job: mark unrecorded sessions, evaluate flags, then generate the schedule.",
         discussion: """
-            In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. Each step is
-            idempotent and commits on its own: a rerun (or a run after a kill) simply carries on. Prints one summary line;
-            --quiet prints nothing unless demand is left unplaced.
+            In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The whole job
+            holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent
+            and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. Prints
+            one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the run before
+            (last night's, or tonight's earlier one) also left unplaced: cron mails what is printed, so only news and
+            failures.
 
             Exit status: 0 all done and all demand placed; 3 some demand could not be placed (see `homeward schedule gaps`);
-            75 a schedule run was already in progress (the other steps still ran); 78 a bad settings file; 69 no database.
+            75 another nightly or schedule run was in progress, so nothing was done; 78 a bad settings file; 69 no database.
 
             Examples:
               homeward nightly --quiet                       # Config/cron/homeward.cron
@@ -34,6 +37,10 @@ struct NightlyCommand: ParsableCommand {
         let settings = try settingsFile.load()
         let flagSettings = settings.flags, scheduling = settings.scheduling
         let store = try connection.store(for: Self.self)
+        // The lock first: a run that lost it must change nothing, not even the flags. The schedule job takes the same
+        // (re-entrant) session lock again and releases its own hold; this one goes when the job is done.
+        guard try store.tryScheduleLock() else { throw CommandFailure(ScheduleJob.Failure.busy.description, status: .busy) }
+        defer { try? store.releaseScheduleLock() }
 
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
         let flags = try store.evaluateFlags(policy: flagSettings.policy)
@@ -42,11 +49,13 @@ struct NightlyCommand: ParsableCommand {
         let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)
         let summary = outcome.summary
 
-        if !quiet || summary.unplaced > 0 {
+        let newlyUnplaced = try summary.runID.map { try store.newlyUnplacedRequirements(runID: $0) } ?? 0
+        if !quiet || newlyUnplaced > 0 {
             print("nightly \(request.from): \(unrecorded) session(s) newly unrecorded; flags \(flags.opened) opened, "
                   + "\(flags.reopened) re-opened, \(flags.resolved) resolved (open: \(flags.openUrgent) urgent, "
                   + "\(flags.openConcern) concern, \(flags.openWatch) watch); "
-                  + ScheduleCommand.summaryLine(summary, dryRun: false))
+                  + ScheduleCommand.summaryLine(summary, dryRun: false)
+                  + (summary.unplaced > 0 ? "; \(newlyUnplaced) requirement(s) newly unplaced since the run before" : ""))
         }
         if summary.unplaced > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
     }

@@ -73,6 +73,28 @@ import Testing
         }
     }
 
+    @Test func flagsListPutsUrgentFirstThenConcernThenWatchInEveryFormat() throws {
+        try withWorld { database in
+            // Opened in the order watch, urgent, concern, watch: the list is by severity, then oldest first.
+            try database.connect().runScript(
+                """
+                INSERT INTO homeward.flags (participant_id, rule, subject, severity, threshold, inputs, opened_at)
+                SELECT p.id, 'assessment_overdue', 'WOMEN', v.severity, '{}', '{}', timestamptz '2026-10-20 09:00+05' + v.n * interval '1 hour'
+                FROM (VALUES ('KZ-A-0001', 'watch', 0), ('KZ-A-0002', 'urgent', 1), ('KZ-A-0003', 'concern', 2), ('KZ-A-0004', 'watch', 3))
+                     v (person, severity, n)
+                JOIN homeward.participants p ON p.case_number = v.person;
+                """)
+            let expected = ["urgent", "concern", "watch", "watch"]
+            let list = try json(try CLI.run(["flags", "list", "--open", "--format", "json"], database: database, environment: pinned))
+            #expect(list.compactMap { $0["severity"] as? String } == expected)
+            #expect(list.compactMap { $0["case_number"] as? String } == ["KZ-A-0002", "KZ-A-0003", "KZ-A-0001", "KZ-A-0004"])
+            let csv = try CLI.run(["flags", "list", "--open", "--format", "csv"], database: database, environment: pinned)
+            #expect(csv.status == 0, "\(csv)")
+            #expect(csv.stdout.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[3] }
+                    == expected.map { Substring($0) }, "\(csv.stdout)")
+        }
+    }
+
     @Test func evaluateListShowAcknowledgeAndResolve() throws {
         try withWorld { database in
             let evaluate = try CLI.run(["flags", "evaluate"], database: database, environment: pinned)

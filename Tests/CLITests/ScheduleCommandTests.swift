@@ -195,6 +195,105 @@ import Testing
         }
     }
 
+    // MARK: nightly reruns
+
+    /// Every flag as (participant, rule, subject, severity, status), and how many flag events there are.
+    private func flagState(_ connection: Connection) throws -> (flags: [String], events: Int) {
+        let flags: [String] = try connection.query(
+            """
+            SELECT p.case_number || ' ' || f.rule || ' ' || f.subject || ' ' || f.severity || ' ' || f.status
+            FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id ORDER BY 1
+            """).rows.map { try $0.decode(0) }
+        return (flags, try connection.query("SELECT count(*)::int FROM homeward.flag_events").scalar(Int.self))
+    }
+
+    @Test func nightlyRerunsOnOneDayChangeNoFlagAndARunThatLostTheLockChangesNothing() throws {
+        try ScheduleFixture.withWorld { database in
+            let settings = try ScheduleFixture.config()
+            defer { try? FileManager.default.removeItem(at: settings) }
+            func nightly(on day: String) throws -> CLI.Outcome {
+                try CLI.run(["nightly", "--days", "14", "--config", settings.path],
+                            environment: ["PGDATABASE": database.name, "PGOPTIONS": "-c homeward.today=\(day)"])
+            }
+            func unplacedFlag(_ connection: Connection) throws -> [String] {
+                try connection.query(
+                    """
+                    SELECT f.severity || ' ' || (f.inputs ->> 'nights_in_a_row') || ' ' || (f.inputs ->> 'nights')
+                    FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id
+                    WHERE f.rule = 'requirement_unplaced' AND p.case_number = $1 AND f.status = 'open' ORDER BY f.subject
+                    """, [ScheduleFixture.arabicOnly]).rows.map { try $0.decode(0) }
+            }
+            let connection = try database.connect()
+            // Two nights leave the Arabic speaker's counselling unplaced (nobody speaks Arabic but ST-02, who is full).
+            for day in ["2026-12-05", "2026-12-06"] {
+                let run = try nightly(on: day)
+                #expect(run.status == 3, "\(run)")
+            }
+            let first = try nightly(on: "2026-12-07")
+            #expect(first.status == 3, "\(first)")
+            let unplaced = try unplacedFlag(connection)
+            #expect(!unplaced.isEmpty && unplaced.allSatisfy { $0.hasPrefix("watch 2 ") && $0.contains("2026-12-06") && $0.contains("2026-12-05") },
+                    "\(unplaced)")
+            let before = try flagState(connection)
+            #expect(!before.flags.isEmpty)
+
+            // Two more nightly runs and a flags evaluation the same day: every flag as it was, not one event more.
+            for _ in 0..<2 {
+                let again = try nightly(on: "2026-12-07")
+                #expect(again.status == 3, "\(again)")
+            }
+            let evaluate = try CLI.run(["flags", "evaluate", "--quiet", "--config", settings.path],
+                                       environment: ["PGDATABASE": database.name, "PGOPTIONS": "-c homeward.today=2026-12-07"])
+            #expect(evaluate.status == 0, "\(evaluate)")
+            let after = try flagState(connection)
+            #expect(after.flags == before.flags)
+            #expect(after.events == before.events)
+            #expect(try unplacedFlag(connection) == unplaced)
+
+            // The next night, while another run holds the lock: nothing at all (the flags would have moved on).
+            let runs = try connection.query("SELECT count(*)::int FROM homeward.schedule_runs").scalar(Int.self)
+            let holder = try database.connect()
+            #expect(try holder.query("SELECT pg_try_advisory_lock($1)", [TestDatabase.scheduleLockKey]).scalar(Bool.self))
+            let busy = try nightly(on: "2026-12-08")
+            #expect(busy.status == 75, "\(busy)")
+            #expect(busy.stderr.contains("another schedule run is in progress") && busy.stdout.isEmpty, "\(busy)")
+            #expect(try flagState(connection) == before)
+            #expect(try connection.query("SELECT count(*)::int FROM homeward.schedule_runs").scalar(Int.self) == runs)
+            _ = try holder.query("SELECT pg_advisory_unlock($1)", [TestDatabase.scheduleLockKey])
+
+            // With the lock free, the night counts: three nights, concern.
+            let next = try nightly(on: "2026-12-08")
+            #expect(next.status == 3, "\(next)")
+            #expect(try unplacedFlag(connection).allSatisfy { $0.hasPrefix("concern 3 ") })
+        }
+    }
+
+    @Test func nightlyQuietPrintsNothingOnSuccessNorWhatTheNightBeforeAlreadySaid() throws {
+        // Nothing to plan: success, and not a word.
+        try TestDatabase.withMigrated { database in
+            let quiet = try CLI.run(["nightly", "--quiet"], database: database)
+            #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet)")
+        }
+        try ScheduleFixture.withWorld { database in
+            let settings = try ScheduleFixture.config()
+            defer { try? FileManager.default.removeItem(at: settings) }
+            func nightly(on day: String, _ extra: [String] = []) throws -> CLI.Outcome {
+                try CLI.run(["nightly", "--days", "14", "--config", settings.path] + extra,
+                            environment: ["PGDATABASE": database.name, "PGOPTIONS": "-c homeward.today=\(day)"])
+            }
+            // The first night's unplaced demand is news; the same gaps the next night, or again that night, are not (exit 3
+            // still says demand is unplaced).
+            let first = try nightly(on: "2026-12-05", ["--quiet"])
+            #expect(first.status == 3 && first.stdout.contains("newly unplaced since the run before"), "\(first)")
+            let second = try nightly(on: "2026-12-06", ["--quiet"])
+            #expect(second.status == 3 && second.stdout.isEmpty && second.stderr.isEmpty, "\(second)")
+            let rerun = try nightly(on: "2026-12-06", ["--quiet"])
+            #expect(rerun.status == 3 && rerun.stdout.isEmpty, "\(rerun)")
+            let loud = try nightly(on: "2026-12-06")
+            #expect(loud.status == 3 && loud.stdout.contains("0 requirement(s) newly unplaced since the run before"), "\(loud)")
+        }
+    }
+
     @Test func killingTheJobMidRunLeavesTheDatabaseAsBefore() throws {
         try ScheduleFixture.withWorld { database in
             // Something already planned, so "as before" is not just "empty".

@@ -56,6 +56,8 @@ import Testing
         "phase_requirements.sex": words(Participant.Sex.self),
         "phase_requirements.room_kind": words(Room.Kind.self),
         "enrolments.status": words(Enrolment.Status.self),
+        // A phase ends by moving on, or with the enrolment's closing status.
+        "enrolment_phases.outcome": words(Enrolment.Status.self).subtracting(["active", "paused"]).union(["advanced"]),
         "school_enrolments.shift": words(SchoolEnrolment.Shift.self),
         "school_enrolments.status": words(SchoolEnrolment.Status.self),
         "school_attendance.status": words(SchoolAttendance.Status.self),

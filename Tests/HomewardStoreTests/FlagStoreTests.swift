@@ -172,15 +172,16 @@ import Testing
         }
     }
 
-    @Test func requirementUnplacedTwoRunsRunning() throws {
+    @Test func requirementUnplacedTwoNightsRunning() throws {
         try withWorld { store, world in
             try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            /// A run planned on the reference day (homeward.today(), the column's default), as the nightly job writes it.
             func run(unplaced: Bool) throws {
                 let id = try store.connection.query(
                     """
                     INSERT INTO homeward.schedule_runs (started_at, horizon_from, horizon_days, freeze_days, demand, placed, unplaced,
                                                         sessions_created, duration_ms)
-                    VALUES (homeward.now(), '2026-11-02', 14, 1, 2, 1, 1, 1, 10) RETURNING id
+                    VALUES (homeward.now(), homeward.today(), 14, 1, 2, 1, 1, 1, 10) RETURNING id
                     """).scalar(Int.self)
                 if unplaced {
                     try store.connection.execute(
@@ -191,15 +192,26 @@ import Testing
                         """, [id])
                 }
             }
-            try run(unplaced: true)
+            func night(_ day: String, runs: [Bool]) throws {
+                try world.today(day)
+                for unplaced in runs { try run(unplaced: unplaced) }
+            }
+            // Four runs on one night are one night; tonight's runs count from tomorrow.
+            try night("2026-10-28", runs: [true, true, true, true])
+            try world.today("2026-10-29")
             _ = try store.evaluateFlags(policy: FlagPolicy())
-            #expect(try flags(store, "KZ-A-0001", .requirementUnplaced).isEmpty, "one run is not two running")
-            try run(unplaced: true)
+            #expect(try flags(store, "KZ-A-0001", .requirementUnplaced).isEmpty, "one night is not two running")
+            try night("2026-10-29", runs: [true, true])
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .requirementUnplaced).isEmpty, "tonight's runs count from tomorrow")
+            try world.today("2026-10-30")
             try expectLifecycle(
                 store, "KZ-A-0001", .requirementUnplaced, subject: "WOMEN/RESIDENTIAL/PSY-IND", severity: .watch,
-                inputs: ["runs_in_a_row": .int(2), "reason": .text("no_staff_with_language")],
-                clear: { try run(unplaced: false) },
-                bringBack: { try run(unplaced: true); try run(unplaced: true) })
+                inputs: ["nights_in_a_row": .int(2), "nights": .list([.text("2026-10-29"), .text("2026-10-28")]),
+                         "reason": .text("no_staff_with_language")],
+                // The night's last run placed it: the night does not count, however many runs before it did not.
+                clear: { try night("2026-10-30", runs: [true, false]); try world.today("2026-10-31") },
+                bringBack: { try night("2026-10-31", runs: [true]); try night("2026-11-01", runs: [false, true]); try world.today("2026-11-02") })
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Homeward
 import HomewardStore
 import Postgres
 import TestSupport
@@ -31,6 +32,29 @@ import Testing
                                        except: ["homeward.eligible_during", "homeward.check_session_rules"]) == [])
             // Childhood and the daily limits by age come from the named rules.
             #expect(try Self.repeating(connection, #"age_on\([^)]*\)\s*<\s*18"#, except: []) == [])
+        }
+    }
+
+    @Test func severitiesSortTheSameInSQLAndSwiftAndTheOrderIsWrittenOnce() throws {
+        try TestDatabase.withConnection { connection throws in
+            let words = FlagSeverity.allCases.map(\.rawValue)
+            let sorted: [String] = try connection.query(
+                "SELECT s FROM unnest($1::text[]) s ORDER BY homeward.flag_severity_rank(s)", [Array(words.reversed())]).rows.map { try $0.decode(0) }
+            #expect(sorted == FlagSeverity.allCases.sorted().map(\.rawValue))
+            let ranks: [Int] = try connection.query("SELECT homeward.flag_severity_rank(s) FROM unnest($1::text[]) s", [words])
+                .rows.map { try $0.decode(0) }
+            #expect(ranks == FlagSeverity.allCases.map(\.rank))
+            #expect(try Self.repeating(connection, #"WHEN\s+'(watch|concern|urgent)'"#, except: ["homeward.flag_severity_rank"]) == [])
+            // Views that show a severity show its rank beside it, so psql users never sort the words.
+            let unranked: [String] = try connection.query(
+                """
+                SELECT c.table_schema || '.' || c.table_name FROM information_schema.columns c
+                JOIN information_schema.views v ON v.table_schema = c.table_schema AND v.table_name = c.table_name
+                WHERE c.table_schema = 'oversight' AND c.column_name ~ 'severity$'
+                  AND NOT EXISTS (SELECT 1 FROM information_schema.columns r WHERE r.table_schema = c.table_schema
+                                  AND r.table_name = c.table_name AND r.column_name = 'severity_rank')
+                """).rows.map { try $0.decode(0) }
+            #expect(unranked == [])
         }
     }
 

@@ -49,6 +49,10 @@ import Testing
     @Test func aNamedFileThatIsMissingIsAnErrorNotTheDefaults() throws {
         let error = #expect(throws: FlagSettingsError.self) { try HomewardSettings.load(path: "/nonexistent/homeward-settings.yaml") }
         #expect(error?.description.contains("cannot be read") == true)
+        // No file named and none shipped: an error too (exit 78 in the CLI), never the built-in defaults.
+        let nothing = #expect(throws: FlagSettingsError.self) { try HomewardSettings.load(path: nil, shipped: nil) }
+        #expect(nothing?.description.contains("was not found") == true && nothing?.description.contains("--config") == true,
+                "\(String(describing: nothing))")
         // What is left out keeps its default; an empty section is allowed.
         let partial = try HomewardSettings.parse(yaml: "scheduling:\n  seed: 7\nflags:\n")
         #expect(partial.scheduling.seed == 7 && partial.scheduling.slotMinutes == 15 && partial.flags == FlagSettings())

@@ -21,6 +21,13 @@ import Testing
             assessmentDueOn: LocalDate(due)!)
     }
 
+    @Test func severitiesSortWatchConcernUrgentNotAlphabetically() {
+        #expect(FlagSeverity.allCases.shuffled().sorted() == [.watch, .concern, .urgent])
+        #expect(FlagSeverity.allCases.map(\.rawValue).sorted() == ["concern", "urgent", "watch"], "the words alone sort wrongly")
+        #expect(FlagSeverity.watch < .concern && FlagSeverity.concern < .urgent && [FlagSeverity.concern, .urgent, .watch].max() == .urgent)
+        #expect(FlagSeverity.allCases.map(\.rank) == [1, 2, 3])
+    }
+
     @Test func attendanceExactlyAtEightyPercentDoesNotFlag() {
         let at80 = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .individualCounselling, attended: 4, counted: 5)] }
         #expect(at80.isEmpty)
@@ -88,15 +95,20 @@ import Testing
         #expect(finding(passed: 1, expected: 2)?.subject == "LIT")
     }
 
-    @Test func requirementUnplacedTwoRunsRunning() {
-        func finding(runs: [Int]) -> FlagFinding? {
-            evaluate { $0.unplaced = [.init(participantID: 1, caseNumber: "A", requirement: "WOMEN/RESIDENTIAL/PSY-IND", runIDs: runs, sessions: 1,
-                                            reason: "no_staff_with_language", detail: "no psychologist speaking ar")] }.first
+    @Test func requirementUnplacedTwoNightsRunning() {
+        func finding(nights: Int) -> FlagFinding? {
+            let days = (1...max(nights, 1)).prefix(nights).map { today.adding(days: -$0) }
+            return evaluate { $0.unplaced = [.init(participantID: 1, caseNumber: "A", requirement: "WOMEN/RESIDENTIAL/PSY-IND", nights: days,
+                                                   runIDs: days.indices.map { 9 - $0 }, sessions: 1, reason: "no_staff_with_language",
+                                                   detail: "no psychologist speaking ar")] }.first
         }
-        #expect(finding(runs: [9]) == nil)
-        #expect(finding(runs: [9, 8])?.severity == .watch)
-        #expect(finding(runs: [9, 8])?.inputs["runs"] == .list([.int(9), .int(8)]))
-        #expect(finding(runs: [9, 8, 7, 6])?.severity == .urgent)
+        #expect(finding(nights: 1) == nil)
+        #expect(finding(nights: 2)?.severity == .watch)
+        #expect(finding(nights: 2)?.inputs["nights_in_a_row"] == .int(2))
+        #expect(finding(nights: 2)?.inputs["nights"] == .list([.text("2026-10-30"), .text("2026-10-29")]))
+        #expect(finding(nights: 2)?.inputs["runs"] == .list([.int(9), .int(8)]))
+        #expect(finding(nights: 3)?.severity == .concern)
+        #expect(finding(nights: 4)?.severity == .urgent)
     }
 
     @Test func assessmentOverdueFromTheDayAfterItWasDue() {
