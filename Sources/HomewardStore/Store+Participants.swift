@@ -133,6 +133,7 @@ extension Store {
 
     /// Participants with their age and current centre, by case number.
     public func participants(_ filter: ParticipantFilter = ParticipantFilter()) throws -> [ParticipantSummary] {
+        try requireNamed(centre: filter.centreCode)
         let isChild: Bool? = filter.ageGroup.map { $0 == .child }
         return try fetch(
             """

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Homeward
 
 /// The `homeward` admin CLI: parse, call the store or the scheduler, print.
 @main
@@ -40,6 +41,10 @@ struct HomewardCommand: ParsableCommand {
             if let failure = CommandFailure(error) {
                 Log.error(failure.message)
                 Foundation.exit(failure.status.rawValue)
+            }
+            if let date = DateArgument.refused {
+                Log.error("\(message(for: error)): \(date) \(LocalDate.outOfRangeReason)")
+                Foundation.exit(ExitStatus.dataError.rawValue)
             }
             exit(withError: error)
         }

@@ -5,12 +5,13 @@ import HomewardStore
 struct SettingsOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Settings file (default: \(HomewardSettings.defaultPath)).", valueName: "file")) var config: String?
 
-    /// The settings, or a configuration failure (exit 78) naming the file, and every problem with its line.
+    /// The settings, or a configuration failure (exit 78) naming the file, and every problem with its line; a file beyond
+    /// `YAMLLimits` (size, depth, aliases) is bad data (exit 65).
     func load() throws -> HomewardSettings {
         do {
             return try HomewardSettings.load(path: config)
         } catch {
-            throw CommandFailure(error.description, status: .configuration)
+            throw CommandFailure(error.description, status: error.exceedsLimits ? .dataError : .configuration)
         }
     }
 }
