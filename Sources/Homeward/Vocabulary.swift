@@ -56,8 +56,10 @@ public struct InvalidInput: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// `record: field "value" reason`; the value is left out when it is empty (a missing value has nothing to quote).
+    /// Record and value come from input, so their control characters are escaped (one line, no terminal escapes).
     public var description: String {
-        (record.map { "\($0): " } ?? "") + field + (value.isEmpty ? "" : " \"\(value)\"") + " \(reason)"
+        (record.map { "\($0.escapingControlCharacters()): " } ?? "") + field
+            + (value.isEmpty ? "" : " \"\(value.escapingControlCharacters())\"") + " \(reason)"
     }
 }
 

@@ -260,7 +260,8 @@ public struct CatalogueProblem: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(file): " + (record.map { "\($0): " } ?? "") + field + (value.map { " \"\($0)\"" } ?? "") + " " + reason
+        "\(file): " + (record.map { "\($0.escapingControlCharacters()): " } ?? "") + field
+            + (value.map { " \"\($0.escapingControlCharacters())\"" } ?? "") + " " + reason
     }
 }
 

@@ -37,18 +37,19 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .notFound(let what, let identifier): return "no \(what) \"\(identifier)\""
+        case .notFound(let what, let identifier): return "no \(what) \"\(identifier.escapingControlCharacters())\""
         case .invalid(let input): return input.description
         case .rejected(let rule, let sentence, let detail):
-            return sentence + (detail.map { " (\($0))" } ?? "") + " [\(rule)]"
+            // The server's words may quote stored values: one line, control characters escaped.
+            return sentence.escapingControlCharacters() + (detail.map { " (\($0.escapingControlCharacters()))" } ?? "") + " [\(rule)]"
         case .importRejected(let file, let problems):
             let shown = problems.prefix(50).map { "  \($0)" }.joined(separator: "\n")
             let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
             return "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s"), nothing was imported:\n\(shown)\(more)"
         case .forbidden(let message):
-            return "not allowed for this login: \(message) (coordinators see and change only the participants of their own "
+            return "not allowed for this login: \(message.escapingControlCharacters()) (coordinators see and change only the participants of their own "
                 + "centres; an administrator grants centres with `homeward user grant`)"
-        case .database(let message): return message
+        case .database(let message): return message.escapingControlCharacters()
         }
     }
 
@@ -73,5 +74,8 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "line \(line)" + (field.map { ", \($0)" } ?? "") + ": \(message)" }
+    /// One line: a message quoting the file's text has its control characters escaped.
+    public var description: String {
+        "line \(line)" + (field.map { ", \($0.escapingControlCharacters())" } ?? "") + ": \(message.escapingControlCharacters())"
+    }
 }

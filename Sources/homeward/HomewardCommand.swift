@@ -34,6 +34,7 @@ struct HomewardCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            StandardStreams.finish()
         } catch let failure as CommandFailure {
             Log.error(failure.message)
             Foundation.exit(failure.status.rawValue)
@@ -46,6 +47,7 @@ struct HomewardCommand: ParsableCommand {
                 Log.error("\(message(for: error)): \(date) \(LocalDate.outOfRangeReason)")
                 Foundation.exit(ExitStatus.dataError.rawValue)
             }
+            if error is ExitCode { StandardStreams.finish() }
             exit(withError: error)
         }
     }
