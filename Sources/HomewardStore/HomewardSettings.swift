@@ -3,7 +3,8 @@ import Homeward
 import Yams
 
 /// The settings file, read once, strictly, and passed down: `scheduling:` (the planning grid, daily limits, the
-/// scheduler's budget and weights) and `flags:` (the flag rules' thresholds). The only place that names or finds it.
+/// scheduler's budget and weights), `flags:` (the flag rules' thresholds) and `database:` (session timeouts). The only
+/// place that names or finds it.
 ///
 /// Unknown keys are refused with the file and line, so a typo never silently switches a setting to its default; a
 /// file named with `--config` must exist. The settings the database must share with every writer (planning zone,
@@ -14,6 +15,8 @@ public struct HomewardSettings: Sendable, Equatable {
 
     public var scheduling = SchedulingSettings()
     public var flags = FlagSettings()
+    /// Session timeouts for interactive commands and the nightly job.
+    public var database = DatabaseSettings()
     /// The file the settings came from; nil when no file was found and the defaults apply.
     public var file: String?
 
@@ -76,9 +79,12 @@ public struct HomewardSettings: Sendable, Equatable {
                 throw FlagSettingsError(file: file, problems: [decodingProblem(error, in: section, named: "scheduling")])
             }
         }
-        problems = scheduling.validationErrors()
+        let (database, databaseProblems) = DatabaseSettings.parse(node?["database"])
+        problems = scheduling.validationErrors() + databaseProblems
         guard problems.isEmpty else { throw FlagSettingsError(file: file, problems: problems) }
-        return HomewardSettings(scheduling: scheduling, flags: flags, file: file)
+        var settings = HomewardSettings(scheduling: scheduling, flags: flags, file: file)
+        settings.database = database
+        return settings
     }
 
     /// A decoding failure in the words of the file: the setting's path, its line and value, and the kind of value it needs.
@@ -110,6 +116,7 @@ public struct HomewardSettings: Sendable, Equatable {
                 : (key.rawValue, NSNull())
         }),
         "flags": FlagSettings.knownKeyTree(),
+        "database": DatabaseSettings.knownKeys,
     ] }
 
     /// Reports keys of `node` that `known` does not list, with their line.

@@ -13,6 +13,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case importRejected(file: String, problems: [ImportProblem])
     /// The login may not read or change this (privileges or row-level security: not one of their centres).
     case forbidden(String)
+    /// The server could not be reached, or went away during the command (shut down, restarted, the session ended by
+    /// idle_in_transaction_session_timeout): what was not committed was rolled back by the server.
+    case unavailable(String)
+    /// A lock wait or a statement ran past its timeout (`lock_timeout`, `statement_timeout`) or was cancelled; the step
+    /// was rolled back. `lock`: it was a wait for a lock another session held.
+    case timedOut(String, lock: Bool)
     /// Any other database failure.
     case database(String)
 
@@ -24,7 +30,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         let detail = error.detail.flatMap {
             $0.hasPrefix("Failing row contains") || (error.sqlState == "23P01" && $0.hasPrefix("Key (")) ? nil : $0
         }
-        if error.condition == .insufficientPrivilege {
+        if error.kind == .connection {
+            self = .unavailable(error.message)
+        } else if error.condition == .lockNotAvailable || error.condition == .queryCanceled {
+            self = .timedOut(error.message, lock: error.condition == .lockNotAvailable)
+        } else if error.condition == .insufficientPrivilege {
             self = .forbidden(error.message)
         } else if error.kind == .server, let rule = error.constraint, let sentence = ConstraintMessages.sentence(for: rule) {
             self = .rejected(rule: rule, sentence: sentence, detail: detail)
@@ -49,6 +59,15 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .forbidden(let message):
             return "not allowed for this login: \(message.escapingControlCharacters()) (coordinators see and change only the participants of their own "
                 + "centres; an administrator grants centres with `homeward user grant`)"
+        case .unavailable(let message):
+            // Not reached at all: libpq's words name the host or socket. Lost during the command: say what that means.
+            guard !message.hasPrefix("cannot connect") else { return message.escapingControlCharacters() }
+            return "the database server went away during the command (\(message.escapingControlCharacters())); what was not "
+                + "committed was rolled back: run the command again when the server is back"
+        case .timedOut(let message, let lock):
+            return "\(message.escapingControlCharacters()): nothing of this step was written; try again"
+                + (lock ? " (another session held a row or table it needed for longer than lock_timeout allows; if it happens "
+                       + "again, look for a long-open transaction in pg_stat_activity)" : "")
         case .database(let message): return message.escapingControlCharacters()
         }
     }
@@ -57,7 +76,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     public var isInputError: Bool {
         switch self {
         case .notFound, .invalid, .rejected, .importRejected: return true
-        case .database, .forbidden: return false
+        case .database, .forbidden, .unavailable, .timedOut: return false
         }
     }
 }

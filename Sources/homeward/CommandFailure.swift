@@ -17,16 +17,22 @@ struct CommandFailure: Error {
         switch error {
         case let error as PostgresError:
             switch error.kind {
-            case .connection: self.init(error.message, status: .databaseUnavailable)
+            case .connection: self.init(StoreError(error).description, status: .databaseUnavailable)
             case .server where error.condition == .insufficientPrivilege:
                 self.init(StoreError(error).description, status: .forbidden)
+            case .server where error.condition == .lockNotAvailable || error.condition == .queryCanceled:
+                self.init(StoreError(error).description, status: .busy)
             case .server where error.sqlState?.hasPrefix("23") == true || error.sqlState?.hasPrefix("22") == true:
                 self.init(error.description, status: .dataError)
             default: self.init(error.description, status: .failure)
             }
         case let error as StoreError:
-            if case .forbidden = error { self.init(error.description, status: .forbidden); return }
-            self.init(error.description, status: error.isInputError ? .dataError : .failure)
+            switch error {
+            case .forbidden: self.init(error.description, status: .forbidden)
+            case .unavailable: self.init(error.description, status: .databaseUnavailable)
+            case .timedOut: self.init(error.description, status: .busy)
+            default: self.init(error.description, status: error.isInputError ? .dataError : .failure)
+            }
         case let error as InvalidInput:
             self.init(error.description, status: .dataError)
         case let error as MigrationError:

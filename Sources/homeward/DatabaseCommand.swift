@@ -40,8 +40,9 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
-            let settings = try settingsFile.load().scheduling
-            let database = try connection.connect(for: Self.self)
+            let file = try settingsFile.load()
+            let settings = file.scheduling
+            let database = try connection.connect(for: Self.self, timeouts: file.database.migration)
             let report = try runner.migrate(database)
             // The one clock and the limits every check must share live in the database: views, rules and commands read them there.
             let changed = try Store(connection: database).applySettings(settings)

@@ -13,7 +13,7 @@ enum ExitStatus: Int32 {
     case ioError = 74
     /// The login lacks the privilege, or the row is outside its centres (row-level security).
     case forbidden = 77
-    /// Another run holds the lock; try again later.
+    /// Another run holds the lock, or a lock wait or statement ran past its timeout; try again later.
     case busy = 75
     /// Installation or migration state is wrong (changed migration, missing files).
     case configuration = 78

@@ -31,14 +31,19 @@ struct HomewardCommand: ParsableCommand {
 
     /// Runs the command; errors become one line on stderr and a meaningful exit status (see `ExitStatus`).
     static func main() {
+        Interrupts.install()
         do {
             var command = try parseAsRoot()
             try command.run()
+            Interrupts.completed()
             StandardStreams.finish()
         } catch let failure as CommandFailure {
+            Interrupts.exitIfInterrupted()
             Log.error(failure.message)
             Foundation.exit(failure.status.rawValue)
         } catch {
+            // ExitCode is a finished command's own status (3: demand left unplaced); anything else failed.
+            if error is ExitCode { Interrupts.completed() } else { Interrupts.exitIfInterrupted() }
             if let failure = CommandFailure(error) {
                 Log.error(failure.message)
                 Foundation.exit(failure.status.rawValue)

@@ -33,7 +33,7 @@ struct NightlyCommand: ParsableCommand {
     func run() throws {
         let settings = try settingsFile.load()
         let flagSettings = settings.flags, scheduling = settings.scheduling
-        let store = try connection.store(for: Self.self)
+        let store = try connection.store(for: Self.self, timeouts: settings.database.nightly)
 
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
         let flags = try store.evaluateFlags(policy: flagSettings.policy)

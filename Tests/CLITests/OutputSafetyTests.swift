@@ -72,17 +72,10 @@ import Testing
     }
 
     static func run(_ arguments: [String], _ database: TestDatabase, stdout: FileHandle) throws -> Run {
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PGDATABASE"] = database.name
-        environment["HOMEWARD_HOME"] = TestDatabase.repositoryRoot.path
-        process.environment = environment
+        let process = CLI.process(arguments, database: database)
         let err = Pipe()
         process.standardOutput = stdout
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
         try process.run()
         try stdout.close()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
