@@ -58,7 +58,13 @@ let package = Package(
             name: "SchedulerTests",
             dependencies: ["Scheduler", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "CLITests", dependencies: ["homeward", "TestSupport"]),
-        .testTarget(name: "HomewardStoreTests", dependencies: ["Homeward", "HomewardStore", "Postgres", "TestSupport"]),
+        /// BadInput/ holds the bad-input corpus: one file per case, read by BadInputTests from the source tree.
+        .testTarget(name: "CLITests", dependencies: ["homeward", "TestSupport"], exclude: ["BadInput"]),
+        .testTarget(
+            name: "HomewardStoreTests",
+            dependencies: [
+                "Homeward", "HomewardStore", "Postgres", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
     ]
 )

@@ -38,7 +38,7 @@ public struct Assessment: Sendable, Equatable, Codable {
         var copy = self
         copy.caseNumber = try Rules.code(caseNumber, field: "case_number")
         copy.staffCode = try Rules.code(staffCode, field: "staff", record: copy.caseNumber)
-        copy.summary = try Rules.required(summary, field: "summary", record: copy.caseNumber)
+        copy.summary = try Rules.required(summary, field: "summary", record: copy.caseNumber, maxLength: Rules.maxTextLength)
         if let level {
             copy.level = try Rules.required(level, field: "level", record: copy.caseNumber)
         }

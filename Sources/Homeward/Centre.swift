@@ -100,4 +100,21 @@ public struct WeeklyHours: Sendable, Equatable, Codable {
     }
 
     public static let weekdayNames = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    /// `Mon 09:00-13:00`, as people write a window.
+    public var text: String { "\(WeeklyHours.weekdayNames[weekday]) \(start)-\(end)" }
+
+    /// True when the two windows share a weekday and some minutes (touching ends do not overlap).
+    public func overlaps(_ other: WeeklyHours) -> Bool { weekday == other.weekday && start < other.end && other.start < end }
+
+    /// Refuses a list of windows two of which overlap, naming both: each weekday's hours are given once.
+    public static func requireNoOverlap(_ hours: [WeeklyHours], field: String, record: String? = nil) throws(InvalidInput) {
+        for (index, window) in hours.enumerated() {
+            if let other = hours[(index + 1)...].first(where: window.overlaps) {
+                throw InvalidInput(
+                    record: record, field: field, value: "\(window.text) and \(other.text)",
+                    reason: "overlap: give each weekday's hours once (for a break, end one window when the next begins)")
+            }
+        }
+    }
 }

@@ -34,6 +34,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         (year, month, day) = (Int(civil.year), Int(civil.month), Int(civil.day))
     }
 
+    /// The first and last day Homeward accepts as input: anything outside is a typo (0001-01-01, 20260-01-01) or a
+    /// sentinel, and would overflow the database's timestamps or the planning grid.
+    public static let earliest = LocalDate(year: 1900, month: 1, day: 1)!
+    public static let latest = LocalDate(year: 2200, month: 12, day: 31)!
+
+    /// True from `earliest` to `latest`.
+    public var isInAcceptedRange: Bool { self >= LocalDate.earliest && self <= LocalDate.latest }
+
+    /// Why a date outside the range is refused, for messages.
+    public static let outOfRangeReason = "is outside the dates Homeward accepts (\(earliest) to \(latest))"
+
     public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch + days) }
 
     /// Whole days from `self` to `other` (positive when `other` is later).
@@ -52,11 +63,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return "\(thursday.year)-W\(week < 10 ? "0" : "")\(week)"
     }
 
-    /// The Monday of an ISO week label such as `2026-W49`.
+    /// The Monday of an ISO week label such as `2026-W49` (years 1900 to 2200).
     public init?(isoWeek text: String) {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, let year = Int(parts[0]), parts[1].first == "W", let week = Int(parts[1].dropFirst()),
-            (1...53).contains(week), let january4 = LocalDate(year: year, month: 1, day: 4)
+        guard parts.count == 2, let year = Int(parts[0]), (LocalDate.earliest.year...LocalDate.latest.year).contains(year),
+            parts[1].first == "W", let week = Int(parts[1].dropFirst()), (1...53).contains(week), let january4 = LocalDate(year: year, month: 1, day: 4)
         else { return nil }
         self = january4.startOfWeek.adding(days: (week - 1) * 7)
     }

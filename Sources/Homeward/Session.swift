@@ -84,6 +84,7 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
         guard let value = LocalDateTime(text) else {
             throw InvalidInput(field: field, value: text, reason: "is not a local date and time (YYYY-MM-DD HH:MM, e.g. \"2026-12-01 10:00\")")
         }
+        guard value.date.isInAcceptedRange else { throw InvalidInput(field: field, value: text, reason: LocalDate.outOfRangeReason) }
         return value
     }
 

@@ -20,6 +20,18 @@ extension Vocabulary {
         return value
     }
 
+    /// Decodes the stored spelling (`counselling_room`); anything else is refused listing the words allowed, in the
+    /// file's own spelling, instead of the standard library's "Cannot initialize … from invalid String value".
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = Self(rawValue: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "must be one of " + Self.allCases.map(\.rawValue).joined(separator: ", ") + " (not \"\(text)\")")
+        }
+        self = value
+    }
+
     /// The spelling shown to users: hyphens, as typed on the command line.
     public var displayName: String { String(rawValue.map { $0 == "_" ? "-" : $0 }) }
 }
@@ -43,8 +55,11 @@ public struct InvalidInput: Error, Sendable, Equatable, CustomStringConvertible 
         self.reason = reason
     }
 
+    /// `record: field "value" reason`; the value is left out when it is empty (a missing value has nothing to quote).
+    /// Record and value come from input, so their control characters are escaped (one line, no terminal escapes).
     public var description: String {
-        (record.map { "\($0): " } ?? "") + "\(field) \"\(value)\" \(reason)"
+        (record.map { "\($0.escapingControlCharacters()): " } ?? "") + field
+            + (value.isEmpty ? "" : " \"\(value.escapingControlCharacters())\"") + " \(reason)"
     }
 }
 
@@ -73,17 +88,32 @@ public enum Rules {
         return codes.filter { seen.insert($0).inserted }
     }
 
-    /// A non-empty trimmed text.
-    public static func required(_ text: String, field: String, record: String? = nil) throws(InvalidInput) -> String {
+    /// The longest name, label or other short text (in characters): names are indexed, and an index entry has a size limit.
+    public static let maxNameLength = 200
+    /// The longest note, reason or summary (in characters).
+    public static let maxTextLength = 4_000
+
+    /// A non-empty trimmed text of at most `maxLength` characters (Unicode code points), never cut.
+    public static func required(
+        _ text: String, field: String, record: String? = nil, maxLength: Int = maxNameLength
+    ) throws(InvalidInput) -> String {
         let trimmed = text.trimmingSpaces()
         guard !trimmed.isEmpty else { throw InvalidInput(record: record, field: field, value: text, reason: "must not be empty") }
+        guard trimmed.unicodeScalars.count <= maxLength else {
+            throw InvalidInput(
+                record: record, field: field, value: String(trimmed.prefix(20)) + "…",
+                reason: "is \(trimmed.unicodeScalars.count) characters long; at most \(maxLength) are allowed")
+        }
         return trimmed
     }
 
-    /// A date in `YYYY-MM-DD`.
+    /// A date in `YYYY-MM-DD`, between `LocalDate.earliest` and `LocalDate.latest`.
     public static func date(_ text: String, field: String, record: String? = nil) throws(InvalidInput) -> LocalDate {
         guard let date = LocalDate(text.trimmingSpaces()) else {
             throw InvalidInput(record: record, field: field, value: text, reason: "is not a date (YYYY-MM-DD)")
+        }
+        guard date.isInAcceptedRange else {
+            throw InvalidInput(record: record, field: field, value: text, reason: LocalDate.outOfRangeReason)
         }
         return date
     }

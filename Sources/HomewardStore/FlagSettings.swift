@@ -26,6 +26,7 @@ public struct FlagSettings: Sendable, Equatable {
 
     /// Decodes the `flags:` section of YAML text (defaults for whatever is left out).
     public static func parse(yaml: String, file: String = HomewardSettings.defaultPath) throws(FlagSettingsError) -> FlagSettings {
+        if let error = FlagSettingsError.limits(yaml, file: file) { throw error }
         let tree: Any?
         do {
             tree = try Yams.load(yaml: yaml)
@@ -145,6 +146,22 @@ public struct FlagSettings: Sendable, Equatable {
 public struct FlagSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var problems: [InvalidInput]
+    /// The file breaks `YAMLLimits` (size, depth, aliases): bad data rather than a bad setting.
+    public var exceedsLimits = false
+
+    public init(file: String, problems: [InvalidInput], exceedsLimits: Bool = false) {
+        self.file = file
+        self.problems = problems
+        self.exceedsLimits = exceedsLimits
+    }
+
+    /// The error for text that breaks `YAMLLimits`, or nil when it keeps them.
+    static func limits(_ text: String, file: String) -> FlagSettingsError? {
+        YAMLLimits.check(text).map {
+            FlagSettingsError(file: file, problems: [InvalidInput(record: "line \($0.line)", field: "the file", value: "", reason: $0.reason)],
+                              exceedsLimits: true)
+        }
+    }
 
     public var description: String {
         "\(file): " + (problems.count == 1 ? problems[0].description

@@ -81,10 +81,12 @@ public struct Importer {
 
     /// Checks and imports a CSV file of `kind`; `file` names it in messages. With `dryRun`, checks only.
     @discardableResult
-    public func importCSV(_ kind: Kind, bytes: [UInt8], file: String, dryRun: Bool = false) throws -> Summary {
+    public func importCSV(
+        _ kind: Kind, bytes: [UInt8], file: String, options: CSVTable.Options = CSVTable.Options(), dryRun: Bool = false
+    ) throws -> Summary {
         let table: CSVTable
         do {
-            table = try CSVTable(bytes: bytes)
+            table = try CSVTable(bytes: bytes, options: options)
         } catch {
             throw StoreError.importRejected(file: file, problems: error.problems)
         }

@@ -64,6 +64,9 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
     case changedAfterApply([String])
     /// Versions recorded in the database with no file on disk (an older checkout?).
     case missingFiles([String])
+    /// Pending files numbered below the latest applied one: applying them would fork the history (another checkout
+    /// already went past that number), so they are refused until renumbered.
+    case outOfOrder(pending: [String], latestApplied: String)
     case failed(file: String, reason: String)
 
     public var description: String {
@@ -81,6 +84,10 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
         case .missingFiles(let files):
             return "refusing to migrate: the database has migration(s) this checkout does not have: "
                 + files.joined(separator: ", ") + ". Is this an older version of Homeward?"
+        case .outOfOrder(let pending, let latest):
+            return "refusing to migrate: " + pending.joined(separator: ", ") + (pending.count == 1 ? " is" : " are")
+                + " numbered below \(latest), which is already applied; migrations apply in number order only, so history "
+                + "cannot fork. Give the file(s) numbers above \(latest.prefix(4)) (nothing was applied)."
         case .failed(let file, let reason):
             return "migration \(file) failed and was rolled back: \(reason)"
         }

@@ -2,7 +2,8 @@ import Foundation
 import Postgres
 
 /// Applies `SQL/migrations` to a database: one transaction per file, under an advisory lock so two runners never race,
-/// with a checksum per applied file so history is never rewritten silently.
+/// with a checksum per applied file so history is never rewritten silently, and in number order only: a pending file
+/// numbered below the latest applied one is refused, so history stays linear.
 public struct MigrationRunner {
     /// The advisory lock key all Homeward migration runners share ("HWMG").
     public static let lockKey = 0x4857_4D47
@@ -75,7 +76,8 @@ public struct MigrationRunner {
         return statuses.sorted { $0.version < $1.version }
     }
 
-    /// Applies every pending migration in order, each in its own transaction; stops at the first failure.
+    /// Applies every pending migration in order, each in its own transaction; stops at the first failure. Refuses,
+    /// before applying anything, a changed or missing applied file and a pending file below the latest applied one.
     ///
     /// Waits for the advisory lock, so a second concurrent runner applies nothing twice: it finds the work done.
     @discardableResult
@@ -95,6 +97,12 @@ public struct MigrationRunner {
         }
 
         let pending = Set(states.filter { $0.state == .pending }.map(\.version))
+        if let latest = states.filter({ $0.state != .pending }).map(\.version).max() {
+            let below = migrations.filter { pending.contains($0.version) && $0.version < latest }
+            guard below.isEmpty else {
+                throw MigrationError.outOfOrder(pending: below.map(\.fileName), latestApplied: migrationFile(latest))
+            }
+        }
         var report = Report(applied: [], alreadyApplied: migrations.count - pending.count)
         for migration in migrations where pending.contains(migration.version) {
             let started = Date()

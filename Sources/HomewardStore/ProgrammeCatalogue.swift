@@ -42,6 +42,13 @@ public struct ProgrammeCatalogue: Sendable {
         var files: [(name: String, text: String)] = []
         var problems: [CatalogueProblem] = []
         for name in names {
+            let path = folder.appendingPathComponent(name).path
+            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > YAMLLimits.maxBytes {
+                problems.append(CatalogueProblem(
+                    file: name, record: nil, field: "the file", value: nil,
+                    reason: "is \(size.grouped) bytes; at most \(YAMLLimits.maxBytes.grouped) are accepted"))
+                continue
+            }
             do {
                 files.append((name, try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)))
             } catch {
@@ -62,6 +69,10 @@ public struct ProgrammeCatalogue: Sendable {
         var problems = earlierProblems
         var catalogue = ProgrammeCatalogue(programmes: [], courses: [])
         for (name, text) in files {
+            if let violation = YAMLLimits.check(text) {
+                problems.append(CatalogueProblem(file: name, record: "line \(violation.line)", field: "the file", value: nil, reason: violation.reason))
+                continue
+            }
             let tree: Any?
             do {
                 tree = try Yams.load(yaml: text)
@@ -197,7 +208,8 @@ public struct ProgrammeCatalogue: Sendable {
         case .dataCorrupted(let context):
             path = context.codingPath
             field = path.popLast()?.stringValue ?? "?"
-            reason = "is not valid: \(context.debugDescription)"
+            let said = context.debugDescription
+            reason = said.hasPrefix("must be") ? said : "is not valid: \(said)"
         @unknown default:
             return CatalogueProblem(file: file, record: nil, field: "yaml", value: file, reason: "cannot be read: \(error)")
         }
@@ -248,7 +260,8 @@ public struct CatalogueProblem: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(file): " + (record.map { "\($0): " } ?? "") + field + (value.map { " \"\($0)\"" } ?? "") + " " + reason
+        "\(file): " + (record.map { "\($0.escapingControlCharacters()): " } ?? "") + field
+            + (value.map { " \"\($0.escapingControlCharacters())\"" } ?? "") + " " + reason
     }
 }
 

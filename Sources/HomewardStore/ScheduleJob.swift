@@ -65,6 +65,7 @@ public enum ScheduleJob {
         // The run's start is the database's moment (the one clock); its duration is measured here, on a monotonic clock.
         let started = try store.now()
         let clock = ContinuousClock.now
+        try store.requireNamed(centre: request.centreCode)
         guard try store.tryScheduleLock() else { throw Failure.busy }
         defer { try? store.releaseScheduleLock() }
         let problem = try store.schedulingProblem(request, settings: settings)

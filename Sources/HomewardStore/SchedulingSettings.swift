@@ -67,6 +67,13 @@ public struct SchedulingSettings: Sendable, Equatable, Codable {
             case minimalChange = "minimal_change"
         }
 
+        /// Every weight with its YAML name, for validation.
+        static func named(_ w: Weights) -> [(String, Double)] {
+            [("continuity", w.continuity), ("spread", w.spread), ("staff_balance", w.staffBalance), ("preferred_hours", w.preferredHours),
+             ("linked_clash", w.linkedClash), ("group_stability", w.groupStability), ("minimal_change", w.minimalChange),
+             ("priority", w.priority)]
+        }
+
         var weights: Weights {
             let d = Weights()
             return Weights(

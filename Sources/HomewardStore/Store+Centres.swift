@@ -29,6 +29,7 @@ extension Store {
 
     /// Adds a centre with its weekly opening hours, in one transaction.
     public func addCentre(_ centre: Centre, openingHours: [WeeklyHours]) throws {
+        do { try WeeklyHours.requireNoOverlap(openingHours, field: "hours", record: centre.code) } catch { throw StoreError.invalid(error) }
         try transaction {
             try connection.execute(
                 """
@@ -98,6 +99,7 @@ extension Store {
 
     /// Replaces a centre's weekly opening hours.
     public func replaceOpeningHours(centreCode: String, _ hours: [WeeklyHours]) throws {
+        do { try WeeklyHours.requireNoOverlap(hours, field: "hours", record: centreCode) } catch { throw StoreError.invalid(error) }
         try translatingErrors {
             let centreID = try centreID(code: centreCode)
             try connection.execute("DELETE FROM homeward.centre_opening_hours WHERE centre_id = $1", [centreID])
@@ -142,7 +144,8 @@ extension Store {
 
     /// Rooms, of one centre or all, by centre and code.
     public func rooms(centreCode: String? = nil, kind: Room.Kind? = nil) throws -> [Room] {
-        try fetch(
+        try requireNamed(centre: centreCode)
+        return try fetch(
             """
             SELECT c.code, r.code, r.name, r.kind, r.capacity FROM homeward.rooms r JOIN homeward.centres c ON c.id = r.centre_id
             WHERE ($1::text IS NULL OR c.code = $1) AND ($2::text IS NULL OR r.kind = $2)

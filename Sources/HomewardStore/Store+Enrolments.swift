@@ -81,7 +81,8 @@ extension Store {
     /// Enrolments, optionally of one programme, of participants placed at one centre today, or in one status.
     public func enrolments(programmeCode: String? = nil, centreCode: String? = nil, status: Enrolment.Status? = nil,
                            caseNumber: String? = nil) throws -> [Enrolment] {
-        try fetch(
+        try requireNamed(centre: centreCode, caseNumber: caseNumber)
+        return try fetch(
             Self.enrolmentSelect + """
 
                 WHERE ($1::text IS NULL OR pr.code = $1) AND ($2::text IS NULL OR c.code = $2)
@@ -182,7 +183,7 @@ extension Store {
     /// Returns the sessions cancelled and the group seats freed.
     @discardableResult
     public func voidEnrolment(id: Int, reason: String) throws -> (sessionsCancelled: Int, seatsReleased: Int) {
-        let why = try Rules.required(reason, field: "reason", record: "enrolment \(id)")
+        let why = try Rules.required(reason, field: "reason", record: "enrolment \(id)", maxLength: Rules.maxTextLength)
         return try transaction {
             _ = try lockedEnrolmentExists(id: id)
             return try fetchOne("SELECT sessions_cancelled, seats_released FROM homeward.void_enrolment($1, $2)", [id, why],

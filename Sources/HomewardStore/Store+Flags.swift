@@ -80,7 +80,8 @@ extension Store {
 
     /// Sessions currently marked unrecorded, oldest first, optionally at one centre.
     public func unrecordedSessions(centreCode: String? = nil) throws -> [UnrecordedSession] {
-        try fetch(
+        try requireNamed(centre: centreCode)
+        return try fetch(
             """
             SELECT s.id, c.code, s.starts_at, s.session_type, u.unrecorded_since,
                    coalesce((SELECT array_agg(p.case_number ORDER BY p.case_number)
@@ -383,14 +384,11 @@ extension Store {
     }
 
     /// Flags, most severe first, then oldest first; each argument given narrows the list (`unresolvedOnly`: open or
-    /// acknowledged flags only).
+    /// acknowledged flags only). A centre or case number that names nothing is an error, never a silent "all".
     public func flags(
         centreCode: String? = nil, caseNumber: String? = nil, severity: FlagSeverity? = nil, unresolvedOnly: Bool = false
     ) throws -> [FlagSummary] {
-        if let centre = centreCode {
-            _ = try fetchOne("SELECT id FROM homeward.centres WHERE code = $1", [centre],
-                             notFound: .notFound(what: "centre with code", identifier: centre)) { try $0.decode(0, as: Int.self) }
-        }
+        try requireNamed(centre: centreCode, caseNumber: caseNumber)
         return try fetch(
             "SELECT * FROM (" + Self.flagSelect + """
                 WHERE ($2::text IS NULL OR p.case_number = $2) AND ($3::text IS NULL OR f.severity = $3)
@@ -445,7 +443,7 @@ extension Store {
     }
 
     private func changeFlag(id: Int, action: String, sql: String, note: String, by: String?) throws {
-        let text = try Rules.required(note, field: action == "resolved" ? "reason" : "note", record: "flag \(id)")
+        let text = try Rules.required(note, field: action == "resolved" ? "reason" : "note", record: "flag \(id)", maxLength: Rules.maxTextLength)
         try transaction {
             let changed = try fetch(sql, [id, text, by]) { (severity: try $0.decode(1, as: String.self), by: try $0.decode(2, as: String.self)) }
             guard let row = changed.first else {

@@ -117,6 +117,7 @@ extension Store {
     public func participants(
         centreCode: String? = nil, status: Participant.Status? = nil, programmeCode: String? = nil, ageGroup: Participant.AgeGroup? = nil
     ) throws -> [ParticipantSummary] {
+        try requireNamed(centre: centreCode)
         let isChild: Bool? = ageGroup.map { $0 == .child }
         return try fetch(
             """

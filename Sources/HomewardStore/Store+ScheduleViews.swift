@@ -52,7 +52,8 @@ public struct ScheduleRunRecord: Sendable, Equatable, Codable {
 extension Store {
     /// Unplaced demand of the most recent run (of one centre's runs, or of runs covering all centres).
     public func scheduleGaps(centreCode: String? = nil) throws -> [ScheduleGap] {
-        try fetch(
+        try requireNamed(centre: centreCode)
+        return try fetch(
             """
             WITH latest AS (
                 SELECT r.id FROM homeward.schedule_runs r

@@ -92,7 +92,8 @@ extension Store {
 
     /// School enrolments, of one school or one child or all, by child and start.
     public func schoolEnrolments(schoolCode: String? = nil, caseNumber: String? = nil) throws -> [SchoolEnrolment] {
-        try fetch(
+        try requireNamed(caseNumber: caseNumber)
+        return try fetch(
             Self.schoolEnrolmentSelect + """
 
                 WHERE ($1::text IS NULL OR s.code = $1) AND ($2::text IS NULL OR p.case_number = $2)

@@ -295,7 +295,8 @@ extension Store {
 
     /// Sessions matching the filter, by start time: one query, staff and participants aggregated in it.
     public func sessions(_ filter: SessionFilter = SessionFilter()) throws -> [SessionSummary] {
-        try fetch(
+        try requireNamed(centre: filter.centreCode, staff: filter.staffCode, caseNumber: filter.caseNumber)
+        return try fetch(
             """
             SELECT \(Self.sessionColumns)
             FROM homeward.sessions s

@@ -81,7 +81,8 @@ extension Store {
 
     /// Staff members, optionally only those working at a centre, holding a role or speaking a language, by code.
     public func staffMembers(centreCode: String? = nil, role: StaffRole? = nil, language: String? = nil) throws -> [StaffMember] {
-        try fetch(
+        try requireNamed(centre: centreCode)
+        return try fetch(
             """
             SELECT \(Self.staffColumns) FROM homeward.staff s
             WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM homeward.staff_centres sc JOIN homeward.centres c ON c.id = sc.centre_id
@@ -153,6 +154,7 @@ extension Store {
     /// Replaces a staff member's weekly pattern at one centre from `day` on: earlier windows there end the day before,
     /// later ones are dropped. The database refuses centres the staff member does not work at, and overlapping windows.
     public func setAvailability(staffCode: String, centreCode: String, _ hours: [WeeklyHours], from day: LocalDate) throws {
+        do { try WeeklyHours.requireNoOverlap(hours, field: "hours", record: staffCode) } catch { throw StoreError.invalid(error) }
         try transaction {
             let staffID = try idOfStaffMember(code: staffCode)
             let centreID = try centreID(code: centreCode)
@@ -164,6 +166,7 @@ extension Store {
                 UPDATE homeward.staff_availability SET valid_to = $3::date - 1
                 WHERE staff_id = $1 AND centre_id = $2 AND (valid_to IS NULL OR valid_to >= $3::date)
                 """, [staffID, centreID, day])
+            try requireFreeElsewhere(staffID: staffID, staffCode: staffCode, hours, from: day)
             try connection.execute(
                 """
                 INSERT INTO homeward.staff_availability (staff_id, centre_id, weekday, starts_at, ends_at, valid_from)
@@ -171,6 +174,33 @@ extension Store {
                 FROM unnest($4::smallint[], $5::time[], $6::time[]) AS w(weekday, starts_at, ends_at)
                 """, [staffID, centreID, day, hours.map(\.weekday), hours.map(\.start), hours.map(\.end)])
         }
+    }
+
+    /// Refuses new windows that overlap the staff member's windows still valid on or after `day` (at other centres, once
+    /// this centre's are ended), naming the first clash in words instead of the exclusion constraint's key dump.
+    private func requireFreeElsewhere(staffID: Int, staffCode: String, _ hours: [WeeklyHours], from day: LocalDate) throws {
+        let clash = try fetch(
+            """
+            SELECT w.weekday, w.starts_at, w.ends_at, c.code, a.weekday, a.starts_at, a.ends_at, a.valid_from, a.valid_to
+            FROM unnest($3::smallint[], $4::time[], $5::time[]) AS w(weekday, starts_at, ends_at)
+            JOIN homeward.staff_availability a ON a.staff_id = $1 AND a.weekday = w.weekday
+             AND (a.valid_to IS NULL OR a.valid_to >= $2::date)
+             AND homeward.timerange(a.starts_at, a.ends_at) && homeward.timerange(w.starts_at, w.ends_at)
+            JOIN homeward.centres c ON c.id = a.centre_id
+            ORDER BY w.weekday, w.starts_at, a.starts_at
+            LIMIT 1
+            """, [staffID, day, hours.map(\.weekday), hours.map(\.start), hours.map(\.end)]
+        ) { row in
+            (new: WeeklyHours(weekday: try row.decode(0), start: try row.decode(1), end: try row.decode(2)), centre: try row.decode(3, as: String.self),
+             old: WeeklyHours(weekday: try row.decode(4), start: try row.decode(5), end: try row.decode(6)),
+             from: try row.decode(7, as: LocalDate.self), to: try row.decode(8, as: LocalDate?.self))
+        }.first
+        guard let clash else { return }
+        let validity = clash.to.map { "from \(clash.from) to \($0)" } ?? "from \(clash.from) on"
+        throw StoreError.invalid(InvalidInput(
+            record: staffCode, field: "hours", value: clash.new.text,
+            reason: "overlaps their availability at \(clash.centre), \(clash.old.text) (\(validity)): nobody can be available in two "
+                + "places at once; change that centre's pattern first"))
     }
 
     /// Records days a staff member is away; the database refuses leave overlapping leave already recorded.

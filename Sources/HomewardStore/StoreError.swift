@@ -13,6 +13,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case importRejected(file: String, problems: [ImportProblem])
     /// The login may not read or change this (privileges or row-level security: not one of their centres).
     case forbidden(String)
+    /// The server could not be reached, or went away during the command (shut down, restarted, the session ended by
+    /// idle_in_transaction_session_timeout): what was not committed was rolled back by the server.
+    case unavailable(String)
+    /// A lock wait or a statement ran past its timeout (`lock_timeout`, `statement_timeout`) or was cancelled; the step
+    /// was rolled back. `lock`: it was a wait for a lock another session held.
+    case timedOut(String, lock: Bool)
     /// Any other database failure.
     case database(String)
 
@@ -24,7 +30,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         let detail = error.detail.flatMap {
             $0.hasPrefix("Failing row contains") || (error.sqlState == "23P01" && $0.hasPrefix("Key (")) ? nil : $0
         }
-        if error.condition == .insufficientPrivilege {
+        if error.kind == .connection {
+            self = .unavailable(error.message)
+        } else if error.condition == .lockNotAvailable || error.condition == .queryCanceled {
+            self = .timedOut(error.message, lock: error.condition == .lockNotAvailable)
+        } else if error.condition == .insufficientPrivilege {
             self = .forbidden(error.message)
         } else if error.kind == .server, let rule = error.constraint, let sentence = ConstraintMessages.sentence(for: rule) {
             self = .rejected(rule: rule, sentence: sentence, detail: detail)
@@ -37,18 +47,28 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .notFound(let what, let identifier): return "no \(what) \"\(identifier)\""
+        case .notFound(let what, let identifier): return "no \(what) \"\(identifier.escapingControlCharacters())\""
         case .invalid(let input): return input.description
         case .rejected(let rule, let sentence, let detail):
-            return sentence + (detail.map { " (\($0))" } ?? "") + " [\(rule)]"
+            // The server's words may quote stored values: one line, control characters escaped.
+            return sentence.escapingControlCharacters() + (detail.map { " (\($0.escapingControlCharacters()))" } ?? "") + " [\(rule)]"
         case .importRejected(let file, let problems):
             let shown = problems.prefix(50).map { "  \($0)" }.joined(separator: "\n")
             let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
             return "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s"), nothing was imported:\n\(shown)\(more)"
         case .forbidden(let message):
-            return "not allowed for this login: \(message) (coordinators see and change only the participants of their own "
+            return "not allowed for this login: \(message.escapingControlCharacters()) (coordinators see and change only the participants of their own "
                 + "centres; an administrator grants centres with `homeward user grant`)"
-        case .database(let message): return message
+        case .unavailable(let message):
+            // Not reached at all: libpq's words name the host or socket. Lost during the command: say what that means.
+            guard !message.hasPrefix("cannot connect") else { return message.escapingControlCharacters() }
+            return "the database server went away during the command (\(message.escapingControlCharacters())); what was not "
+                + "committed was rolled back: run the command again when the server is back"
+        case .timedOut(let message, let lock):
+            return "\(message.escapingControlCharacters()): nothing of this step was written; try again"
+                + (lock ? " (another session held a row or table it needed for longer than lock_timeout allows; if it happens "
+                       + "again, look for a long-open transaction in pg_stat_activity)" : "")
+        case .database(let message): return message.escapingControlCharacters()
         }
     }
 
@@ -56,7 +76,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     public var isInputError: Bool {
         switch self {
         case .notFound, .invalid, .rejected, .importRejected: return true
-        case .database, .forbidden: return false
+        case .database, .forbidden, .unavailable, .timedOut: return false
         }
     }
 }
@@ -69,8 +89,10 @@ extension StoreError {
         case input
         /// The login lacks the privilege, or the row is outside its centres.
         case forbidden
-        /// The database could not be reached.
+        /// The database could not be reached, or went away.
         case unavailable
+        /// A lock or statement timeout ended the command: someone else held what it needed, or it ran too long.
+        case busy
         /// The installation or migration state is wrong (changed or missing migrations, unreadable files).
         case configuration
         /// Anything else.
@@ -83,15 +105,21 @@ extension StoreError {
         switch error {
         case let error as PostgresError:
             switch error.kind {
-            case .connection: return (error.message, .unavailable)
+            case .connection: return (StoreError(error).description, .unavailable)
             case .server where error.condition == .insufficientPrivilege: return (StoreError(error).description, .forbidden)
+            case .server where error.condition == .lockNotAvailable || error.condition == .queryCanceled:
+                return (StoreError(error).description, .busy)
             case .server where error.sqlState?.hasPrefix("23") == true || error.sqlState?.hasPrefix("22") == true:
                 return (error.description, .input)
             default: return (error.description, .failure)
             }
         case let error as StoreError:
-            if case .forbidden = error { return (error.description, .forbidden) }
-            return (error.description, error.isInputError ? .input : .failure)
+            switch error {
+            case .forbidden: return (error.description, .forbidden)
+            case .unavailable: return (error.description, .unavailable)
+            case .timedOut: return (error.description, .busy)
+            default: return (error.description, error.isInputError ? .input : .failure)
+            }
         case let error as InvalidInput:
             return (error.description, .input)
         case let error as MigrationError:
@@ -115,5 +143,8 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "line \(line)" + (field.map { ", \($0)" } ?? "") + ": \(message)" }
+    /// One line: a message quoting the file's text has its control characters escaped.
+    public var description: String {
+        "line \(line)" + (field.map { ", \($0.escapingControlCharacters())" } ?? "") + ": \(message.escapingControlCharacters())"
+    }
 }

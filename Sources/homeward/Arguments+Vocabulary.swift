@@ -1,5 +1,6 @@
 import ArgumentParser
 import Homeward
+import HomewardStore
 
 /// Domain words typed on the command line accept hyphens (`--role religious-expert`) and list the choices in --help.
 extension ExpressibleByArgument where Self: Vocabulary {
@@ -31,7 +32,23 @@ extension StaffLeave.Kind: ExpressibleByArgument {}
 extension FlagSeverity: ExpressibleByArgument {}
 extension UserRole: ExpressibleByArgument {}
 
-/// Parses `YYYY-MM-DD` arguments.
+/// Parses `YYYY-MM-DD` arguments. A real date outside `LocalDate.earliest…latest` is bad data, not bad usage: it is
+/// noted in `DateArgument.refused`, so the parse error that follows exits 65 with the reason (`HomewardCommand.main`).
 extension LocalDate: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
+    public init?(argument: String) {
+        guard let date = LocalDate(argument) else { return nil }
+        guard date.isInAcceptedRange else {
+            DateArgument.refused = argument
+            return nil
+        }
+        self = date
+    }
 }
+
+/// The date argument the parser refused for being out of range, if any.
+enum DateArgument {
+    /// Set at most once, while the arguments are parsed (before anything else runs, on the main thread).
+    nonisolated(unsafe) static var refused: String?
+}
+
+extension CSVEncoding: ExpressibleByArgument {}

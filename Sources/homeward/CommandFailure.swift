@@ -18,6 +18,7 @@ struct CommandFailure: Error {
         case .input: self.init(message, status: .dataError)
         case .forbidden: self.init(message, status: .forbidden)
         case .unavailable: self.init(message, status: .databaseUnavailable)
+        case .busy: self.init(message, status: .busy)
         case .configuration: self.init(message, status: .configuration)
         case .failure: self.init(message, status: .failure)
         }

@@ -40,8 +40,9 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             let runner = MigrationRunner(migrations: try DatabaseCommand.loadMigrations(migrations))
-            let settings = try settingsFile.load().scheduling
-            let store = try connection.store(for: Self.self)
+            let file = try settingsFile.load()
+            let settings = file.scheduling
+            let store = try connection.store(for: Self.self, timeouts: file.database.migration)
             let report = try runner.migrate(store)
             // The one clock and the limits every check must share live in the database: views, rules and commands read them there.
             let changed = try store.applySettings(settings)

@@ -34,8 +34,9 @@ struct FlagsCommand: ParsableCommand {
         @Flag(help: "Print nothing on success.") var quiet = false
 
         func run() throws {
-            let policy = try settings.load().flags.policy
-            let store = try connection.store(for: Self.self)
+            let file = try settings.load()
+            let policy = file.flags.policy
+            let store = try connection.store(for: Self.self, timeouts: file.database.interactive)
             let summary = try store.evaluateFlags(policy: policy)
             if !quiet {
                 Log.info("""

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Homeward
 
 /// The `homeward` admin CLI: parse, call the store or the scheduler, print.
 @main
@@ -30,17 +31,28 @@ struct HomewardCommand: ParsableCommand {
 
     /// Runs the command; errors become one line on stderr and a meaningful exit status (see `ExitStatus`).
     static func main() {
+        Interrupts.install()
         do {
             var command = try parseAsRoot()
             try command.run()
+            Interrupts.completed()
+            StandardStreams.finish()
         } catch let failure as CommandFailure {
+            Interrupts.exitIfInterrupted()
             Log.error(failure.message)
             Foundation.exit(failure.status.rawValue)
         } catch {
+            // ExitCode is a finished command's own status (3: demand left unplaced); anything else failed.
+            if error is ExitCode { Interrupts.completed() } else { Interrupts.exitIfInterrupted() }
             if let failure = CommandFailure(error) {
                 Log.error(failure.message)
                 Foundation.exit(failure.status.rawValue)
             }
+            if let date = DateArgument.refused {
+                Log.error("\(message(for: error)): \(date) \(LocalDate.outOfRangeReason)")
+                Foundation.exit(ExitStatus.dataError.rawValue)
+            }
+            if error is ExitCode { StandardStreams.finish() }
             exit(withError: error)
         }
     }

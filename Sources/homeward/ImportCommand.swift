@@ -10,7 +10,9 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import a CSV file: every row is checked first, then all rows are written in one transaction, or none.",
         discussion: """
             Files are UTF-8 CSV (RFC 4180) with a header line; columns may come in any order. Problems are listed one \
-            per line with the line number and the column, and nothing is written (exit status 65).
+            per line with the line number and the column, and nothing is written (exit status 65). A file in another \
+            encoding is refused unless --encoding names it; a field holds at most \(CSVTable.maxFieldCharacters) \
+            characters, a line at most \(CSVTable.maxLineBytes) bytes, and NUL bytes are refused.
 
             Examples:
               homeward import participants Config/demo/participants.csv
@@ -23,11 +25,21 @@ struct ImportCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: ArgumentHelp("The CSV file, or - for standard input.", valueName: "file.csv")) var file: String
         @Flag(help: "Check the file and report problems without writing anything.") var dryRun = false
+        @Option(help: "The file's encoding when it is not UTF-8: cp1251 (Cyrillic Windows) or latin1.") var encoding: CSVEncoding = .utf8
+        @Option(help: "The field delimiter: , (default), ; (Excel where the comma is the decimal separator) or tab.")
+        var delimiter: String = ","
 
         func validate() throws {
             if file != "-", !FileManager.default.isReadableFile(atPath: file) {
                 throw ValidationError("cannot read \(file): no such file, or no permission to read it")
             }
+            if csvDelimiter == nil { throw ValidationError("--delimiter must be , or ; or tab") }
+        }
+
+        /// `--delimiter` as the parser takes it (`tab` or `\t` for a tab).
+        private var csvDelimiter: Character? {
+            let character: Character? = ["tab", "\\t", "\t"].contains(delimiter) ? "\t" : delimiter.count == 1 ? delimiter.first : nil
+            return character.flatMap { CSVTable.Options.delimiters.contains($0) ? $0 : nil }
         }
 
         /// Reads the file (or stdin), imports it and prints the one-line summary on stderr.
@@ -43,7 +55,9 @@ struct ImportCommand: ParsableCommand {
                 data = contents
             }
             let store = try connection.store(for: command)
-            let summary = try Importer(store: store).importCSV(kind, bytes: [UInt8](data), file: name, dryRun: dryRun)
+            let summary = try Importer(store: store).importCSV(
+                kind, bytes: [UInt8](data), file: name, options: CSVTable.Options(encoding: encoding, delimiter: csvDelimiter ?? ","),
+                dryRun: dryRun)
             Log.info(summary.description)
         }
     }

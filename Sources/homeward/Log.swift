@@ -43,7 +43,9 @@ struct CLILogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let line = event.level == .info ? "\(event.message)" : "\(label): \(event.level): \(event.message)"
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        // Messages keep their own line breaks (a list of problems); any other control character is shown escaped.
+        let message = "\(event.message)".escapingControlCharacters(keepingNewlines: true)
+        let line = event.level == .info ? message : "\(label): \(event.level): \(message)"
+        StandardStreams.writeError(line + "\n")
     }
 }

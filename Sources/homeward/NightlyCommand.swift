@@ -36,7 +36,7 @@ struct NightlyCommand: ParsableCommand {
     func run() throws {
         let settings = try settingsFile.load()
         let flagSettings = settings.flags, scheduling = settings.scheduling
-        let store = try connection.store(for: Self.self)
+        let store = try connection.store(for: Self.self, timeouts: settings.database.nightly)
         // The lock first: a run that lost it must change nothing, not even the flags. The schedule job takes the same
         // (re-entrant) session lock again and releases its own hold; this one goes when the job is done.
         guard try store.tryScheduleLock() else { throw CommandFailure(ScheduleJob.Failure.busy.description, status: .busy) }

@@ -6,7 +6,8 @@ protocol TabularRecord {
     var cells: [String?] { get }
 }
 
-/// Writes results to stdout: tables for people, JSON (snake_case keys) or CSV for scripts.
+/// Writes results to stdout: tables for people, JSON (snake_case keys) or CSV for scripts. Tables and detail views
+/// show control characters escaped (`String.escapingControlCharacters`); JSON and CSV carry the stored text exactly.
 enum Printer {
     /// Prints records as a table, CSV, or a JSON array of the full records.
     static func list<T: TabularRecord & Encodable>(_ records: [T], format: OutputFormat) {
@@ -32,20 +33,21 @@ enum Printer {
         let width = pairs.map(\.0.count).max() ?? 0
         var out = ""
         for (label, value) in pairs {
-            out += label + ":" + String(repeating: " ", count: width - label.count + 1) + (value ?? "—") + "\n"
+            out += label + ":" + String(repeating: " ", count: width - label.count + 1) + (value?.escapingControlCharacters() ?? "—") + "\n"
         }
         write(out)
     }
 
     /// Prints a section heading inside a detail view.
-    static func heading(_ title: String) { write("\n\(title)\n") }
+    static func heading(_ title: String) { write("\n\(title.escapingControlCharacters())\n") }
 
     /// Prints a table (always as a table: used inside detail views).
     static func table(_ columns: [String], _ rows: [[String?]]) {
         write(TextTable(columns: columns, rows: rows).render(.table))
     }
 
-    static func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    /// Writes to stdout (see `StandardStreams`).
+    static func write(_ text: String) { StandardStreams.write(text) }
 }
 
 extension Optional where Wrapped: CustomStringConvertible {

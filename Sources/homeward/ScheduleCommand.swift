@@ -45,8 +45,9 @@ struct ScheduleCommand: ParsableCommand {
         }
 
         func run() throws {
-            let settings = try settingsFile.load().scheduling
-            let store = try connection.store(for: Self.self)
+            let file = try settingsFile.load()
+            let settings = file.scheduling
+            let store = try connection.store(for: Self.self, timeouts: file.database.nightly)
             let request = ScheduleRequest(
                 from: try from ?? store.today(), days: days, centreCode: centre?.value,
                 freezeDays: freezeDays ?? settings.freezeDays)

@@ -21,12 +21,11 @@ struct TextTable {
     }
 
     /// Prints to stdout in the chosen format.
-    func print(_ format: OutputFormat) {
-        let text = render(format)
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
+    func print(_ format: OutputFormat) { Printer.write(render(format)) }
 
+    /// Aligned columns; cells show control characters escaped, so a stored ESC or newline cannot reach the terminal.
     private func renderTable() -> String {
+        let rows = rows.map { $0.map { $0?.escapingControlCharacters() } }
         var widths = columns.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {

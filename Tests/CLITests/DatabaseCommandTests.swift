@@ -37,4 +37,23 @@ import Testing
         #expect(outcome.stderr.contains("/tmp/homeward-nowhere/.s.PGSQL.5999"))
         #expect(outcome.stdout.isEmpty)
     }
+
+    @Test func aFileNumberedBelowTheLatestAppliedStopsMigrateWithExit78() throws {
+        // The shipped migrations and a late 0999, as if another branch had gone far ahead.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hw-fork-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: TestDatabase.migrationsDirectory, to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "SELECT 1;".write(to: folder.appendingPathComponent("0999_far_ahead.sql"), atomically: true, encoding: .utf8)
+        try TestDatabase.withEmpty { database in
+            let first = try CLI.run(["db", "migrate", "--quiet", "--migrations", folder.path], database: database)
+            #expect(first.status == 0, "\(first)")
+            try "SELECT 1;".write(to: folder.appendingPathComponent("0500_forked.sql"), atomically: true, encoding: .utf8)
+            let forked = try CLI.run(["db", "migrate", "--migrations", folder.path], database: database)
+            #expect(forked.status == 78, "\(forked)")
+            #expect(forked.stderr.hasPrefix(
+                "homeward: error: refusing to migrate: 0500_forked.sql is numbered below 0999_far_ahead.sql, which is already applied"),
+                    "\(forked)")
+            #expect(forked.stderr.split(separator: "\n").count == 1)
+        }
+    }
 }

@@ -165,4 +165,38 @@ import Testing
         #expect(try help(["import", "staff"]).contains("optional: may_work_with_children"))
         #expect(try CLI.run(["import", "--help"]).stdout.contains("Example"))
     }
+
+    @Test func aCp1251FileIsReadExactlyWithEncodingAndASemicolonFileWithDelimiter() throws {
+        try TestDatabase.withMigrated { database in
+            try createCentres(database)
+            let utf8 = "case_number;given_name;family_name;birth_date;sex;languages;region_of_origin;returned_on;centre\n"
+                + "KZ-2099-0001;Мадина;Омарова;1990-01-01;female;ru;\"Атырау; Кульсары\";2026-01-01;AKT-RC\n"
+            // The same text as Excel's "CSV" writes it on Russian-language Windows (Windows-1251).
+            let cp1251 = Array(utf8.unicodeScalars).map { scalar -> UInt8 in
+                switch scalar.value {
+                case 0x0410...0x044F: UInt8(scalar.value - 0x0410 + 0xC0)
+                default: UInt8(scalar.value)
+                }
+            }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hw-import-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let path = folder.appendingPathComponent("excel.csv").path
+            try Data(cp1251).write(to: URL(fileURLWithPath: path))
+
+            let refused = try CLI.run(["import", "participants", path], database: database)
+            #expect(refused.status == 65, "\(refused)")
+            #expect(refused.stderr.contains("line 2: is not UTF-8 text (byte 0xCC)"), "\(refused)")
+            let semicolons = try CLI.run(["import", "participants", path, "--encoding", "cp1251"], database: database)
+            #expect(semicolons.status == 65)
+            #expect(semicolons.stderr.contains("line 1: the columns are separated by semicolons (;)"), "\(semicolons)")
+            #expect(try participants(database) == 0)
+
+            let imported = try CLI.run(["import", "participants", path, "--encoding", "cp1251", "--delimiter", ";"], database: database)
+            #expect(imported.status == 0, "\(imported)")
+            let row = try database.connect().query(
+                "SELECT given_name || ' ' || family_name || ' / ' || region_of_origin FROM homeward.participants").scalar(String.self)
+            #expect(row == "Мадина Омарова / Атырау; Кульсары")
+            #expect(!row.contains("\u{FFFD}"))
+        }
+    }
 }

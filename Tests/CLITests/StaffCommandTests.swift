@@ -97,7 +97,16 @@ import Testing
             let overlapping = try CLI.run(["staff", "availability", "set", "ST-0042", "--centre", "AKT-RC", "mon 09:00-13:00",
                                            "mon 12:00-14:00"], database: database)
             #expect(overlapping.status == 65, "\(overlapping)")
-            #expect(overlapping.stderr.contains("staff_availability_no_overlap"))
+            #expect(overlapping.stderr == "homeward: error: ST-0042: hours \"Mon 09:00-13:00 and Mon 12:00-14:00\" overlap: give each "
+                    + "weekday's hours once (for a break, end one window when the next begins)\n")
+
+            // A window that clashes with the pattern at another centre is explained in words, not as a key dump.
+            try ParticipantCommandTests.ok(["staff", "update", "ST-0042", "--add-centre", "ATY-CO"], database)
+            let elsewhereClash = try CLI.run(["staff", "availability", "set", "ST-0042", "--centre", "ATY-CO", "tue 17:00-19:00",
+                                              "--from", "2030-02-04"], database: database)
+            #expect(elsewhereClash.status == 65, "\(elsewhereClash)")
+            #expect(elsewhereClash.stderr == "homeward: error: ST-0042: hours \"Tue 17:00-19:00\" overlaps their availability at AKT-RC, "
+                    + "Tue 14:00-18:00 (from 2030-01-07 on): nobody can be available in two places at once; change that centre's pattern first\n")
         }
     }
 

@@ -57,6 +57,34 @@ import Testing
         }
     }
 
+    @Test func aPendingFileNumberedBelowTheLatestAppliedIsRefused() throws {
+        let url = try TestFiles.folder([
+            "0001_first.sql": "CREATE TABLE public.first (n int);",
+            "0003_third.sql": "CREATE TABLE public.third (n int);",
+        ])
+        try TestDatabase.withEmpty { database in
+            let connection = try database.connect()
+            try MigrationRunner(migrations: try Migration.load(from: url)).migrate(connection)
+
+            // A branch added 0002 after another had applied 0003: applying it now would fork the history.
+            try "CREATE TABLE public.second (n int);".write(to: url.appendingPathComponent("0002_second.sql"), atomically: true, encoding: .utf8)
+            try "CREATE TABLE public.fourth (n int);".write(to: url.appendingPathComponent("0004_fourth.sql"), atomically: true, encoding: .utf8)
+            let runner = MigrationRunner(migrations: try Migration.load(from: url))
+            let error = #expect(throws: MigrationError.self) { try runner.migrate(connection) }
+            #expect(error == .outOfOrder(pending: ["0002_second.sql"], latestApplied: "0003_third.sql"))
+            #expect(error?.description == "refusing to migrate: 0002_second.sql is numbered below 0003_third.sql, which is already "
+                    + "applied; migrations apply in number order only, so history cannot fork. Give the file(s) numbers above 0003 "
+                    + "(nothing was applied).")
+            // Nothing was applied, not even the file that is in order.
+            #expect(try connection.query("SELECT to_regclass('public.second') IS NULL AND to_regclass('public.fourth') IS NULL").scalar(Bool.self))
+
+            // Renumbered above the latest, it applies.
+            try FileManager.default.moveItem(at: url.appendingPathComponent("0002_second.sql"), to: url.appendingPathComponent("0005_second.sql"))
+            let report = try MigrationRunner(migrations: try Migration.load(from: url)).migrate(connection)
+            #expect(report.applied.map(\.migration) == ["0004_fourth.sql", "0005_second.sql"])
+        }
+    }
+
     @Test func aFailingMigrationRollsBackAndIsNotRecorded() throws {
         let url = try TestFiles.folder([
             "0001_good.sql": "CREATE TABLE public.good (n int);",

@@ -35,15 +35,7 @@ public enum CLI {
     public static func run(
         _ arguments: [String], database: TestDatabase? = nil, environment: [String: String] = [:], stdin: String? = nil
     ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        if let database { env["PGDATABASE"] = database.name }
-        env["HOMEWARD_HOME"] = TestDatabase.repositoryRoot.path
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.currentDirectoryURL = TestDatabase.repositoryRoot
+        let process = Self.process(arguments, database: database, environment: environment)
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -57,6 +49,22 @@ public enum CLI {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// `homeward arguments…` set up as `run` starts it (PGDATABASE, HOMEWARD_HOME, the repository as its folder), not yet
+    /// started: for tests that choose its streams or signal it while it runs.
+    public static func process(_ arguments: [String], database: TestDatabase? = nil, environment: [String: String] = [:]) -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        if let database { env["PGDATABASE"] = database.name }
+        env["HOMEWARD_HOME"] = TestDatabase.repositoryRoot.path
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.currentDirectoryURL = TestDatabase.repositoryRoot
+        process.standardInput = FileHandle.nullDevice
+        return process
     }
 }
 
