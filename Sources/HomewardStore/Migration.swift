@@ -9,14 +9,7 @@ public struct Migration: Sendable, Equatable {
     /// The file's SQL, run as one transaction.
     public var sql: String
     /// SHA-256 of the file's bytes, recorded when applied so later edits are caught.
-    public var checksum: String
-
-    public init(version: Int, name: String, sql: String) {
-        self.version = version
-        self.name = name
-        self.sql = sql
-        self.checksum = SHA256.hex(sql.utf8)
-    }
+    public var checksum: String { SHA256.hex(sql.utf8) }
 
     /// Files from 0009 on run as `homeward_owner` (created by 0008); a file whose text holds
     /// `-- homeward: run as the migrating login` (to create roles, say) runs as the login instead.

@@ -16,12 +16,6 @@ public struct SessionTimeouts: Sendable, Equatable {
     /// The longest a transaction may sit open and idle, in milliseconds; the server then ends the session.
     public var idleInTransactionMilliseconds: Int
 
-    public init(lockTimeoutMilliseconds: Int, statementTimeoutMilliseconds: Int, idleInTransactionMilliseconds: Int) {
-        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
-        self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
-        self.idleInTransactionMilliseconds = idleInTransactionMilliseconds
-    }
-
     /// Sets the three on `connection` for the rest of its session (one statement, parameterized).
     public func apply(to connection: Connection) throws(PostgresError) {
         func value(_ milliseconds: Int) -> String? { milliseconds > 0 ? "\(milliseconds)ms" : nil }

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import HomewardStore
+@testable import HomewardStore
 import Postgres
 import Synchronization
 import TestSupport

@@ -1,4 +1,4 @@
-import HomewardStore
+@testable import HomewardStore
 import Postgres
 import TestSupport
 import Testing
