@@ -23,10 +23,12 @@ test: deps
 
 ## The whole suite again with the clocks of the database server and the tests shifted (libfaketime) to two later
 ## moments, six months apart: one at 21:45 UTC, already the next day in Asia/Almaty, one in the small hours.
-## Nothing may depend on the day it runs.
+## Nothing may depend on the day it runs. StallTests (server-side lock and statement timeouts, cancel on a signal)
+## run in `make test` only: under libfaketime the server's waits never wake for its own timers, so a lock timeout
+## never fires; those tests are about waiting, not about the date.
 TEST_DATES ?= 2027-03-15 21:45:00|2027-09-20 03:10:00
 test-dates: deps
-	@dates='$(TEST_DATES)'; IFS='|'; for when in $$dates; do HOMEWARD_FAKETIME="$$when" Scripts/run-tests || exit 1; done
+	@dates='$(TEST_DATES)'; IFS='|'; for when in $$dates; do HOMEWARD_FAKETIME="$$when" Scripts/run-tests --skip StallTests || exit 1; done
 
 db-start: deps
 	@Scripts/postgres-local start && Scripts/postgres-local env

@@ -16,11 +16,11 @@ struct AuditCommand: ParsableCommand {
               homeward audit KZ-2019-0417 --format json
             """)
     @OptionGroup var read: ReadOptions
-    @Argument(help: "Case number, e.g. KZ-2019-0417.") var caseNumber: String
+    @OptionGroup var participant: CaseNumberArgument
     @Option(help: "At most this many changes.") var limit: Int = 1000
 
     func run() throws {
-        try read.list(for: Self.self) { try $0.auditTrail(caseNumber: Rules.code(caseNumber, field: "case number"), limit: limit) }
+        try read.list(for: Self.self) { try $0.auditTrail(caseNumber: participant.code(field: "case number"), limit: limit) }
     }
 }
 

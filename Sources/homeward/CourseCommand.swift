@@ -46,12 +46,12 @@ struct CourseCommand: ParsableCommand {
             abstract: "Enrol a prisoner in a course.",
             discussion: "Example:\n  homeward course enrol KZ-2019-0101 --course LIT-BASIC --start 2026-02-02")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number of the participant.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "Course code.") var course: String
         @Option(help: "First day (YYYY-MM-DD).") var start: LocalDate
 
         func run() throws {
-            let caseNumber = try Rules.code(caseNumber, field: "case number")
+            let caseNumber = try participant.code(field: "case number")
             let course = try Rules.code(course, field: "--course")
             let id = try connection.store(for: Self.self)
                 .enrolInCourse(caseNumber: caseNumber, courseCode: course, start: start)
@@ -69,7 +69,7 @@ struct CourseCommand: ParsableCommand {
                   homeward course complete KZ-2019-0101 --course LIT-BASIC --module M1 --on 2026-03-02 --result passed --score 78
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number of the participant.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "Course code.") var course: String
         @Option(help: "Module code.") var module: String
         @Option(help: "Day of the result (YYYY-MM-DD).") var on: LocalDate
@@ -81,7 +81,7 @@ struct CourseCommand: ParsableCommand {
         }
 
         func run() throws {
-            let caseNumber = try Rules.code(caseNumber, field: "case number")
+            let caseNumber = try participant.code(field: "case number")
             let course = try Rules.code(course, field: "--course")
             let module = try Rules.code(module, field: "--module")
             let completed = try connection.store(for: Self.self).completeModule(

@@ -21,13 +21,13 @@ struct EnrolmentCommand: ParsableCommand {
                   homeward enrolment add KZ-2019-0417 --programme WOMEN-RESIDENTIAL --start 2026-03-09 --phase COMMUNITY
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number of the participant.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "Programme code.") var programme: String
         @Option(help: "First day (YYYY-MM-DD).") var start: LocalDate
         @Option(help: "Phase to start in (default: the first).") var phase: String?
 
         func run() throws {
-            let caseNumber = try Rules.code(caseNumber, field: "case number")
+            let caseNumber = try participant.code(field: "case number")
             let programme = try Rules.code(programme, field: "--programme")
             let store = try connection.store(for: Self.self)
             let id = try store.addEnrolment(caseNumber: caseNumber, programmeCode: programme, start: start,

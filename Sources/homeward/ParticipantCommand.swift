@@ -24,7 +24,7 @@ struct ParticipantCommand: ParsableCommand {
                     --status residential-rehabilitation --centre AKT-RC --placed-from 2019-05-10
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number, e.g. KZ-2019-0417.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option var givenName: String
         @Option var familyName: String
         @Option var patronymic: String?
@@ -134,7 +134,7 @@ struct ParticipantCommand: ParsableCommand {
                   homeward participant update KZ-2018-0031 --legal-situation convicted --sentence-ends-on 2027-06-30
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option var givenName: String?
         @Option var familyName: String?
         @Option var patronymic: String?
@@ -156,7 +156,7 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let record = try Rules.code(caseNumber, field: "case_number")
+            let record = try participant.code(field: "case_number")
             var changes = changes
             changes.givenName = try givenName.map { try Rules.required($0, field: "given_name", record: record) }
             changes.familyName = try familyName.map { try Rules.required($0, field: "family_name", record: record) }
@@ -171,13 +171,13 @@ struct ParticipantCommand: ParsableCommand {
             abstract: "Move a participant to another centre: the current placement ends the day before, a new one starts.",
             discussion: "Example:\n  homeward participant transfer KZ-2019-0417 --to ATY-CO --on 2019-07-05 --reason \"returned home\"")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "Centre code of the new placement.") var to: String
         @Option(help: "First day at the new centre.") var on: LocalDate
         @Option(help: "Why the participant is placed there.") var reason: String?
 
         func run() throws {
-            let record = try Rules.code(caseNumber, field: "case_number")
+            let record = try participant.code(field: "case_number")
             let centre = try Rules.code(to, field: "to", record: record)
             let outcome = try connection.store(for: Self.self)
                 .transferParticipant(caseNumber: record, to: centre, on: on, reason: reason)
@@ -190,7 +190,7 @@ struct ParticipantCommand: ParsableCommand {
             abstract: "End a participant's programme: close the placement (DATE is the last day there) and set the status.",
             discussion: "Example:\n  homeward participant discharge KZ-2019-0417 --on 2020-03-01 --status completed")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "Last day of the placement.") var on: LocalDate
         @Option(help: "completed or withdrawn.") var status: Participant.Status
         @Option(help: "Why, noted on the placement.") var reason: String?
@@ -202,7 +202,7 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let record = try Rules.code(caseNumber, field: "case_number")
+            let record = try participant.code(field: "case_number")
             let outcome = try connection.store(for: Self.self)
                 .dischargeParticipant(caseNumber: record, on: on, status: status, reason: reason)
             Log.info("discharged \(record) on \(on) (\(status.displayName)): \(outcome.summary)")
@@ -219,7 +219,7 @@ struct ParticipantCommand: ParsableCommand {
                   homeward participant consent KZ-2019-0417 --kind photo --withdraw --on 2020-01-15
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "What the consent covers.") var kind: Consent.Kind
         @Option(help: "Who signed: \"participant\" or the guardian's full name.") var givenBy: String?
         @Option(help: "Day it was signed.") var givenOn: LocalDate?
@@ -235,7 +235,7 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let record = try Rules.code(caseNumber, field: "case_number")
+            let record = try participant.code(field: "case_number")
             let store = try connection.store(for: Self.self)
             if withdraw {
                 let day = try on ?? store.today()

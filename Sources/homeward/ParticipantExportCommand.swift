@@ -30,7 +30,7 @@ extension ParticipantCommand {
                   homeward participant export KZ-2019-0417 > record.json
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number, e.g. KZ-2019-0417.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "Write the JSON to this new file (mode 0600) instead of standard output.") var output: String?
         @Flag(help: "With --output: replace the file if it exists and is a regular file.") var force = false
 
@@ -39,7 +39,7 @@ extension ParticipantCommand {
                 // Checked before anything is read, so a refused path exports (and audits) nothing.
                 if let output { try ExportFile.checkTarget(output, force: force) }
                 let store = try connection.store(for: Self.self)
-                let caseNumber = try Rules.code(caseNumber, field: "case number")
+                let caseNumber = try participant.code(field: "case number")
                 let document = try store.exportParticipant(caseNumber: caseNumber).jsonDocument() + "\n"
                 if let output {
                     try ExportFile.write(Data(document.utf8), to: output, force: force)

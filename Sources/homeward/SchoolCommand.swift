@@ -45,7 +45,7 @@ struct SchoolCommand: ParsableCommand {
                   homeward school enrol KZ-2019-0533 --school ATY-SCH-4 --grade 3 --shift afternoon --hours 13:30-18:00 --weekdays mon-sat --from 2027-01-11
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Case number of the child.") var caseNumber: String
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "School code.") var school: String
         @Option(help: "Grade, 0 (pre-school class) to 11.") var grade: Int
         @Option(help: "morning or afternoon.") var shift: SchoolEnrolment.Shift
@@ -64,7 +64,7 @@ struct SchoolCommand: ParsableCommand {
         }
 
         func run() throws {
-            let caseNumber = try Rules.code(caseNumber, field: "case number")
+            let caseNumber = try participant.code(field: "case number")
             let (start, end) = try SchoolEnrolment.parseHours(hours, field: "--hours")
             let schoolCode = try Rules.code(school, field: "--school")
             let schoolDays = try SchoolEnrolment.parseWeekdays(weekdays, field: "--weekdays")
@@ -106,13 +106,13 @@ struct SchoolCommand: ParsableCommand {
                       homeward school attendance record KZ-2019-0533 --day 2026-09-14 --status absent-excused --reported-by "A. Nurlanova"
                     """)
             @OptionGroup var connection: ConnectionOptions
-            @Argument(help: "Case number of the child.") var caseNumber: String
+            @OptionGroup var participant: CaseNumberArgument
             @Option(help: "School day (YYYY-MM-DD).") var day: LocalDate
             @Option(help: "present, absent-excused or absent-unexcused.") var status: SchoolAttendance.Status
             @Option(help: "Teacher or social worker who reported it.") var reportedBy: String
 
             func run() throws {
-                let caseNumber = try Rules.code(caseNumber, field: "case number")
+                let caseNumber = try participant.code(field: "case number")
                 let reporter = try Rules.required(reportedBy, field: "--reported-by")
                 let school = try connection.store(for: Self.self)
                     .recordSchoolAttendance(caseNumber: caseNumber, day: day, status: status, reportedBy: reporter)
