@@ -96,7 +96,7 @@ struct FamilyCommand: ParsableCommand {
                   homeward family link KZ-2019-0418 --participant KZ-2019-0417 --relationship mother
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var participant: CaseNumberArgument
+        @OptionGroup var subject: CaseNumberArgument
         @Option(help: "Id of a relative (from family relative add).") var relative: Int?
         @Option(help: "Case number of a related participant.") var participant: String?
         @Option(help: "What the linked person is to the participant.") var relationship: FamilyLink.Relationship
@@ -109,7 +109,7 @@ struct FamilyCommand: ParsableCommand {
         }
 
         func run() throws {
-            let record = try participant.code(field: "case_number")
+            let record = try subject.code(field: "case_number")
             let link = FamilyLink(
                 caseNumber: record, relativeID: relative,
                 relatedCaseNumber: try participant.map { try Rules.code($0, field: "participant", record: record) },

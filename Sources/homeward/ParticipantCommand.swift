@@ -24,7 +24,7 @@ struct ParticipantCommand: ParsableCommand {
                     --status residential-rehabilitation --centre AKT-RC --placed-from 2019-05-10
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var participant: CaseNumberArgument
+        @Argument(help: "Case number, e.g. KZ-2019-0417.") var caseNumber: String
         @Option var givenName: String
         @Option var familyName: String
         @Option var patronymic: String?
