@@ -27,8 +27,13 @@ public struct TestDatabase: Sendable {
     }
 
     /// Creates a fresh, empty database (no migrations), runs `body`, then drops it.
+    ///
+    /// The migrated template is built first: the group roles are the cluster's, created by the first migration run
+    /// (0005 checks whether each exists, then creates it), so a test migrating its own empty database while the template
+    /// was being migrated could lose that race with "role already exists".
     public static func withEmpty<T>(_ body: (TestDatabase) throws -> T) throws -> T {
-        try withCopy(of: "template0", body)
+        _ = try migratedTemplate.get()
+        return try withCopy(of: "template0", body)
     }
 
     /// Opens a migrated database and a connection to it for the length of `body`.
