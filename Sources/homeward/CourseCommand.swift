@@ -96,11 +96,12 @@ struct CourseCommand: ParsableCommand {
             abstract: "Show a prisoner's courses: modules passed against those expected by now at the course's pace.",
             discussion: "Examples:\n  homeward course progress KZ-2019-0101\n  homeward course progress KZ-2019-0101 --on 2026-06-01 --format json")
         @OptionGroup var read: ReadOptions
-        @Argument(help: "Case number of the participant.") var caseNumber: Code
+        @OptionGroup var participant: CaseNumberArgument
         @Option(help: "Day to measure on (default: today).") var on: LocalDate?
 
         func run() throws {
-            try read.list(for: Self.self) { store in try store.courseProgress(caseNumber: caseNumber.value, on: on ?? store.today()) }
+            let caseNumber = try participant.code()
+            try read.list(for: Self.self) { store in try store.courseProgress(caseNumber: caseNumber, on: on ?? store.today()) }
         }
     }
 }

@@ -166,22 +166,28 @@ struct ParticipantCommand: ParsableCommand {
         }
     }
 
+    /// What a transfer and a discharge both take: whose placement changes, from which day, and why.
+    struct PlacementChange: ParsableArguments {
+        @OptionGroup var participant: CaseNumberArgument
+        @Option(help: "The day it takes effect: the first day at the new centre (transfer), the last day there (discharge).")
+        var on: LocalDate
+        @Option(help: "Why, noted on the placement.") var reason: String?
+    }
+
     struct Transfer: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move a participant to another centre: the current placement ends the day before, a new one starts.",
             discussion: "Example:\n  homeward participant transfer KZ-2019-0417 --to ATY-CO --on 2019-07-05 --reason \"returned home\"")
         @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var participant: CaseNumberArgument
+        @OptionGroup var change: PlacementChange
         @Option(help: "Centre code of the new placement.") var to: String
-        @Option(help: "First day at the new centre.") var on: LocalDate
-        @Option(help: "Why the participant is placed there.") var reason: String?
 
         func run() throws {
-            let record = try participant.code(field: "case_number")
+            let record = try change.participant.code(field: "case_number")
             let centre = try Rules.code(to, field: "to", record: record)
             let outcome = try connection.store(for: Self.self)
-                .transferParticipant(caseNumber: record, to: centre, on: on, reason: reason)
-            Log.info("transferred \(record) to \(centre) from \(on): \(outcome.summary) at the old centre")
+                .transferParticipant(caseNumber: record, to: centre, on: change.on, reason: change.reason)
+            Log.info("transferred \(record) to \(centre) from \(change.on): \(outcome.summary) at the old centre")
         }
     }
 
@@ -190,10 +196,8 @@ struct ParticipantCommand: ParsableCommand {
             abstract: "End a participant's programme: close the placement (DATE is the last day there) and set the status.",
             discussion: "Example:\n  homeward participant discharge KZ-2019-0417 --on 2020-03-01 --status completed")
         @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var participant: CaseNumberArgument
-        @Option(help: "Last day of the placement.") var on: LocalDate
+        @OptionGroup var change: PlacementChange
         @Option(help: "completed or withdrawn.") var status: Participant.Status
-        @Option(help: "Why, noted on the placement.") var reason: String?
 
         func validate() throws {
             guard status == .completed || status == .withdrawn else {
@@ -202,10 +206,10 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            let record = try participant.code(field: "case_number")
+            let record = try change.participant.code(field: "case_number")
             let outcome = try connection.store(for: Self.self)
-                .dischargeParticipant(caseNumber: record, on: on, status: status, reason: reason)
-            Log.info("discharged \(record) on \(on) (\(status.displayName)): \(outcome.summary)")
+                .dischargeParticipant(caseNumber: record, on: change.on, status: status, reason: change.reason)
+            Log.info("discharged \(record) on \(change.on) (\(status.displayName)): \(outcome.summary)")
         }
     }
 
