@@ -5,7 +5,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// Rules that count lock what they count (0022): writers booking at the same moment from several connections cannot
+/// Rules that count lock what they count (0019): writers booking at the same moment from several connections cannot
 /// together overfill what each alone keeps.
 @Suite struct ConcurrentBookingTests {
     /// Six connections each seat a different woman in one group session in a room for three, all at once and each
