@@ -207,9 +207,11 @@ extension Store {
 
     /// Moves a participant to another centre on `day`: the placement holding that day ends the day before, a new one opens.
     ///
-    /// Refused when the participant is already placed at that centre on that day.
+    /// Refused when the participant is already placed at that centre on that day. A school enrolment running on past the
+    /// day at a school outside the new centre's region ends the day before (status left), unless `keepSchool`.
     @discardableResult
-    public func transferParticipant(caseNumber: String, to centreCode: String, on day: LocalDate, reason: String?) throws -> LifeEventOutcome {
+    public func transferParticipant(caseNumber: String, to centreCode: String, on day: LocalDate, reason: String?,
+                                    keepSchool: Bool = false) throws -> LifeEventOutcome {
         try transaction {
             var outcome = LifeEventOutcome()
             let participantID = try idOfParticipant(caseNumber: caseNumber)
@@ -236,6 +238,17 @@ extension Store {
                 // The plan follows: nothing stays booked at the old centre from the transfer day on.
                 outcome.release(try releasePlannedSessions(participantID, from: day, centreID: current.centreID,
                                                                reason: "transferred to \(centreCode)"))
+            }
+            if !keepSchool {
+                outcome.schoolsLeft = try fetch(
+                    """
+                    UPDATE homeward.school_enrolments se SET enrolled_to = $2::date - 1, status = 'left'
+                    FROM homeward.schools sc, homeward.centres c
+                    WHERE se.participant_id = $1 AND se.status = 'enrolled' AND se.enrolled_from < $2::date
+                      AND (se.enrolled_to IS NULL OR se.enrolled_to >= $2::date)
+                      AND sc.id = se.school_id AND c.id = $3 AND sc.region IS DISTINCT FROM c.region
+                    RETURNING sc.code
+                    """, [participantID, day, centreID]) { try $0.decode(0, as: String.self) }.sorted()
             }
             try insertPlacement(caseNumber: caseNumber, Placement(centreCode: centreCode, firstDay: day, reason: reason))
             return outcome
@@ -331,6 +344,8 @@ public struct LifeEventOutcome: Sendable, Equatable {
     public var seatsReleased = 0
     public var enrolmentsClosed = 0
     public var flagsResolved = 0
+    /// Schools whose enrolment ended because the new centre is in another region (a transfer).
+    public var schoolsLeft: [String] = []
 
     public init() {}
 
@@ -344,6 +359,7 @@ public struct LifeEventOutcome: Sendable, Equatable {
         let parts = [(sessionsCancelled, "planned session", "cancelled"), (seatsReleased, "group seat", "released"),
                      (enrolmentsClosed, "enrolment", "closed"), (flagsResolved, "flag", "resolved")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s") \($0.2)" }
+            + (schoolsLeft.isEmpty ? [] : ["school enrolment ended at \(schoolsLeft.joined(separator: ", ")) (another region)"])
         return parts.isEmpty ? "no planned session affected" : parts.joined(separator: ", ")
     }
 }

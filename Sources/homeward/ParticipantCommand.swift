@@ -181,13 +181,15 @@ struct ParticipantCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var change: PlacementChange
         @Option(help: "Centre code of the new placement.") var to: String
+        @Flag(help: "Keep a school enrolment in another region than the new centre's (by default it ends the day before).")
+        var keepSchool = false
 
         func run() throws {
             let record = try change.participant.code(field: "case_number")
             let centre = try Rules.code(to, field: "to", record: record)
             let outcome = try connection.store(for: Self.self)
-                .transferParticipant(caseNumber: record, to: centre, on: change.on, reason: change.reason)
-            Log.info("transferred \(record) to \(centre) from \(change.on): \(outcome.summary) at the old centre")
+                .transferParticipant(caseNumber: record, to: centre, on: change.on, reason: change.reason, keepSchool: keepSchool)
+            Log.info("transferred \(record) to \(centre) from \(change.on): \(outcome.summary)")
         }
     }
 
