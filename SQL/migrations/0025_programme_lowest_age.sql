@@ -6,19 +6,26 @@
 -- 0014 checked only the upper end, because the under-7 programme takes infants although its play sessions start at 2.
 -- So an 8-year-old could be enrolled in CHILDREN-13-17. The youngest age a programme admits is the lowest min_age of
 -- the requirements that are the participant's own (individual and group ones; a family session seats everyone of the
--- household whatever their age), a requirement without min_age admitting any age: 13 for CHILDREN-13-17, 18 for the
--- adult programmes, none for the under-7 programme (its social work and family requirements have no lower limit).
--- Enrolments made before this migration are left as they are.
+-- household whatever their age), a requirement without min_age admitting any age; and it is a limit only when a
+-- programme of the same audience takes the younger ones (its oldest age is below it). So: 13 for CHILDREN-13-17 and
+-- 7 for CHILDREN-7-12, none for the under-7 programme (no younger programme: it takes infants for the family and
+-- social work sessions). Enrolments made before this migration are left as they are.
 
 CREATE FUNCTION homeward.programme_min_age(p_programme_id bigint) RETURNS int
     LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-    SELECT nullif(min(coalesce(q.min_age, 0)), 0)
-    FROM homeward.programme_phases ph JOIN homeward.phase_requirements q ON q.phase_id = ph.id
-    WHERE ph.programme_id = p_programme_id AND q.mode <> 'family'
+    SELECT own.min_age
+    FROM homeward.programmes pg
+    CROSS JOIN LATERAL (
+        SELECT nullif(min(coalesce(q.min_age, 0)), 0) AS min_age
+        FROM homeward.programme_phases ph JOIN homeward.phase_requirements q ON q.phase_id = ph.id
+        WHERE ph.programme_id = pg.id AND q.mode <> 'family') own
+    WHERE pg.id = p_programme_id
+      AND EXISTS (SELECT 1 FROM homeward.programmes younger
+                  WHERE younger.audience = pg.audience AND younger.id <> pg.id AND homeward.programme_max_age(younger.id) < own.min_age)
 $$;
 COMMENT ON FUNCTION homeward.programme_min_age(bigint) IS
-    'The youngest age a programme admits: the lowest min_age of its own (not family) requirements, NULL when one of them has none.';
+    'The youngest age a programme admits: the lowest min_age of its own (not family) requirements, when a programme of the same audience takes those younger; NULL otherwise.';
 
 CREATE OR REPLACE FUNCTION homeward.fits_programme(p_birth_date date, p_sex text, p_programme_id bigint, p_on date) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -112,3 +119,49 @@ END
 $$;
 COMMENT ON FUNCTION homeward.free_from_sessions(bigint, bigint[], text) IS
     'Frees a participant from the given planned sessions: those only they would hold, and groups that would fall below their minimum, are cancelled by the centre with the reason; other groups and family sessions lose only the seat, and a family session then serves the family requirement of a remaining member (cancelled when none has one). Returns (cancelled, seats_released).';
+
+-- The scheduler's soft rules, for a booking by hand: breaking one is allowed and worth a warning, never a refusal.
+--   continuity: a participant of an individual session last saw another staff member of that role (the scheduler's
+--               previous_staff of 0018: the latest planned or held session before this one);
+--   linked_clash: a participant's mother, child or other linked participant (family_links) is in another session at
+--                 the same time (the scheduler's linkedClash weight).
+CREATE FUNCTION homeward.session_soft_warnings(p_session_ids bigint[])
+RETURNS TABLE (rule text, session_id bigint, detail text)
+LANGUAGE sql STABLE AS $fn$
+WITH checked AS (
+    SELECT s.id, s.mode, s.starts_at, s.during, sp.participant_id, p.case_number
+    FROM homeward.sessions s
+    JOIN homeward.session_participants sp ON sp.session_id = s.id
+    JOIN homeward.participants p ON p.id = sp.participant_id
+    WHERE s.id = ANY (p_session_ids) AND s.status = 'planned'
+)
+SELECT 'continuity', k.id, format('%s last saw %s (%s); this session is with %s', k.case_number, last.code, sr.role, st.code)
+FROM checked k
+JOIN homeward.session_staff ss ON ss.session_id = k.id
+JOIN homeward.staff st ON st.id = ss.staff_id
+JOIN homeward.staff_roles sr ON sr.staff_id = st.id
+CROSS JOIN LATERAL (
+    SELECT ost.code, ost.id
+    FROM homeward.session_participants osp
+    JOIN homeward.sessions o ON o.id = osp.session_id AND o.status IN ('planned', 'held') AND o.starts_at < k.starts_at
+    JOIN homeward.session_staff oss ON oss.session_id = o.id
+    JOIN homeward.staff ost ON ost.id = oss.staff_id AND ost.active
+    JOIN homeward.staff_roles osr ON osr.staff_id = ost.id AND osr.role = sr.role
+    WHERE osp.participant_id = k.participant_id
+    ORDER BY o.starts_at DESC, ost.code LIMIT 1) last
+WHERE k.mode = 'individual' AND last.id <> st.id
+UNION ALL
+SELECT 'linked_clash', k.id, format('%s is in session %s at the same time as %s, who is linked to them', other.case_number, o.id, k.case_number)
+FROM checked k
+JOIN homeward.family_links fl ON (fl.participant_id = k.participant_id AND fl.related_participant_id IS NOT NULL)
+                              OR fl.related_participant_id = k.participant_id
+JOIN homeward.participants other ON other.id = CASE WHEN fl.participant_id = k.participant_id THEN fl.related_participant_id
+                                                    ELSE fl.participant_id END
+JOIN homeward.session_participants osp ON osp.participant_id = other.id AND osp.session_id <> k.id
+JOIN homeward.sessions o ON o.id = osp.session_id AND o.status IN ('planned', 'held') AND o.during && k.during
+WHERE NOT EXISTS (SELECT 1 FROM homeward.session_participants both_in WHERE both_in.session_id = k.id AND both_in.participant_id = other.id)
+ORDER BY 2, 1, 3
+$fn$;
+COMMENT ON FUNCTION homeward.session_soft_warnings(bigint[]) IS
+    'The scheduler''s soft rules a booking breaks (rule, session_id, detail): continuity with the staff member last seen, and a linked participant (mother, child) in another session at the same time. Warnings, never refusals.';
+GRANT EXECUTE ON FUNCTION homeward.session_soft_warnings(bigint[]) TO PUBLIC;

@@ -443,3 +443,13 @@ extension Store {
         ) { try $0.decode(0) }
     }
 }
+
+extension Store {
+    /// The scheduler's soft rules the given sessions break (`homeward.session_soft_warnings`): continuity with the staff
+    /// member last seen, a linked participant in another session at the same time. "rule: detail" lines, to warn about.
+    public func softWarnings(sessionIDs: [Int]) throws -> [String] {
+        try fetch("SELECT rule, detail FROM homeward.session_soft_warnings($1)", [sessionIDs]) {
+            "\(try $0.decode(0, as: String.self).replacingOccurrences(of: "_", with: " ")): \(try $0.decode(1, as: String.self))"
+        }
+    }
+}

@@ -68,6 +68,7 @@ struct SessionCommand: ParsableCommand {
             Printer.write("\(id)\n")
             Log.info("booked session \(id): \(booking.type.displayName) at \(booking.centreCode)/\(booking.roomCode), \(booking.start) local"
                 + (override == nil ? "" : ", overriding the planning rules"))
+            for warning in try store.softWarnings(sessionIDs: [id]) { Log.warning("\(warning) (a soft rule: booked anyway)") }
         }
     }
 
@@ -188,6 +189,7 @@ struct SessionCommand: ParsableCommand {
                                                     overrideReason: override)
             Printer.write("\(newID)\n")
             Log.info("session \(id) rescheduled to \(newStart) local as session \(newID)")
+            for warning in try store.softWarnings(sessionIDs: [newID]) { Log.warning("\(warning) (a soft rule: booked anyway)") }
         }
     }
 

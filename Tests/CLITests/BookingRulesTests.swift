@@ -145,4 +145,31 @@ import Testing
             #expect(try connection.query("SELECT count(*)::int FROM homeward.sessions WHERE family_id = $1", [familyID]).scalar(Int.self) == 0)
         }
     }
+
+    /// Soft rules warn and book: a second counsellor for someone who saw another, and a mother's session at the same time
+    /// as her child's.
+    @Test func softRulesWarnButBook() throws {
+        try ScheduleFixture.withWorld { world in
+            let connection = try world.connect()
+            let slot = try opening(connection)
+            try #require(slot.caseNumber == "KZ-W-01", "the first adult by case number is the mother of KZ-K-01")
+            let coordinator = try Coordinator(world)
+            let first = try book(coordinator, slot)
+            #expect(first.status == 0 && !first.stderr.contains("warning"), "\(first)")
+
+            let day = String(slot.start.prefix(10))
+            let other = slot.staff == "ST-01" ? "ST-02" : "ST-01"
+            let second = try coordinator.cli(["session", "add", "--type", "individual-counselling", "--centre", "AKT-RC", "--room", "C2",
+                                              "--start", "\(day) 14:00", "--minutes", "60", "--staff", other, "--participant", slot.caseNumber])
+            #expect(second.status == 0, "\(second)")
+            #expect(second.stderr.contains("continuity: KZ-W-01 last saw \(slot.staff) (psychologist); this session is with \(other)"),
+                    "\(second)")
+
+            let child = try coordinator.cli(["session", "add", "--type", "paediatric-play-therapy", "--centre", "AKT-RC", "--room", "PLAY",
+                                             "--start", slot.start, "--minutes", "45", "--staff", "ST-06", "--participant", "KZ-K-01"])
+            #expect(child.status == 0, "\(child)")
+            #expect(child.stderr.contains("linked clash: KZ-W-01 is in session \(first.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"),
+                    "\(child)")
+        }
+    }
 }

@@ -291,6 +291,8 @@ import Testing
         #expect(try admin.query(
             "SELECT count(*)::int FROM homeward.enrolments e JOIN homeward.participants p ON p.id = e.participant_id WHERE p.case_number = $1 AND e.status = 'active'",
             [movers[1]]).scalar(Int.self) == 0)
+        // And the plan they leave is true: `psql -f SQL/checks/schedule_hard_rules.sql` prints nothing.
+        try ScheduleFixture.expectNoViolations(admin)
 
         // Another centre's sessions: the CLI cannot find them, and plain SQL changes nothing.
         let prison = try #require(try admin.query(
