@@ -149,3 +149,35 @@ extension Store {
         return enrolments
     }
 }
+
+/// When a participant last attended a session with a staff member of a role their current phase asks for
+/// (`homeward.last_contacts`).
+public struct LastContact: Sendable, Equatable, Codable {
+    public var caseNumber: String
+    public var centreCode: String?
+    public var role: StaffRole
+    /// The enrolment's start: days are counted from it when there was no contact since.
+    public var since: LocalDate
+    public var lastOn: LocalDate?
+    public var staffCode: String?
+    public var days: Int
+}
+
+extension Store {
+    /// Last contact per participant and role on the reference day, longest without first; only participants placed at
+    /// `centreCode`, only `role`, only `atLeastDays` or more without, when given.
+    public func lastContacts(centreCode: String?, role: StaffRole?, atLeastDays: Int?) throws -> [LastContact] {
+        try requireNamed(centre: centreCode)
+        return try fetch(
+            """
+            SELECT case_number, centre, role, since, last_on, staff, days
+            FROM homeward.last_contacts(homeward.today())
+            WHERE ($1::text IS NULL OR centre = $1) AND ($2::text IS NULL OR role = $2) AND days >= coalesce($3::int, 0)
+            ORDER BY days DESC, case_number, role
+            """, [centreCode, role?.rawValue, atLeastDays]
+        ) { row in
+            LastContact(caseNumber: try row.decode(0), centreCode: try row.decode(1), role: try row.decode(2), since: try row.decode(3),
+                        lastOn: try row.decode(4), staffCode: try row.decode(5), days: try row.decode(6))
+        }
+    }
+}

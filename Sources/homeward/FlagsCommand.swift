@@ -164,6 +164,7 @@ struct FlagsCommand: ParsableCommand {
 
 extension FlagSummary: TabularRecord {
     static let columns = ["id", "case_number", "centre", "severity", "status", "rule", "subject", "opened_at", "inputs"]
+    static let narrowColumns = ["id", "case_number", "severity", "status", "rule", "subject"]
     var cells: [String?] {
         [String(id), caseNumber, centreCode, severity.displayName, status.displayName, rule.displayName, subject,
          DatabaseCommand.Status.timestamp(openedAt), FlagsCommand.compact(inputs)]

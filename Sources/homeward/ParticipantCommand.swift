@@ -7,7 +7,8 @@ struct ParticipantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant",
         abstract: "Add, list, show and change participants; transfer, discharge and record consents.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Transfer.self, Discharge.self, ConsentCommand.self, Export.self])
+        subcommands: [Add.self, List.self, Show.self, Update.self, Transfer.self, Discharge.self, ConsentCommand.self, Export.self,
+                      LastContact.self])
 
     /// Splits `kk,ru` into language codes (checked by `Rules.languages` later).
     static func languageList(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }

@@ -3,7 +3,13 @@ import Foundation
 /// A record that prints as one row of a table or CSV.
 protocol TabularRecord {
     static var columns: [String] { get }
+    /// The columns a table keeps when the whole is wider than the terminal (or 100 columns); `--wide` shows all.
+    static var narrowColumns: [String] { get }
     var cells: [String?] { get }
+}
+
+extension TabularRecord {
+    static var narrowColumns: [String] { columns }
 }
 
 /// Writes results to stdout: tables for people, JSON (snake_case keys) or CSV for scripts. Tables and detail views
@@ -12,7 +18,7 @@ enum Printer {
     /// Prints records as a table, CSV, or a JSON array of the full records.
     static func list<T: TabularRecord & Encodable>(_ records: [T], format: OutputFormat) {
         if format == .json { return json(records) }
-        TextTable(columns: T.columns, rows: records.map(\.cells)).print(format)
+        TextTable(columns: T.columns, rows: records.map(\.cells), narrow: T.narrowColumns).print(format)
     }
 
     /// Prints any Codable value as pretty JSON with snake_case keys.

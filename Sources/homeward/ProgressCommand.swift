@@ -88,6 +88,7 @@ extension EnrolmentProgress: TabularRecord {
     static let columns = ["case_number", "centre", "programme", "phase", "required", "attended", "missed", "excused", "staff_cancelled",
                           "unrecorded", "planned", "rate_28d", "rate_phase", "pace", "projected", "planned_end", "school_rate_28d",
                           "modules", "assessment_due"]
+    static let narrowColumns = ["case_number", "phase", "required", "attended", "missed", "rate_28d", "pace", "projected", "planned_end"]
     var cells: [String?] {
         [caseNumber, centreCode, programmeCode, phaseCode, String(requiredToDate), String(attended), String(missed), String(excused),
          String(cancelledByStaffOrCentre), String(unrecorded), String(planned), ProgressCommand.percent(attendanceRateLast28Days),

@@ -142,25 +142,54 @@ extension ScheduleCommand {
                     }).print(read.format)
             }
             Printer.write("\(centre.value) — week \(monday.isoWeek) (\(monday) to \(monday.adding(days: 6)))\n")
-            let rooms = try store.rooms(centreCode: centre.value).map(\.code)
+            // Rooms across, only those in use this week; each cell says what, with whom, and until when. When that grid is
+            // wider than the terminal (100 columns when stdout is not one), each day is a list instead; --wide keeps the grid.
+            let rooms = try store.rooms(centreCode: centre.value).map(\.code).filter { room in sessions.contains { $0.session.roomCode == room } }
+            func cell(_ summary: SessionSummary) -> String {
+                let s = summary.session
+                let who = s.caseNumbers.count == 1 ? s.caseNumbers[0] : "\(s.caseNumbers.count) people"
+                return "\(Self.short(s.type)) \(s.staffCodes.first ?? "?") \(who) –\(summary.localEnd.time)"
+                    + (s.status == .cancelled ? " (cancelled)" : "")
+            }
+            let gridWidth = 5 + rooms.map { room in
+                2 + sessions.filter { $0.session.roomCode == room }.map { cell($0).count }.reduce(room.count, max)
+            }.reduce(0, +)
+            let asGrid = TableWidth.limit.map { gridWidth <= $0 } ?? true
             for offset in 0..<7 {
                 let day = monday.adding(days: offset)
                 let today = sessions.filter { $0.localStart.date == day }
                 guard !today.isEmpty else { continue }
                 Printer.heading("\(WeeklyHours.weekdayNames[day.weekday]) \(day)")
-                let starts = Array(Set(today.map(\.localStart.time))).sorted()
-                let rows: [[String?]] = starts.map { start in
-                    [start.description] + rooms.map { room in
-                        today.first { $0.localStart.time == start && $0.session.roomCode == room }.map { summary in
-                            let s = summary.session
-                            let who = s.caseNumbers.count == 1 ? s.caseNumbers[0] : "\(s.caseNumbers.count) people"
-                            return "\(Self.short(s.type)) \(s.staffCodes.first ?? "?") \(who)\(s.status == .cancelled ? " (cancelled)" : "")"
+                if asGrid {
+                    let starts = Array(Set(today.map(\.localStart.time))).sorted()
+                    Printer.table(["time"] + rooms, starts.map { start in
+                        [start.description] + rooms.map { room in
+                            today.first { $0.localStart.time == start && $0.session.roomCode == room }.map(cell)
                         }
-                    }
+                    })
+                } else {
+                    let ordered = today.sorted { ($0.localStart.time, $0.session.roomCode) < ($1.localStart.time, $1.session.roomCode) }
+                    Printer.table(["time", "room", "kind", "staff", "participants", "session"], ordered.map { summary in
+                        let s = summary.session
+                        return ["\(summary.localStart.time)–\(summary.localEnd.time)", s.roomCode, Self.short(s.type),
+                                s.staffCodes.joined(separator: ","),
+                                s.caseNumbers.count <= 2 ? s.caseNumbers.joined(separator: ",") : "\(s.caseNumbers.count) people",
+                                "\(s.id)\(s.status == .cancelled ? " cancelled" : "")"]
+                    })
                 }
-                Printer.table(["time"] + rooms, rows)
             }
-            if sessions.isEmpty { Printer.write("no sessions\n") }
+            if sessions.isEmpty {
+                Printer.write("no sessions\n")
+            } else {
+                let kinds = Set(sessions.map(\.session.type)).sorted { Self.short($0) < Self.short($1) }
+                // The legend, wrapped to the table's width.
+                var legend = "", line = ""
+                for entry in kinds.map({ "\(Self.short($0)) = \($0.displayName)" }) {
+                    if !line.isEmpty, line.count + 2 + entry.count > (TableWidth.limit ?? 100) { legend += line + ",\n"; line = "" }
+                    line += (line.isEmpty ? "" : ", ") + entry
+                }
+                Printer.write("\n" + legend + line + "\n")
+            }
         }
 
         /// A short label for grid cells.
@@ -236,6 +265,7 @@ extension ScheduleCommand {
 
 extension ScheduleGap: TabularRecord {
     static let columns = ["run", "case", "centre", "requirement", "week", "sessions", "reason", "detail"]
+    static let narrowColumns = ["case", "requirement", "week", "sessions", "reason", "detail"]
     var cells: [String?] { [String(runID), caseNumber, centreCode, requirement, weekStart.isoWeek, String(sessions), reason, detail] }
 }
 

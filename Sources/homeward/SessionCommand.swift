@@ -209,6 +209,7 @@ struct SessionCommand: ParsableCommand {
 
 extension SessionSummary: TabularRecord {
     static let columns = ["id", "starts", "ends", "centre", "room", "type", "mode", "status", "staff", "participants"]
+    static let narrowColumns = ["id", "starts", "ends", "room", "type", "status", "staff", "participants"]
     var cells: [String?] {
         [String(session.id), localStart.description, localEnd.date == localStart.date ? localEnd.time.description : localEnd.description, session.centreCode, session.roomCode,
          session.type.displayName, session.mode.displayName, session.status.displayName,

@@ -112,6 +112,18 @@ import Testing
             try users.coordinator(["session", "held", pastSession])
             try users.coordinator(["attendance", "record", pastSession, "--participant", family.mother, "--status", "attended"])
 
+            // Last contact: the social worker three days after arrival, no psychologist yet (seven days since the start).
+            let contacts = try #require(try users.coordinator(["participant", "last-contact", "--centre", "AKT-RC", "--format", "json"])
+                .json() as? [[String: Any]])
+            let mothers = Dictionary(uniqueKeysWithValues: contacts.filter { ($0["case_number"] as? String) == family.mother }
+                .map { (($0["role"] as? String) ?? "", $0) })
+            #expect(mothers["social_worker"]?["last_on"] as? String == String(past.start.prefix(10)), "\(mothers)")
+            #expect(mothers["social_worker"]?["staff_code"] as? String == past.staff, "\(mothers)")
+            #expect(mothers["psychologist"].map { $0["last_on"] is NSNull || $0["last_on"] == nil } == true, "\(mothers)")
+            #expect(mothers["psychologist"]?["days"] as? Int == 7, "\(mothers)")
+            let overdue = try users.coordinator(["participant", "last-contact", "--centre", "AKT-RC", "--role", "psychologist", "--days", "7"])
+            #expect(overdue.stdout.contains(family.mother) && !overdue.stdout.contains("social-worker"), "\(overdue)")
+
             // A first booking by hand: the mother's first counselling session in the coming days.
             let first = try freeHour(admin, caseNumber: family.mother, role: "psychologist", from: today.adding(days: 1), to: today.adding(days: 7))
             let booking = try users.coordinator(["session", "add", "--type", "individual-counselling", "--centre", "AKT-RC",

@@ -37,6 +37,17 @@ import Testing
             #expect(violations.count == 0, "\(violations.rows.prefix(5).map { ($0.text(0) ?? "") + " " + ($0.text(2) ?? "") })")
             #expect(try connection.query("SELECT count(*) FROM homeward.sessions WHERE schedule_run_id IS NOT NULL").scalar(Int.self) > 500)
 
+            // The lists a coordinator reads fit 100 columns when stdout is not a terminal; --wide shows every column.
+            for command in [["flags", "list", "--open"], ["progress", "--centre", "AKT-RC"], ["schedule", "show", "--centre", "AKT-RC"],
+                            ["session", "list", "--centre", "AKT-RC"]] {
+                let fitted = try CLI.run(command, database: database)
+                let wide = try CLI.run(command + ["--wide"], database: database)
+                #expect(fitted.status == 0 && wide.status == 0, "\(fitted) \(wide)")
+                let widest = fitted.stdout.split(separator: "\n").map(\.count).max() ?? 0
+                #expect(widest <= 100 && widest > 40, "\(command): \(widest) columns")
+                #expect((wide.stdout.split(separator: "\n").map(\.count).max() ?? 0) > 100, "\(command) --wide")
+            }
+
             // The progress the CLI prints equals the view's, for every participant of the demo.
             var fromCLI: [Int: [String: Any]] = [:]
             for centre in ["AKT-RC", "ALM-NGO", "KAR-PRISON"] {

@@ -21,7 +21,7 @@ import Testing
             #expect(!show.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0 == "\r" })
             #expect(show.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("Case:") }.count == 1)
 
-            let list = try ParticipantCommandTests.ok(["participant", "list"], database)
+            let list = try ParticipantCommandTests.ok(["participant", "list", "--wide"], database)
             #expect(list.stdout.contains(escaped))
             #expect(list.stdout.split(separator: "\n").count == 4, "header, rule, one row, count: \(list.stdout.debugDescription)")
 

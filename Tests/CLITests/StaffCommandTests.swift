@@ -13,7 +13,7 @@ import Testing
             let added = try ParticipantCommandTests.ok(Self.dana, database)
             #expect(added.stderr.contains("added staff member ST-0042"))
 
-            let table = try ParticipantCommandTests.ok(["staff", "list"], database)
+            let table = try ParticipantCommandTests.ok(["staff", "list", "--wide"], database)
             #expect(table.stdout.contains("ST-0042"))
             #expect(table.stdout.contains("Dana Abenova"))
             #expect(table.stdout.contains("paediatric-psychologist,psychologist"))

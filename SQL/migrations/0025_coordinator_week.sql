@@ -1,5 +1,6 @@
--- 0025_programme_lowest_age: an enrolment checks the lower end of a programme's age band too; a family session
--- that loses the member whose programme it served serves a programme of those who remain.
+-- 0025_coordinator_week: what a coordinator's week through the CLI showed. An enrolment checks the lower end of a
+-- programme's age band too; a family session that loses the member whose programme it served serves a programme of
+-- those who remain; a booking by hand is warned of the soft rules it breaks; last contact per participant and role.
 --
 -- Run by `homeward db migrate` (as homeward_owner) in one transaction. Forward only. Requires 0001…0024.
 --
@@ -165,3 +166,45 @@ $fn$;
 COMMENT ON FUNCTION homeward.session_soft_warnings(bigint[]) IS
     'The scheduler''s soft rules a booking breaks (rule, session_id, detail): continuity with the staff member last seen, and a linked participant (mother, child) in another session at the same time. Warnings, never refusals.';
 GRANT EXECUTE ON FUNCTION homeward.session_soft_warnings(bigint[]) TO PUBLIC;
+
+-- Last contact: for each participant with an active enrolment and each staff role their current phase asks for, the
+-- last local day on or before p_day they attended (or came late to) a session with a staff member in that role, who
+-- it was, and the days since (counted from the enrolment's start when there was none since). The role of a session is
+-- its requirement's; a session booked without one counts for every role of its staff. Caller's rights: a coordinator
+-- sees their centres. `homeward participant last-contact` reads it.
+CREATE FUNCTION homeward.last_contacts(p_day date)
+RETURNS TABLE (participant_id bigint, case_number text, centre text, role text, since date, last_on date, staff text, days int)
+LANGUAGE sql STABLE AS $$
+WITH asked AS (
+    SELECT e.participant_id, q.staff_role AS role, min(e.started_on) AS since
+    FROM homeward.enrolments e
+    JOIN homeward.participants p ON p.id = e.participant_id
+    JOIN homeward.phase_requirements q ON q.phase_id = e.current_phase_id
+    WHERE e.status = 'active' AND e.started_on <= p_day
+      AND homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) @> p_day
+    GROUP BY 1, 2
+), seen AS (
+    SELECT DISTINCT ON (a.participant_id, sr.role) a.participant_id, sr.role,
+           (s.starts_at AT TIME ZONE c.time_zone)::date AS on_day, st.code
+    FROM homeward.attendance a
+    JOIN homeward.sessions s ON s.id = a.session_id AND s.occupies
+    JOIN homeward.centres c ON c.id = s.centre_id
+    LEFT JOIN homeward.phase_requirements sq ON sq.id = s.requirement_id
+    JOIN homeward.session_staff ss ON ss.session_id = s.id
+    JOIN homeward.staff st ON st.id = ss.staff_id
+    JOIN homeward.staff_roles sr ON sr.staff_id = st.id AND (sq.id IS NULL OR sr.role = sq.staff_role)
+    WHERE a.status IN ('attended', 'late') AND (s.starts_at AT TIME ZONE c.time_zone)::date <= p_day
+      AND a.participant_id IN (SELECT k.participant_id FROM asked k)
+    ORDER BY a.participant_id, sr.role, s.starts_at DESC, st.code
+)
+SELECT k.participant_id, p.case_number, c.code, k.role, k.since, v.on_day, v.code,
+       p_day - greatest(k.since, coalesce(v.on_day, k.since))
+FROM asked k
+JOIN homeward.participants p ON p.id = k.participant_id
+LEFT JOIN seen v ON v.participant_id = k.participant_id AND v.role = k.role
+LEFT JOIN homeward.participant_placements pl ON pl.participant_id = k.participant_id AND pl.during @> p_day
+LEFT JOIN homeward.centres c ON c.id = pl.centre_id
+$$;
+COMMENT ON FUNCTION homeward.last_contacts(date) IS
+    'Per participant with an active enrolment and staff role their current phase asks for: the last day (on or before the given one) they attended a session with that role, with whom, and the days since (from the enrolment start when never).';
+GRANT EXECUTE ON FUNCTION homeward.last_contacts(date) TO homeward_admin, homeward_coordinator, homeward_scheduler, homeward_auditor;
