@@ -384,27 +384,38 @@ public enum FlagEvaluator {
     }
 
     static func forecast(_ row: FlagInputs.EnrolmentRecord, today: LocalDate, _ policy: FlagPolicy.Forecast) -> FlagFinding? {
-        guard row.phaseStartedOn.days(until: today) >= policy.minElapsedDays, row.requiredToDate > 0 else { return nil }
+        let length = max(1, row.phaseStartedOn.days(until: row.plannedPhaseEnd))
+        let elapsed = row.phaseStartedOn.days(until: today)
+        guard elapsed >= policy.minElapsedDays, Double(elapsed) >= policy.minElapsedShare * Double(length), row.requiredToDate > 0
+        else { return nil }
         let severity: FlagSeverity?
-        let lateDays: Int?
+        let lateness: FlagValue
+        let share: FlagValue
         if row.stalledRequirements > 0 || row.projectedCompletionOn == nil {
-            // A requirement with nothing attended never completes at the current pace.
-            lateDays = nil
-            severity = .urgent
+            // A requirement with nothing attended never completes at the current pace. Concern, not urgent: the
+            // attendance and contact rules say how badly, and demand left unplaced is the programme's failing.
+            lateness = .text("never at this pace")
+            share = .null
+            severity = .concern
         } else {
             let late = row.plannedPhaseEnd.days(until: row.projectedCompletionOn!)
-            lateDays = late
-            severity = FlagPolicy.severity(atLeast: late, watch: policy.watchLateDays + 1, concern: policy.concernLateDays + 1,
-                                           urgent: policy.urgentLateDays + 1)
+            let lateShare = Double(late) / Double(length)
+            lateness = .int(late)
+            share = .rate(lateShare)
+            severity = late <= policy.minLateDays ? nil
+                : FlagPolicy.severity(below: -lateShare, watch: -policy.watchLateShare, concern: -policy.concernLateShare,
+                                      urgent: -policy.urgentLateShare)
         }
         guard let severity else { return nil }
         return FlagFinding(
             participantID: row.participantID, caseNumber: row.caseNumber, rule: .forecastLateCompletion, subject: row.programmeCode,
             severity: severity,
-            threshold: ["late_by_more_than_days": .int(policy.watchLateDays), "concern_late_days": .int(policy.concernLateDays),
-                        "urgent_late_days": .int(policy.urgentLateDays), "min_elapsed_days": .int(policy.minElapsedDays)],
-            inputs: ["phase": .text(row.phaseCode), "planned_phase_end": .day(row.plannedPhaseEnd),
-                     "projected_completion_on": .day(row.projectedCompletionOn), "late_by_days": lateDays.map(FlagValue.int) ?? .null,
+            threshold: ["watch_late_share": .rate(policy.watchLateShare), "concern_late_share": .rate(policy.concernLateShare),
+                        "urgent_late_share": .rate(policy.urgentLateShare), "min_late_days": .int(policy.minLateDays),
+                        "min_elapsed_days": .int(policy.minElapsedDays), "min_elapsed_share": .rate(policy.minElapsedShare)],
+            inputs: ["phase": .text(row.phaseCode), "phase_started_on": .day(row.phaseStartedOn), "planned_phase_end": .day(row.plannedPhaseEnd),
+                     "phase_days": .int(length), "elapsed_days": .int(elapsed),
+                     "projected_completion_on": .day(row.projectedCompletionOn), "late_by_days": lateness, "late_share": share,
                      "pace": row.pace.map(FlagValue.rate) ?? .null, "required_to_date": .int(row.requiredToDate),
                      "attended": .int(row.attended), "stalled_requirements": .int(row.stalledRequirements)])
     }

@@ -70,13 +70,18 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         public init() {}
     }
 
-    /// Projected phase completion later than the planned phase end by more than `watchLateDays`.
+    /// Projected phase completion later than the planned phase end, judged against the phase's planned length: a
+    /// five-year sentence a month behind is not an eight-week residential phase a month behind.
     public struct Forecast: Sendable, Equatable, Codable {
-        public var watchLateDays: Int = 14
-        public var concernLateDays: Int = 28
-        public var urgentLateDays: Int = 56
-        /// The phase must have run this many days before a forecast is made.
+        /// Lateness as a share of the phase's planned length above which the forecast is watch, concern, urgent.
+        public var watchLateShare: Double = 0.10
+        public var concernLateShare: Double = 0.25
+        public var urgentLateShare: Double = 0.50
+        /// Never fewer days late than this (two days late is no signal, however short the phase).
+        public var minLateDays: Int = 14
+        /// The phase must have run this many days, and this share of its planned length, before a forecast is made.
         public var minElapsedDays: Int = 14
+        public var minElapsedShare: Double = 0.25
         public init() {}
     }
 
@@ -132,10 +137,16 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         counts("unplaced", ["watch_nights", "concern_nights", "urgent_nights"], unplaced.watchNights, unplaced.concernNights, unplaced.urgentNights)
         counts("assessment", ["watch_days_overdue", "concern_days_overdue", "urgent_days_overdue"],
                assessment.watchDaysOverdue, assessment.concernDaysOverdue, assessment.urgentDaysOverdue)
-        counts("forecast", ["watch_late_days", "concern_late_days", "urgent_late_days"],
-               forecast.watchLateDays, forecast.concernLateDays, forecast.urgentLateDays, minimum: 0)
-        if forecast.minElapsedDays < 0 {
-            errors.append(InvalidInput(field: "flags.forecast.min_elapsed_days", value: "\(forecast.minElapsedDays)", reason: "must not be negative"))
+        if !(0 < forecast.watchLateShare && forecast.watchLateShare <= forecast.concernLateShare
+             && forecast.concernLateShare <= forecast.urgentLateShare) {
+            errors.append(InvalidInput(field: "flags.forecast", value: "\(forecast.watchLateShare), \(forecast.concernLateShare), \(forecast.urgentLateShare)",
+                                       reason: "watch_late_share, concern_late_share and urgent_late_share must be above 0 and not decrease"))
+        }
+        for (key, value) in [("min_late_days", forecast.minLateDays), ("min_elapsed_days", forecast.minElapsedDays)] where value < 0 {
+            errors.append(InvalidInput(field: "flags.forecast.\(key)", value: "\(value)", reason: "must not be negative"))
+        }
+        if !(0...1).contains(forecast.minElapsedShare) {
+            errors.append(InvalidInput(field: "flags.forecast.min_elapsed_share", value: "\(forecast.minElapsedShare)", reason: "must be from 0 to 1"))
         }
         return errors
     }

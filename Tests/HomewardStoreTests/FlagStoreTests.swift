@@ -248,9 +248,9 @@ import Testing
 
             try world.setAttendance(fourth, "absent_excused")
             try expectLifecycle(
-                store, "KZ-A-0001", .forecastLateCompletion, subject: "WOMEN", severity: .watch,
+                store, "KZ-A-0001", .forecastLateCompletion, subject: "WOMEN", severity: .concern,
                 inputs: ["planned_phase_end": .text("2026-11-28"), "projected_completion_on": .text("2026-12-17"), "late_by_days": .int(19),
-                         "pace": .number(0.75)],
+                         "phase_days": .int(56), "pace": .number(0.75)],
                 clear: { try world.setAttendance(fourth, "attended") },
                 bringBack: { try world.setAttendance(fourth, "absent_excused") })
             #expect(try store.flags(caseNumber: "KZ-A-0002").isEmpty, "enrolled yesterday: no flag of any rule")

@@ -12,11 +12,12 @@ import Testing
         return FlagEvaluator.evaluate(inputs, policy: policy)
     }
 
-    private func enrolment(started: String = "2026-10-03", required: Int = 4, attended: Int = 4, pace: Double? = 1, stalled: Int = 0,
-                           projected: String? = "2026-11-28", lastAssessed: String? = nil, due: String = "2026-11-14") -> FlagInputs.EnrolmentRecord {
+    private func enrolment(started: String = "2026-10-03", end: String = "2026-11-28", required: Int = 4, attended: Int = 4,
+                           pace: Double? = 1, stalled: Int = 0, projected: String? = "2026-11-28", lastAssessed: String? = nil,
+                           due: String = "2026-11-14") -> FlagInputs.EnrolmentRecord {
         FlagInputs.EnrolmentRecord(
             participantID: 1, caseNumber: "KZ-A-0001", programmeCode: "WOMEN", phaseCode: "RESIDENTIAL", phaseStartedOn: LocalDate(started)!,
-            plannedPhaseEnd: LocalDate("2026-11-28")!, requiredToDate: required, attended: attended, pace: pace, stalledRequirements: stalled,
+            plannedPhaseEnd: LocalDate(end)!, requiredToDate: required, attended: attended, pace: pace, stalledRequirements: stalled,
             projectedCompletionOn: projected.flatMap { LocalDate($0) }, lastAssessedOn: lastAssessed.flatMap { LocalDate($0) },
             assessmentDueOn: LocalDate(due)!)
     }
@@ -122,11 +123,21 @@ import Testing
         func forecast(_ record: FlagInputs.EnrolmentRecord) -> FlagFinding? {
             evaluate { $0.enrolments = [record] }.first { $0.rule == .forecastLateCompletion }
         }
-        #expect(forecast(enrolment(projected: "2026-12-12")) == nil, "14 days late is not more than 14")
-        #expect(forecast(enrolment(attended: 3, pace: 0.75, projected: "2026-12-13"))?.severity == .watch)
-        #expect(forecast(enrolment(attended: 2, pace: 0.5, projected: "2027-01-23"))?.severity == .concern, "56 days is not more than 56")
-        #expect(forecast(enrolment(attended: 0, pace: 0, stalled: 1, projected: nil))?.severity == .urgent, "never completes")
+        // An eight-week phase (56 days), half run on 2026-10-31.
+        #expect(forecast(enrolment(projected: "2026-12-12")) == nil, "14 days late is not more than the 14-day floor")
+        let fifteen = forecast(enrolment(attended: 3, pace: 0.75, projected: "2026-12-13"))
+        #expect(fifteen?.severity == .concern, "15 of 56 days late is more than a quarter of the phase")
+        #expect(fifteen?.inputs["late_by_days"] == .int(15) && fifteen?.inputs["phase_days"] == .int(56))
+        #expect(forecast(enrolment(attended: 2, pace: 0.5, projected: "2027-01-23"))?.severity == .urgent, "56 days late is the whole phase")
+        let stalled = forecast(enrolment(attended: 0, pace: 0, stalled: 1, projected: nil))
+        #expect(stalled?.severity == .concern, "never completes: concern, with its lateness in words")
+        #expect(stalled?.inputs["late_by_days"] == .text("never at this pace"))
         #expect(forecast(enrolment(started: "2026-10-30", required: 0, attended: 0, pace: nil, projected: nil)) == nil, "enrolled yesterday")
+        // A 150-day phase, 91 days run: 20 days late is 13% of it.
+        #expect(forecast(enrolment(started: "2026-08-01", end: "2026-12-29", attended: 3, pace: 0.9, projected: "2027-01-18"))?.severity
+                == .watch)
+        // A five-year sentence four months in is not judged yet (a quarter of the phase must have run), however far the projection.
+        #expect(forecast(enrolment(started: "2026-07-01", end: "2031-06-30", attended: 1, pace: 0.2, projected: "2045-01-01")) == nil)
     }
 
     @Test func oneFindingPerParticipantRuleAndSubject() {
