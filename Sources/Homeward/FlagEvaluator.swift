@@ -128,12 +128,16 @@ public struct FlagInputs: Sendable, Equatable {
         /// Start of the earliest active enrolment: days are never counted from before it.
         public var enrolledSince: LocalDate
         public var lastContactOn: LocalDate?
+        /// Counselling sessions since the last contact (or the enrolment) missed without excuse or cancelled by the
+        /// participant: none means nobody offered one, which is the programme failing them, not them falling behind.
+        public var missedSinceContact: Int
 
-        public init(participantID: Int, caseNumber: String, enrolledSince: LocalDate, lastContactOn: LocalDate?) {
+        public init(participantID: Int, caseNumber: String, enrolledSince: LocalDate, lastContactOn: LocalDate?, missedSinceContact: Int) {
             self.participantID = participantID
             self.caseNumber = caseNumber
             self.enrolledSince = enrolledSince
             self.lastContactOn = lastContactOn
+            self.missedSinceContact = missedSinceContact
         }
     }
 
@@ -308,7 +312,7 @@ public enum FlagEvaluator {
     static func counselling(_ row: FlagInputs.CounsellingContact, today: LocalDate, _ policy: FlagPolicy.CounsellingContact) -> FlagFinding? {
         let since = max(row.enrolledSince, row.lastContactOn ?? row.enrolledSince)
         let days = since.days(until: today)
-        guard let severity = FlagPolicy.severity(atLeast: days, watch: policy.watchDays, concern: policy.concernDays, urgent: policy.urgentDays)
+        guard row.missedSinceContact > 0, let severity = FlagPolicy.severity(atLeast: days, watch: policy.watchDays, concern: policy.concernDays, urgent: policy.urgentDays)
         else { return nil }
         return FlagFinding(
             participantID: row.participantID, caseNumber: row.caseNumber, rule: .noCounsellingContact, subject: "counselling",
@@ -316,7 +320,7 @@ public enum FlagEvaluator {
             threshold: ["watch_days": .int(policy.watchDays), "concern_days": .int(policy.concernDays), "urgent_days": .int(policy.urgentDays),
                         "session_types": .list(policy.sessionTypes.map { .text($0.rawValue) })],
             inputs: ["days_without_contact": .int(days), "last_contact_on": .day(row.lastContactOn),
-                     "enrolled_since": .day(row.enrolledSince)])
+                     "enrolled_since": .day(row.enrolledSince), "missed_since_contact": .int(row.missedSinceContact)])
     }
 
     static func school(_ row: FlagInputs.SchoolRecord, _ policy: FlagPolicy.School) -> FlagFinding? {

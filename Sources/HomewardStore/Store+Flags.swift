@@ -168,19 +168,32 @@ extension Store {
                   AND homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) @> homeward.today()
                 GROUP BY e.participant_id
             )
-            SELECT k.participant_id, p.case_number, k.since,
-                   (SELECT max((s.starts_at AT TIME ZONE c.time_zone)::date)
-                    FROM homeward.attendance a
-                    JOIN homeward.sessions s ON s.id = a.session_id AND s.occupies
+            , contact AS (
+                SELECT k.participant_id, k.since,
+                       (SELECT max((s.starts_at AT TIME ZONE c.time_zone)::date)
+                        FROM homeward.attendance a
+                        JOIN homeward.sessions s ON s.id = a.session_id AND s.occupies
+                        JOIN homeward.centres c ON c.id = s.centre_id
+                        WHERE a.participant_id = k.participant_id AND a.status IN ('attended', 'late')
+                          AND s.session_type = ANY ($1::text[])
+                          AND (s.starts_at AT TIME ZONE c.time_zone)::date <= homeward.today()) AS last_on
+                FROM asked k
+            )
+            SELECT k.participant_id, p.case_number, k.since, k.last_on,
+                   (SELECT count(*)::int
+                    FROM homeward.session_participants sp
+                    JOIN homeward.sessions s ON s.id = sp.session_id AND s.session_type = ANY ($1::text[])
                     JOIN homeward.centres c ON c.id = s.centre_id
-                    WHERE a.participant_id = k.participant_id AND a.status IN ('attended', 'late')
-                      AND s.session_type = ANY ($1::text[])
+                    LEFT JOIN homeward.attendance a ON a.session_id = s.id AND a.participant_id = sp.participant_id
+                    WHERE sp.participant_id = k.participant_id
+                      AND ((s.occupies AND a.status = 'absent_unexcused') OR (s.status = 'cancelled' AND s.cancelled_by = 'participant'))
+                      AND (s.starts_at AT TIME ZONE c.time_zone)::date > greatest(k.since - 1, k.last_on)
                       AND (s.starts_at AT TIME ZONE c.time_zone)::date <= homeward.today())
-            FROM asked k JOIN homeward.participants p ON p.id = k.participant_id
+            FROM contact k JOIN homeward.participants p ON p.id = k.participant_id
             """, [policy.counsellingContact.sessionTypes.map(\.rawValue)]
         ) { row in
             FlagInputs.CounsellingContact(participantID: try row.decode(0), caseNumber: try row.decode(1), enrolledSince: try row.decode(2),
-                                          lastContactOn: try row.decode(3))
+                                          lastContactOn: try row.decode(3), missedSinceContact: try row.decode(4))
         }
         inputs.school = try fetch(
             """

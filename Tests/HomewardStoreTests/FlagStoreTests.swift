@@ -104,18 +104,28 @@ import Testing
             try world.participant("KZ-A-0001", enrolled: "2026-10-03")
             try world.participant("KZ-A-0002", enrolled: "2026-10-30")
             try world.session("KZ-A-0001", day: "2026-10-10", attendance: "attended")
+            try world.today("2026-10-24")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .noCounsellingContact).isEmpty, "14 days, but no session was offered since")
+            try world.session("KZ-A-0001", day: "2026-10-17", attendance: "absent_excused")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .noCounsellingContact).isEmpty, "an excused absence is not falling behind")
+            try world.session("KZ-A-0001", day: "2026-10-20", attendance: "absent_unexcused")
             try world.today("2026-10-23")
             _ = try store.evaluateFlags(policy: FlagPolicy())
             #expect(try flags(store, "KZ-A-0001", .noCounsellingContact).isEmpty, "13 days")
             try world.today("2026-10-24")
             try expectLifecycle(
                 store, "KZ-A-0001", .noCounsellingContact, subject: "counselling", severity: .watch,
-                inputs: ["days_without_contact": .int(14), "last_contact_on": .text("2026-10-10")],
+                inputs: ["days_without_contact": .int(14), "last_contact_on": .text("2026-10-10"), "missed_since_contact": .int(1)],
                 clear: {
                     try world.session("KZ-A-0001", day: "2026-10-25", attendance: "late")
                     try world.today("2026-10-26")
                 },
-                bringBack: { try world.today("2026-11-08") })
+                bringBack: {
+                    try world.session("KZ-A-0001", day: "2026-11-01", attendance: "absent_unexcused")
+                    try world.today("2026-11-08")
+                })
             #expect(try store.flags(caseNumber: "KZ-A-0002").isEmpty, "enrolled on 30 October: nothing is due yet")
         }
     }

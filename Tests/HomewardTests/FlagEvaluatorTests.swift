@@ -60,15 +60,17 @@ import Testing
     }
 
     @Test func counsellingContactCountsFromTheLaterOfEnrolmentAndLastContact() {
-        func finding(enrolled: String, last: String?) -> FlagFinding? {
+        func finding(enrolled: String, last: String?, missed: Int = 1) -> FlagFinding? {
             evaluate { $0.counselling = [.init(participantID: 1, caseNumber: "A", enrolledSince: LocalDate(enrolled)!,
-                                               lastContactOn: last.flatMap { LocalDate($0) })] }.first
+                                               lastContactOn: last.flatMap { LocalDate($0) }, missedSinceContact: missed)] }.first
         }
         #expect(finding(enrolled: "2026-10-30", last: nil) == nil, "enrolled yesterday")
         #expect(finding(enrolled: "2026-10-18", last: nil) == nil, "13 days")
         #expect(finding(enrolled: "2026-10-17", last: nil)?.severity == .watch, "14 days")
         #expect(finding(enrolled: "2026-09-01", last: "2026-10-10")?.severity == .concern, "21 days since the last contact")
         #expect(finding(enrolled: "2026-09-01", last: "2026-10-03")?.inputs["days_without_contact"] == .int(28))
+        #expect(finding(enrolled: "2026-09-01", last: "2026-10-03", missed: 0) == nil,
+                "nobody offered a session since: the programme failed them, they did not fall behind")
     }
 
     @Test func schoolRateAndUnexcusedDaysInARow() {
