@@ -208,3 +208,38 @@ $$;
 COMMENT ON FUNCTION homeward.last_contacts(date) IS
     'Per participant with an active enrolment and staff role their current phase asks for: the last day (on or before the given one) they attended a session with that role, with whom, and the days since (from the enrolment start when never).';
 GRANT EXECUTE ON FUNCTION homeward.last_contacts(date) TO homeward_admin, homeward_coordinator, homeward_scheduler, homeward_auditor;
+
+-- Two kinds of signal, for two owners. Falling behind: the participant disengages (attendance, absences, contact,
+-- school, modules, assessments, forecast): a coordinator's follow-up. Not served: the programme fails them (demand
+-- the scheduler cannot place): a manager's staffing or capacity problem.
+CREATE FUNCTION homeward.flag_kind(p_rule text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CASE p_rule WHEN 'requirement_unplaced' THEN 'not_served' ELSE 'falling_behind' END $$;
+COMMENT ON FUNCTION homeward.flag_kind(text) IS
+    'The kind of signal a flag rule gives: not_served (the programme fails the participant: requirement_unplaced) or falling_behind (every other rule).';
+GRANT EXECUTE ON FUNCTION homeward.flag_kind(text) TO PUBLIC;
+
+-- What a coordinator reads each morning: flags still unresolved that opened, re-opened or grew more severe since a
+-- moment, with the change and the severity before it (a flag opened in that time is new, however it changed since). Caller's rights (row-level security on flags).
+CREATE FUNCTION homeward.flag_digest(p_since timestamptz)
+RETURNS TABLE (flag_id bigint, change text, severity_before text, changed_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT ON (c.flag_id) c.flag_id,
+           CASE c.event WHEN 'opened' THEN 'new' WHEN 'reopened' THEN 'reopened' ELSE 'worse' END, c.before, c.at
+    FROM (
+        SELECT e.flag_id, e.event, e.at, e.id, e.severity,
+               lag(e.severity) OVER (PARTITION BY e.flag_id ORDER BY e.at, e.id) AS before
+        FROM homeward.flag_events e
+        WHERE e.flag_id IN (SELECT r.flag_id FROM homeward.flag_events r WHERE r.at >= p_since)
+          AND e.event IN ('opened', 'updated', 'reopened')
+    ) c
+    JOIN homeward.flags f ON f.id = c.flag_id AND f.status IN ('open', 'acknowledged')
+    WHERE c.at >= p_since
+      AND (c.event IN ('opened', 'reopened')
+           OR homeward.flag_severity_rank(c.severity) > homeward.flag_severity_rank(c.before))
+    ORDER BY c.flag_id, c.event = 'updated', c.at DESC, c.id DESC
+$$;
+COMMENT ON FUNCTION homeward.flag_digest(timestamptz) IS
+    'Unresolved flags that opened, re-opened or grew more severe since the given moment: the change (new, reopened, worse), the severity before and when. homeward flags digest reads it.';
+GRANT EXECUTE ON FUNCTION homeward.flag_digest(timestamptz) TO homeward_admin, homeward_coordinator, homeward_scheduler, homeward_auditor;
+CREATE INDEX flag_events_at_idx ON homeward.flag_events (at);

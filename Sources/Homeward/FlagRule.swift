@@ -50,6 +50,14 @@ public enum FlagSeverity: String, Vocabulary, Comparable {
     public static func < (lhs: FlagSeverity, rhs: FlagSeverity) -> Bool { lhs.rank < rhs.rank }
 }
 
+/// The two kinds of signal, for two owners (`homeward.flag_kind`, the one statement of which rule is which): falling
+/// behind, the participant disengages (a coordinator's follow-up); not served, the programme fails them (a manager's
+/// staffing or capacity problem).
+public enum FlagKind: String, Vocabulary {
+    case fallingBehind = "falling_behind"
+    case notServed = "not_served"
+}
+
 /// Where a flag stands; raw values match `homeward.flags.status`.
 public enum FlagStatus: String, Vocabulary {
     case open, acknowledged, resolved

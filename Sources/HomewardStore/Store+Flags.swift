@@ -21,6 +21,8 @@ public struct FlagSummary: Sendable, Equatable, Codable {
     public var caseNumber: String
     public var centreCode: String?
     public var rule: FlagRule
+    /// Falling behind or not served (`homeward.flag_kind`).
+    public var kind: FlagKind
     public var subject: String
     public var severity: FlagSeverity
     public var status: FlagStatus
@@ -28,6 +30,14 @@ public struct FlagSummary: Sendable, Equatable, Codable {
     public var lastEvaluatedAt: Date
     public var reopenCount: Int
     public var inputs: [String: FlagValue]
+}
+
+/// A flag in the morning digest: what changed (new, reopened, worse), from which severity, when.
+public struct FlagDigestEntry: Sendable, Equatable, Codable {
+    public var change: String
+    public var severityBefore: FlagSeverity?
+    public var changedAt: Date
+    public var flag: FlagSummary
 }
 
 /// One entry of a flag's history.
@@ -385,30 +395,52 @@ extension Store {
         SELECT f.id, p.case_number,
                (SELECT c.code FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
                  WHERE pl.participant_id = f.participant_id AND pl.during @> homeward.today() ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_code,
-               f.rule, f.subject, f.severity, f.status, f.opened_at, f.last_evaluated_at, f.reopen_count, f.inputs
+               f.rule, f.subject, f.severity, f.status, f.opened_at, f.last_evaluated_at, f.reopen_count, f.inputs,
+               homeward.flag_kind(f.rule) AS kind
         FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id
         """
 
-    private static func flagSummary(_ row: Row) throws -> FlagSummary {
-        FlagSummary(id: try row.decode(0), caseNumber: try row.decode(1), centreCode: try row.decode(2), rule: try row.decode(3),
-                    subject: try row.decode(4), severity: try row.decode(5), status: try row.decode(6), openedAt: try row.decode(7),
-                    lastEvaluatedAt: try row.decode(8), reopenCount: try row.decode(9),
-                    inputs: try row.decode(10, as: JSON<[String: FlagValue]>.self).value)
+    private static func flagSummary(_ row: Row) throws -> FlagSummary { try flagSummary(row, from: 0) }
+
+    /// A flag from the columns of `flagSelect`, starting at column `first`.
+    private static func flagSummary(_ row: Row, from first: Int) throws -> FlagSummary {
+        FlagSummary(id: try row.decode(first), caseNumber: try row.decode(first + 1), centreCode: try row.decode(first + 2),
+                    rule: try row.decode(first + 3), kind: try row.decode(first + 11), subject: try row.decode(first + 4),
+                    severity: try row.decode(first + 5), status: try row.decode(first + 6), openedAt: try row.decode(first + 7),
+                    lastEvaluatedAt: try row.decode(first + 8), reopenCount: try row.decode(first + 9),
+                    inputs: try row.decode(first + 10, as: JSON<[String: FlagValue]>.self).value)
     }
 
     /// Flags, most severe first, then oldest first; each argument given narrows the list (`unresolvedOnly`: open or
     /// acknowledged flags only). A centre or case number that names nothing is an error, never a silent "all".
     public func flags(
-        centreCode: String? = nil, caseNumber: String? = nil, severity: FlagSeverity? = nil, unresolvedOnly: Bool = false
+        centreCode: String? = nil, caseNumber: String? = nil, severity: FlagSeverity? = nil, unresolvedOnly: Bool = false,
+        kind: FlagKind? = nil
     ) throws -> [FlagSummary] {
         try requireNamed(centre: centreCode, caseNumber: caseNumber)
         return try fetch(
             "SELECT * FROM (" + Self.flagSelect + """
                 WHERE ($2::text IS NULL OR p.case_number = $2) AND ($3::text IS NULL OR f.severity = $3)
-                  AND (NOT $4 OR f.status IN ('open', 'acknowledged'))
+                  AND (NOT $4 OR f.status IN ('open', 'acknowledged')) AND ($5::text IS NULL OR homeward.flag_kind(f.rule) = $5)
             ) x WHERE $1::text IS NULL OR x.centre_code = $1
             ORDER BY homeward.flag_severity_rank(x.severity) DESC, x.opened_at, x.id
-            """, [centreCode, caseNumber, severity, unresolvedOnly], Self.flagSummary)
+            """, [centreCode, caseNumber, severity, unresolvedOnly, kind], Self.flagSummary)
+    }
+
+    /// The morning digest (`homeward.flag_digest`): unresolved flags that opened, re-opened or grew more severe in the
+    /// last `hours`, worst first, then new before re-opened before worse.
+    public func flagDigest(centreCode: String?, hours: Int) throws -> [FlagDigestEntry] {
+        try requireNamed(centre: centreCode)
+        return try fetch(
+            "SELECT * FROM (" + Self.flagSelect.replacingOccurrences(of: "SELECT f.id,", with: "SELECT d.change, d.severity_before, d.changed_at, f.id,") + """
+                JOIN homeward.flag_digest(homeward.now() - make_interval(hours => $2)) d ON d.flag_id = f.id
+            ) x WHERE $1::text IS NULL OR x.centre_code = $1
+            ORDER BY homeward.flag_severity_rank(x.severity) DESC, array_position(ARRAY['new', 'reopened', 'worse'], x.change), x.case_number, x.id
+            """, [centreCode, hours]
+        ) { row in
+            FlagDigestEntry(change: try row.decode(0), severityBefore: try row.decode(1), changedAt: try row.decode(2),
+                            flag: try Self.flagSummary(row, from: 3))
+        }
     }
 
     /// One flag with its threshold, inputs and history.

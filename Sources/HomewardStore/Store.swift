@@ -117,6 +117,7 @@ extension FamilyLink.Relationship: PostgresCodable {}
 extension StaffLeave.Kind: PostgresCodable {}
 extension FlagRule: PostgresCodable {}
 extension FlagSeverity: PostgresCodable {}
+extension FlagKind: PostgresCodable {}
 extension FlagStatus: PostgresCodable {}
 extension FlagEventKind: PostgresCodable {}
 

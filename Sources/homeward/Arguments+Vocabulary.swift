@@ -30,6 +30,7 @@ extension Consent.Kind: ExpressibleByArgument {}
 extension FamilyLink.Relationship: ExpressibleByArgument {}
 extension StaffLeave.Kind: ExpressibleByArgument {}
 extension FlagSeverity: ExpressibleByArgument {}
+extension FlagKind: ExpressibleByArgument {}
 extension UserRole: ExpressibleByArgument {}
 
 /// Parses `YYYY-MM-DD` arguments. A real date outside `LocalDate.earliest…latest` is bad data, not bad usage: it is

@@ -16,7 +16,7 @@ struct FlagsCommand: ParsableCommand {
             Example:
               homeward flags evaluate && homeward flags list --open --severity urgent
             """,
-        subcommands: [Evaluate.self, List.self, Show.self, Ack.self, Resolve.self])
+        subcommands: [Evaluate.self, List.self, Digest.self, Show.self, Ack.self, Resolve.self])
 
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -55,19 +55,43 @@ struct FlagsCommand: ParsableCommand {
                 Examples:
                   homeward flags list --open
                   homeward flags list --centre AKT-RC --severity urgent --format csv
+                  homeward flags list --open --kind not-served
                 """)
         @OptionGroup var read: ReadOptions
         @Option(help: "Only participants placed at this centre.") var centre: String?
         @Option(help: "Only this participant (case number).") var participant: String?
         @Option(help: "Only this severity.") var severity: FlagSeverity?
+        @Option(help: "Only this kind: falling-behind (the participant disengages) or not-served (the programme fails them).")
+        var kind: FlagKind?
         @Flag(help: "Only flags not yet resolved (open or acknowledged).") var open = false
 
         func run() throws {
             let centreCode = try centre.map { try Rules.code($0, field: "--centre") }
             let caseNumber = try participant.map { try Rules.code($0, field: "--participant") }
             try read.list(for: Self.self) {
-                try $0.flags(centreCode: centreCode, caseNumber: caseNumber, severity: severity, unresolvedOnly: open)
+                try $0.flags(centreCode: centreCode, caseNumber: caseNumber, severity: severity, unresolvedOnly: open, kind: kind)
             }
+        }
+    }
+
+    struct Digest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What to read each morning: unresolved flags that are new, re-opened or worse since yesterday, worst first.",
+            discussion: """
+                Examples:
+                  homeward flags digest --centre AKT-RC
+                  homeward flags digest --hours 72 --format json
+                """)
+        @OptionGroup var read: ReadOptions
+        @Option(help: "Only participants placed at this centre.") var centre: Code?
+        @Option(help: "How far back to look, in hours.") var hours: Int = 24
+
+        func validate() throws {
+            if hours < 1 || hours > 24 * 366 { throw ValidationError("--hours must be from 1 to 8784") }
+        }
+
+        func run() throws {
+            try read.list(for: Self.self) { try $0.flagDigest(centreCode: centre?.value, hours: hours) }
         }
     }
 
@@ -163,11 +187,21 @@ struct FlagsCommand: ParsableCommand {
 
 
 extension FlagSummary: TabularRecord {
-    static let columns = ["id", "case_number", "centre", "severity", "status", "rule", "subject", "opened_at", "inputs"]
+    static let columns = ["id", "case_number", "centre", "severity", "status", "rule", "subject", "opened_at", "inputs", "kind"]
     static let narrowColumns = ["id", "case_number", "severity", "status", "rule", "subject"]
     var cells: [String?] {
         [String(id), caseNumber, centreCode, severity.displayName, status.displayName, rule.displayName, subject,
-         DatabaseCommand.Status.timestamp(openedAt), FlagsCommand.compact(inputs)]
+         DatabaseCommand.Status.timestamp(openedAt), FlagsCommand.compact(inputs), kind.displayName]
+    }
+}
+
+extension FlagDigestEntry: TabularRecord {
+    static let columns = ["id", "case_number", "centre", "kind", "severity", "change", "rule", "subject", "changed_at"]
+    static let narrowColumns = ["id", "case_number", "severity", "change", "rule", "subject"]
+    var cells: [String?] {
+        [String(flag.id), flag.caseNumber, flag.centreCode, flag.kind.displayName, flag.severity.displayName,
+         change + (severityBefore.map { change == "worse" ? " (was \($0.displayName))" : "" } ?? ""), flag.rule.displayName, flag.subject,
+         DatabaseCommand.Status.timestamp(changedAt)]
     }
 }
 

@@ -130,6 +130,29 @@ import Testing
         }
     }
 
+    /// The morning digest lists what is new or worse since yesterday, and what did not change stays out.
+    @Test func theDigestHoldsWhatIsNewOrWorse() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.session("KZ-A-0001", day: "2026-10-10", attendance: "attended")
+            try world.session("KZ-A-0001", day: "2026-10-17", attendance: "absent_unexcused")
+            try world.today("2026-10-24")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            let opened = try #require(try flags(store, "KZ-A-0001", .noCounsellingContact).first)
+            #expect(try store.flagDigest(centreCode: nil, hours: 24).first { $0.flag.id == opened.id }?.change == "new")
+            #expect(try store.flags(kind: .notServed).isEmpty && !(try store.flags(kind: .fallingBehind).isEmpty))
+
+            // Two days later nothing changed: it is not in the digest; then it grows worse, and is.
+            try store.connection.execute("UPDATE homeward.flag_events SET at = at - interval '2 days'")
+            #expect(try store.flagDigest(centreCode: nil, hours: 24).isEmpty)
+            try world.today("2026-10-31")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            let worse = try #require(try store.flagDigest(centreCode: nil, hours: 24).first { $0.flag.id == opened.id })
+            #expect(worse.change == "worse" && worse.severityBefore == .watch && worse.flag.severity == .concern, "\(worse)")
+            #expect(worse.flag.kind == .fallingBehind)
+        }
+    }
+
     @Test func schoolAttendanceSpansAMoveAndCountsUnexcusedDaysInARow() throws {
         try withWorld { store, world in
             try world.participant("KZ-C-0001", born: "2016-01-20", programme: "CHILD", enrolled: "2026-10-03")
