@@ -59,7 +59,11 @@ let package = Package(
             dependencies: ["Scheduler", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         /// BadInput/ holds the bad-input corpus: one file per case, read by BadInputTests from the source tree.
-        .testTarget(name: "CLITests", dependencies: ["homeward", "Homeward", "TestSupport"], exclude: ["BadInput"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["homeward", "Homeward", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["BadInput"]
+        ),
         .testTarget(
             name: "HomewardStoreTests",
             dependencies: [
