@@ -243,3 +243,29 @@ COMMENT ON FUNCTION homeward.flag_digest(timestamptz) IS
     'Unresolved flags that opened, re-opened or grew more severe since the given moment: the change (new, reopened, worse), the severity before and when. homeward flags digest reads it.';
 GRANT EXECUTE ON FUNCTION homeward.flag_digest(timestamptz) TO homeward_admin, homeward_coordinator, homeward_scheduler, homeward_auditor;
 CREATE INDEX flag_events_at_idx ON homeward.flag_events (at);
+
+-- Lengths, for every writer (the CLI checks the same limits first, Rules.maxNameLength and maxTextLength): a name of
+-- 3,000 characters from psql is refused by name, not by the index's size limit in a raw error, and a megabyte of note
+-- is refused too. Names people are searched by: 200 characters; every other free text: 4,000.
+DO $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        SELECT k.table_name, k.column_name,
+               CASE WHEN (k.table_name, k.column_name) IN (('participants', 'given_name'), ('participants', 'family_name'),
+                                                           ('participants', 'patronymic'), ('staff', 'given_name'),
+                                                           ('staff', 'family_name'), ('relatives', 'given_name'),
+                                                           ('relatives', 'family_name'))
+                    THEN 200 ELSE 4000 END AS max_length
+        FROM information_schema.columns k
+        JOIN information_schema.tables t ON t.table_schema = k.table_schema AND t.table_name = k.table_name AND t.table_type = 'BASE TABLE'
+        WHERE k.table_schema = 'homeward' AND k.data_type = 'text'
+          AND k.table_name NOT IN ('schema_migrations', 'pseudonym_secret', 'settings', 'schedule_runs', 'schedule_unplaced')
+        ORDER BY 1, 2
+    LOOP
+        EXECUTE format('ALTER TABLE homeward.%I ADD CONSTRAINT %I CHECK (char_length(%I) <= %s)',
+                       c.table_name, c.table_name || '_' || c.column_name || '_length', c.column_name, c.max_length);
+    END LOOP;
+END
+$$;

@@ -2,7 +2,14 @@
 ///
 /// One place for all of them: the database is the last word on every rule; this table only says it in plain words.
 enum ConstraintMessages {
-    static func sentence(for rule: String) -> String? { sentences[rule] }
+    static func sentence(for rule: String) -> String? {
+        if let sentence = sentences[rule] { return sentence }
+        // 0025's length checks, one per free-text column: <table>_<column>_length.
+        if rule.hasSuffix("_length") {
+            return "this text is too long: names at most 200 characters, notes, reasons and other text at most 4,000"
+        }
+        return nil
+    }
 
     static let sentences: [String: String] = [
         "assessments_kind_check": "the assessment kind must be psychological, religious_views, educational, social, family or vocational",

@@ -69,6 +69,24 @@ import Testing
         }
     }
 
+    /// A writer in psql gets the CLI's length limits by name, not the name index's size limit in a raw error.
+    @Test func overlongTextIsRefusedByTheDatabaseByName() throws {
+        try Self.withStore { store in
+            try store.addParticipant(Self.aigerim())
+            for (sql, rule) in [
+                ("UPDATE homeward.participants SET given_name = repeat('Ж', 3000)", "participants_given_name_length"),
+                ("UPDATE homeward.participants SET region_of_origin = repeat('x', 1000000)", "participants_region_of_origin_length"),
+            ] {
+                let error = #expect(throws: PostgresError.self) { try store.connection.execute(sql) }
+                #expect(error?.constraint == rule, "\(String(describing: error))")
+                let translated = StoreError(try #require(error))
+                #expect(translated.isInputError && "\(translated)".contains("too long"), "\(translated)")
+            }
+            let kept = try store.connection.query("SELECT given_name FROM homeward.participants").scalar(String.self)
+            #expect(kept == Self.aigerim().givenName)
+        }
+    }
+
     @Test func aDuplicateCaseNumberIsRejectedWithItsSentence() throws {
         try Self.withStore { store in
             try store.addParticipant(Self.aigerim())
