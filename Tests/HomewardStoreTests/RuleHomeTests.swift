@@ -27,9 +27,10 @@ import Testing
             #expect(try Self.repeating(connection, #"md5\("#, except: ["homeward.pseudonym"]) == [])
             #expect(try Self.repeating(connection, #"'13-17'"#, except: ["homeward.age_band"]) == [])
             // Age limits of a requirement are compared with an age only by the eligibility rule and the session trigger
-            // (whose agreement DriftTests checks case by case).
+            // (whose agreement DriftTests checks case by case). programme_min_age compares two programmes' limits with
+            // each other (is there a younger programme?), never with anyone's age.
             #expect(try Self.repeating(connection, #"(min_age|max_age)\s*\)?\s*(<=|>=|<|>)|(<=|>=|<|>)\s*\(?\s*\w*\.?(min_age|max_age)"#,
-                                       except: ["homeward.eligible_during", "homeward.check_session_rules"]) == [])
+                                       except: ["homeward.eligible_during", "homeward.check_session_rules", "homeward.programme_min_age"]) == [])
             // Childhood and the daily limits by age come from the named rules.
             #expect(try Self.repeating(connection, #"age_on\([^)]*\)\s*<\s*18"#, except: []) == [])
         }
