@@ -11,6 +11,14 @@ extension Score {
         score.unplaced = solution.unplaced.count
         score.continuityRequested = instance.demands.filter { $0.preferredStaffId != nil }.count
         var minimalChange = 0.0
+        // Seats taken in existing groups serve demand like placed sessions, and their people are then in those sessions.
+        let existing = instance.existingSessions(seating: solution.joins)
+        for j in solution.joins {
+            guard let d = demands[j.demandId] else { continue }
+            score.placed += 1
+            score.prioritySum += d.priority
+            if let preferred = d.preferredStaffId, j.staffIds.contains(preferred) { score.continuityKept += 1 }
+        }
 
         for s in solution.sessions {
             for id in s.demandIds {
@@ -36,7 +44,7 @@ extension Score {
         for s in solution.sessions {
             for p in s.participantIds { byDay["\(p)\u{1F}\(s.start / spd)\u{1F}\(s.sessionType)", default: (0, 0)].planned += 1 }
         }
-        for e in instance.existingSessions where e.start >= 0 {
+        for e in existing where e.start >= 0 {
             for p in e.participantIds {
                 let key = "\(p)\u{1F}\(e.start / spd)\u{1F}\(e.sessionType)"
                 if byDay[key] != nil { byDay[key]!.fixed += 1 }
@@ -50,7 +58,7 @@ extension Score {
         // Staff load: sum of booked² ÷ available over staff, existing sessions included.
         var load: [String: Int] = [:]
         for s in solution.sessions { load[s.staffId, default: 0] += s.durationSlots }
-        for e in instance.existingSessions { for id in e.staffIds where load[id] != nil { load[id]! += e.durationSlots } }
+        for e in existing { for id in e.staffIds where load[id] != nil { load[id]! += e.durationSlots } }
         for st in instance.staff {
             guard let l = load[st.id] else { continue }
             let cap = StaffCapacity.availableSlots(st, horizon: instance.horizon)
@@ -71,7 +79,7 @@ extension Score {
                 Seat(start: $1.start, end: $1.start + $1.durationSlots, index: $0, people: $1.participantIds)
             }
             let planned = seats.count
-            for (j, e) in instance.existingSessions.enumerated() {
+            for (j, e) in existing.enumerated() {
                 seats.append(Seat(start: e.start, end: e.start + e.durationSlots, index: planned + j, people: e.participantIds))
             }
             var seatsOf: [String: [Int]] = [:]
@@ -95,7 +103,7 @@ extension Score {
 
         // Group stability: pairs of members who already shared an existing session of the same group key.
         var together = Set<String>()
-        for e in instance.existingSessions {
+        for e in existing {
             guard let key = e.groupKey else { continue }
             let ps = e.participantIds.sorted()
             for i in 0..<ps.count { for j in (i + 1)..<ps.count { together.insert("\(key)\u{1F}\(ps[i])\u{1F}\(ps[j])") } }
