@@ -13,8 +13,8 @@
 --   scheduler_adds_its_runs on session_participants); it still creates sessions only as part of a recorded run.
 -- * homeward.centre_free(centre, day): rooms and staff of a centre with their free intervals that day in the centre's
 --   local time: a room's opening hours minus its occupying sessions; a staff member's availability there (inside
---   opening hours, not on leave) minus their occupying sessions anywhere. Invoker's rights: a coordinator sees the
---   centres and sessions row-level security lets them see.
+--   opening hours, not on leave) minus their occupying sessions anywhere. Invoker's rights: row-level security applies,
+--   and a coordinator gets rows only for the centres they coordinate (homeward.visible_centre_ids).
 
 CREATE FUNCTION homeward.session_open_seats(p_session_ids bigint[])
 RETURNS TABLE (session_id bigint, room_capacity int, group_max int, seated int, open_seats int)
@@ -59,7 +59,10 @@ CREATE FUNCTION homeward.centre_free(p_centre text, p_day date)
 RETURNS TABLE (kind text, code text, name text, free_from time, free_to time)
 LANGUAGE sql STABLE AS $$
 WITH centre AS (
-    SELECT c.id, c.time_zone FROM homeward.centres c WHERE c.code = p_centre
+    SELECT c.id, c.time_zone FROM homeward.centres c
+    WHERE c.code = p_centre
+      -- A coordinator sees only the sessions of their own centres, so only those centres' free time is true for them.
+      AND (NOT pg_has_role(session_user, 'homeward_coordinator', 'MEMBER') OR c.id IN (SELECT homeward.visible_centre_ids()))
 ),
 bounds AS (
     SELECT tstzrange(p_day AT TIME ZONE k.time_zone, (p_day + 1) AT TIME ZONE k.time_zone) AS day FROM centre k

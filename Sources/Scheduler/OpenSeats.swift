@@ -79,31 +79,39 @@ enum OpenSeats {
         /// Existing sessions demand `d` may join now, best first: its preferred staff member's, then on the day
         /// with fewest sessions of the type for her, then earliest, then by id.
         func options(for d: Demand) -> [Int] {
-            guard d.mode == .group, d.participants.count == 1, let p = people[d.participants[0]] else { return [] }
-            let free = p.available[d.centreId] ?? []
-            var found: [Int] = []
-            for (k, e) in instance.existingSessions.enumerated() where seatsLeft[k] > 0 {
-                let slots = e.slots
-                guard e.requirementId == d.requirementId, e.sessionType == d.sessionType, e.centreId == d.centreId,
-                      e.start >= 0, slots.end <= instance.horizon.slotCount, d.window.contains(slots),
-                      !e.participantIds.contains(p.id), free.covers(start: e.start, length: e.durationSlots),
-                      !(busy[p.id] ?? []).contains(where: { $0.start < slots.end && slots.start < $0.end }),
-                      (perDay[p.id]?[e.start / slotsPerDay] ?? 0) < p.maxSessions(onDay: e.start / slotsPerDay),
-                      !e.staffIds.isEmpty
-                else { continue }
-                let fits = e.staffIds.allSatisfy { id in
-                    guard let s = staff[id] else { return false }
-                    return s.roles.contains(d.staffRole) && s.languages.contains(where: p.languages.contains)
-                        && (!(p.isChild || d.requiresChildClearance) || s.mayWorkWithChildren) && (!d.paediatricOnly || s.isPaediatric)
-                }
-                if fits { found.append(k) }
-            }
+            let found = instance.existingSessions.indices.filter { refusal(d, $0) == nil }
+            guard let p = d.participants.first else { return [] }
             func key(_ k: Int) -> (Int, Int, Int, String) {
                 let e = instance.existingSessions[k]
                 let preferred = d.preferredStaffId.map { e.staffIds.contains($0) } ?? false
-                return (preferred ? 0 : 1, typePerDay[p.id + "\u{1F}" + e.sessionType]?[e.start / slotsPerDay] ?? 0, e.start, e.id)
+                return (preferred ? 0 : 1, typePerDay[p + "\u{1F}" + e.sessionType]?[e.start / slotsPerDay] ?? 0, e.start, e.id)
             }
             return found.sorted { key($0) < key($1) }
+        }
+
+        /// Whether demand `d` may take a seat in existing session `k`: nil if so, else the first rule that keeps it out
+        /// ("not_this_group" when the session is not a group of the demand's requirement inside its window at all).
+        func refusal(_ d: Demand, _ k: Int) -> String? {
+            let e = instance.existingSessions[k]
+            let slots = e.slots
+            guard d.mode == .group, d.participants.count == 1, let p = people[d.participants[0]], e.groupKey != nil,
+                  e.requirementId == d.requirementId, e.sessionType == d.sessionType, e.centreId == d.centreId,
+                  e.start >= 0, slots.end <= instance.horizon.slotCount, d.window.contains(slots)
+            else { return "not_this_group" }
+            if e.participantIds.contains(p.id) { return "already_seated" }
+            if seatsLeft[k] <= 0 { return "group_full" }
+            if !(p.available[d.centreId] ?? []).covers(start: e.start, length: e.durationSlots) { return "participant_unavailable" }
+            if (busy[p.id] ?? []).contains(where: { $0.start < slots.end && slots.start < $0.end }) { return "participant_busy" }
+            if (perDay[p.id]?[e.start / slotsPerDay] ?? 0) >= p.maxSessions(onDay: e.start / slotsPerDay) { return "participant_daily_limit" }
+            if e.staffIds.isEmpty { return "no_staff" }
+            for id in e.staffIds {
+                guard let s = staff[id] else { return "staff_unknown" }
+                if !s.roles.contains(d.staffRole) { return "staff_role" }
+                if !s.languages.contains(where: p.languages.contains) { return "no_shared_language" }
+                if (p.isChild || d.requiresChildClearance) && !s.mayWorkWithChildren { return "child_clearance" }
+                if d.paediatricOnly && !s.isPaediatric { return "paediatric_only" }
+            }
+            return nil
         }
 
         /// Takes a seat in existing session `k` for demand `d`.

@@ -92,4 +92,39 @@ import Scheduler
         #expect(s.score.placed == 3)
         #expect(Set(s.sessions.map(\.staffId)).count == 1)
     }
+
+    /// Suggestions are feasible and ranked: the preferred psychologist first; placing the first option breaks no rule;
+    /// refusals are counted per reason (a Kazakh-only psychologist shares no language with a Russian speaker).
+    @Test func suggestionsAreFeasibleAndRanked() {
+        let inst = Fx.instance(
+            participants: [Fx.person("NEW", available: [Fx.hours(day: 1, 10, 12)])],
+            staff: [Fx.staff("PSY-A"), Fx.staff("PSY-B"), Fx.staff("PSY-KK", langs: ["kk"])],
+            rooms: [Fx.room("C1")],
+            demands: [])
+        let demand = Fx.demand("D-NEW-1", ["NEW"], preferredStaff: "PSY-B")
+        let suggestion = Scheduler.suggest(demand, in: inst, limit: 3)
+        #expect(suggestion.options.count == 3)
+        #expect(suggestion.feasible == 10)
+        #expect(suggestion.options.first?.staffIds == ["PSY-B"])
+        #expect(suggestion.refusals["no_shared_language"] == 5)
+        #expect(suggestion.refusals["participant_unavailable", default: 0] > 0)
+        let first = suggestion.options[0]
+        var withDemand = inst
+        withDemand.demands = [demand]
+        let plan = Solution(sessions: [PlacedSession(
+            demandIds: [demand.id], participantIds: ["NEW"], staffId: first.staffIds[0], roomId: first.roomId!, centreId: Fx.centre,
+            start: first.start, durationSlots: first.durationSlots, sessionType: demand.sessionType, requirementId: demand.requirementId,
+            mode: .individual, language: "ru")], unplaced: [])
+        #expect(plan.violations(of: withDemand).isEmpty)
+    }
+
+    /// A group demand is offered the seats of the groups that meet, and told when they are full.
+    @Test func groupSuggestionsAreSeats() {
+        let inst = world(newcomers: [Fx.person("NEW")], demands: [])
+        let s = Scheduler.suggest(groupDemand("D-NEW-1", "NEW"), in: inst, limit: 5)
+        #expect(s.options.compactMap(\.joinsSessionId) == ["S1", "S3"])
+        let full = Scheduler.suggest(groupDemand("D-NEW-1", "NEW"), in: world(newcomers: [Fx.person("NEW")], demands: [], seats: 0), limit: 5)
+        #expect(full.options.isEmpty)
+        #expect(full.refusals["group_full"] == 2)
+    }
 }
