@@ -4,8 +4,9 @@
 --
 -- * homeward.session_open_seats(session ids): seats a planned group session still offers (the smaller of its room's
 --   capacity and its requirement's group_max, minus those seated). `session join` names them when it refuses.
--- * homeward.instance_open_seats(from, days, slot): the planned group sessions of the horizon that start after
---   homeward.now(), follow a requirement, carry no override and have seats left. The scheduler reads it next to
+-- * homeward.instance_open_seats(from, days, slot): the planned group sessions of the horizon that follow a
+--   requirement, carry no override and have seats left (a demand's window, after the freeze window, says which of
+--   them a newcomer may still take). The scheduler reads it next to
 --   homeward.instance_existing (0018, unchanged) and lets a group demand of the same requirement take such a seat
 --   before it forms new groups; the nightly writes those seats as session_participants rows in its one transaction
 --   (audited like every seat, checked by the booking rules of 0019).
@@ -40,13 +41,12 @@ LANGUAGE sql STABLE AS $$
     JOIN homeward.centres c ON c.id = s.centre_id
     CROSS JOIN LATERAL homeward.session_open_seats(ARRAY[s.id]) o
     WHERE s.status = 'planned' AND s.mode = 'group' AND s.requirement_id IS NOT NULL AND s.override_reason IS NULL
-      AND s.starts_at > homeward.now()
       AND s.during && tstzrange(homeward.horizon_start(p_from), homeward.horizon_start(p_from + p_days))
       AND o.open_seats > 0
     ORDER BY s.id
 $$;
 COMMENT ON FUNCTION homeward.instance_open_seats(date, int, int) IS
-    'Scheduling instance: planned group sessions of the horizon, not yet begun, with seats a newcomer of the same requirement may take.';
+    'Scheduling instance: planned group sessions of the horizon with seats a newcomer of the same requirement may take.';
 GRANT EXECUTE ON FUNCTION homeward.instance_open_seats(date, int, int) TO PUBLIC;
 
 ALTER POLICY scheduler_adds_its_runs ON homeward.session_participants
@@ -55,6 +55,16 @@ ALTER POLICY scheduler_adds_its_runs ON homeward.session_participants
 COMMENT ON POLICY scheduler_adds_its_runs ON homeward.session_participants IS
     'The scheduler seats people in the sessions of its runs, and in open seats of planned group sessions.';
 
+CREATE FUNCTION homeward.sees_centre(p_centre_id bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user)
+        OR NOT pg_has_role(session_user, 'homeward_coordinator', 'MEMBER')
+        OR p_centre_id IN (SELECT homeward.visible_centre_ids())
+$$;
+COMMENT ON FUNCTION homeward.sees_centre(bigint) IS
+    'Whether the login sees all of a centre''s sessions: any login but a coordinator does; a coordinator for the centres they coordinate.';
+GRANT EXECUTE ON FUNCTION homeward.sees_centre(bigint) TO PUBLIC;
+
 CREATE FUNCTION homeward.centre_free(p_centre text, p_day date)
 RETURNS TABLE (kind text, code text, name text, free_from time, free_to time)
 LANGUAGE sql STABLE AS $$
@@ -62,7 +72,7 @@ WITH centre AS (
     SELECT c.id, c.time_zone FROM homeward.centres c
     WHERE c.code = p_centre
       -- A coordinator sees only the sessions of their own centres, so only those centres' free time is true for them.
-      AND (NOT pg_has_role(session_user, 'homeward_coordinator', 'MEMBER') OR c.id IN (SELECT homeward.visible_centre_ids()))
+      AND homeward.sees_centre(c.id)
 ),
 bounds AS (
     SELECT tstzrange(p_day AT TIME ZONE k.time_zone, (p_day + 1) AT TIME ZONE k.time_zone) AS day FROM centre k

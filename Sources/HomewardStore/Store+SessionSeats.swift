@@ -1,6 +1,7 @@
 import Foundation
 import Homeward
 import Postgres
+import Scheduler
 
 /// A room or staff member free for an interval of a day, in the centre's local time (homeward.centre_free).
 public struct FreeInterval: Sendable, Equatable, Codable {
@@ -79,8 +80,7 @@ extension Store {
         try requireNamed(centre: centreCode)
         let mine = try fetchOne(
             """
-            SELECT NOT pg_has_role(session_user, 'homeward_coordinator', 'MEMBER')
-                OR EXISTS (SELECT 1 FROM homeward.centres c WHERE c.code = $1 AND c.id IN (SELECT homeward.visible_centre_ids()))
+            SELECT homeward.sees_centre(c.id) FROM homeward.centres c WHERE c.code = $1
             """, [centreCode], notFound: Self.centreNotFound(centreCode)) { try $0.decode(0, as: Bool.self) }
         guard mine else { throw StoreError.forbidden("centre \(centreCode) is not one this login coordinates (homeward.user_scopes)") }
         return try fetch(
@@ -91,5 +91,97 @@ extension Store {
         ) { row in
             FreeInterval(kind: try row.decode(0), code: try row.decode(1), name: try row.decode(2), from: try row.decode(3), to: try row.decode(4))
         }
+    }
+}
+
+/// One way to book a participant's requirement by hand, in the store's words (`homeward session suggest`).
+public struct SessionOption: Sendable, Equatable, Codable {
+    /// 1 is the best.
+    public var rank: Int
+    /// Local start at the centre.
+    public var start: LocalDateTime
+    public var minutes: Int
+    public var centreCode: String
+    /// Room code in the centre.
+    public var roomCode: String?
+    public var staffCodes: [String]
+    /// The existing group session to join (`session join`), nil for a new session (`session add`).
+    public var joinsSession: Int?
+    /// The scheduler's soft score of the option (higher is better).
+    public var score: Double
+}
+
+/// What `session suggest` found for a participant's requirement in a week.
+public struct SessionSuggestions: Sendable, Equatable, Codable {
+    public var caseNumber: String
+    public var requirement: RequirementPath
+    public var week: String
+    public var sessionType: SessionType
+    public var mode: SessionMode
+    /// Feasible options, best first (at most the limit asked for).
+    public var options: [SessionOption]
+    /// How many feasible options there were in all.
+    public var feasible: Int
+    /// Candidates the hard rules refused, per reason, most first.
+    public var refusals: [Refusal]
+
+    /// A reason and how many candidates it refused.
+    public struct Refusal: Sendable, Equatable, Codable {
+        public var reason: String
+        public var count: Int
+    }
+}
+
+extension Store {
+    /// The best `limit` options to book `caseNumber`'s `requirement` in the week starting `weekStart` (from now on):
+    /// the scheduler's own instance and engine (`Scheduler.suggest`), so an option obeys the rules the nightly obeys and
+    /// is ranked by its soft score. Refused with a clear error when nothing of the requirement is due that week.
+    public func suggestSessions(
+        caseNumber: String, requirement: RequirementPath, weekStart: LocalDate, limit: Int, settings: SchedulingSettings
+    ) throws -> SessionSuggestions {
+        try requireKnown(staffCodes: [], caseNumbers: [caseNumber])
+        let (requirementID, mode) = try requirementID(requirement)
+        let today = try self.today()
+        let from = max(weekStart, today)
+        let days = from.days(until: weekStart.adding(days: 7))
+        guard days > 0 else {
+            throw StoreError.invalid(InvalidInput(field: "--week", value: weekStart.isoWeek, reason: "is over; suggestions are for this week or later"))
+        }
+        let problem = try schedulingProblem(ScheduleRequest(from: from, days: days, freezeDays: 0), settings: settings)
+        let instance = problem.instance
+        guard var demand = instance.demands.first(where: { $0.requirementId == String(requirementID) && $0.participants.contains(caseNumber) }) else {
+            let gap = problem.gaps.first { $0.caseNumber == caseNumber && $0.requirementID == requirementID }
+            throw StoreError.invalid(InvalidInput(
+                record: caseNumber, field: "--requirement", value: requirement.description,
+                reason: gap.map { "cannot be planned in week \(weekStart.isoWeek): \($0.detail)" }
+                    ?? "has nothing due in week \(weekStart.isoWeek): its sessions are all planned or held, or it is not in the current phase of an active enrolment"))
+        }
+        // Only what still lies ahead can be booked.
+        let slotSeconds = Double(instance.horizon.slotMinutes * 60)
+        let nowSlot = Int((try now().timeIntervalSince(problem.horizonStart) / slotSeconds).rounded(.up))
+        demand.window.start = Swift.max(demand.window.start, nowSlot)
+        let suggestion = Scheduler.suggest(demand, in: instance, limit: limit)
+        let locals: [LocalDateTime] = try fetch(
+            """
+            SELECT to_char(($1::timestamptz + make_interval(mins => u.m)) AT TIME ZONE c.time_zone, 'YYYY-MM-DD HH24:MI')
+            FROM unnest($2::int[]) WITH ORDINALITY AS u(m, k), homeward.centres c
+            WHERE c.code = $3 ORDER BY u.k
+            """, [problem.horizonStart, suggestion.options.map { $0.start * instance.horizon.slotMinutes }, demand.centreId]
+        ) { try $0.decode(0) }
+        let options = suggestion.options.enumerated().map { k, o in
+            SessionOption(
+                rank: k + 1, start: locals[k], minutes: o.durationSlots * instance.horizon.slotMinutes, centreCode: demand.centreId,
+                roomCode: o.roomId.map { String($0.split(separator: "/").last ?? Substring($0)) }, staffCodes: o.staffIds,
+                joinsSession: o.joinsSessionId.flatMap { Int($0.dropFirst()) }, score: (o.score * 1000).rounded() / 1000)
+        }
+        guard let sessionType = SessionType(rawValue: demand.sessionType) else {
+            throw StoreError.database("requirement \(requirement): session type \"\(demand.sessionType)\" is not one Homeward knows")
+        }
+        let refusals = suggestion.refusals.map { SessionSuggestions.Refusal(reason: $0.key, count: $0.value) }
+            .sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
+        return SessionSuggestions(
+            caseNumber: caseNumber, requirement: requirement, week: weekStart.isoWeek,
+            sessionType: sessionType, mode: mode,
+            options: options, feasible: suggestion.feasible, refusals: refusals)
     }
 }
