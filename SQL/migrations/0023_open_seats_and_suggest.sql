@@ -108,7 +108,7 @@ SELECT f.kind, f.code, f.name, (lower(u.r) AT TIME ZONE k.time_zone)::time, (upp
 FROM (SELECT * FROM room_free UNION ALL SELECT * FROM staff_free) f
 CROSS JOIN centre k
 CROSS JOIN LATERAL unnest(f.free) AS u(r)
-ORDER BY 1 DESC, 2, 4
+ORDER BY 1, 2, 4
 $$;
 COMMENT ON FUNCTION homeward.centre_free(text, date) IS
     'Rooms and staff of a centre with their free intervals on a day, in the centre''s local time: opening hours (and for staff their availability there, not on leave) minus occupying sessions.';

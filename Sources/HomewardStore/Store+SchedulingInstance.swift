@@ -259,11 +259,12 @@ extension Store {
             let end = min(horizonSlots, try row.decode(5, as: Int.self))
             let requirement: String = try row.decode(7)
             let id = "S" + String(try row.decode(0, as: Int.self))
+            let room: String = try row.decode(2)
             return ExistingSession(
-                id: id, staffIds: try row.decode(1), roomId: try row.decode(2),
+                id: id, staffIds: try row.decode(1), roomId: room,
                 participantIds: try row.decode(3), start: start, durationSlots: max(1, end - start), sessionType: try row.decode(6),
                 requirementId: requirement, groupKey: (try row.decode(8, as: String.self)) == "group" && !requirement.isEmpty ? "R\(requirement)" : nil,
-                centreId: seats[id]?.centre, openSeats: seats[id]?.open)
+                centreId: seats[id]?.centre ?? room.split(separator: "/").first.map(String.init), openSeats: seats[id]?.open)
         }
     }
 }

@@ -16,6 +16,10 @@
 /// inside the horizon: `Participant.maxSessions(onDay:)`) and staff weekly limits; the demand's window.
 ///
 /// **Algorithm.**
+/// 0. *Open seats first.* A group demand may take a free seat in an existing group session of its requirement
+///    (`ExistingSession.openSeats`) when every hard rule holds for the newcomer there (`OpenSeats`); such seats are
+///    `Solution.joins` and the rest is planned around them. If filling seats would leave fewer than a pool's minimum
+///    behind who could otherwise have met as a new group, the plan without those seats is solved too and the better wins.
 /// 1. *Index and filter.* Ids are interned; every availability becomes a bitset over the slot grid. For each
 ///    demand, candidate staff come from an index by (centre, role) filtered by language, clearance and
 ///    working time in the window; candidate rooms by kind and capacity. Whatever fails here is reported
@@ -50,11 +54,9 @@
 ///    soft score until a sweep finds nothing or the iterations run out. While placeable units remain unplaced
 ///    and at least a quarter of the iterations is left, randomised restarts (shuffled ties, jittered choices)
 ///    search again and the best plan wins. `SolveStats.stopReason` says what ended the solve.
-/// 0. *Open seats first.* A group demand may take a free seat in an existing group session of its requirement
-///    (`ExistingSession.openSeats`) when every hard rule holds for the newcomer there (`OpenSeats`); such seats are
-///    `Solution.joins` and the rest is planned around them. If filling seats would leave fewer than a pool's minimum
-///    behind who could otherwise have met as a new group, the plan without those seats is solved too and the better wins.
-/// 5. *Explain.* Every unplaced demand gets the first failing check: static filters, then the participant's
+/// 5. *Continuity within a run.* A participant's new individual sessions of one type without a previous counsellor
+///    are moved onto one staff member where that one is free and eligible at the same time (`keepStaffWithinRun`).
+/// 6. *Explain.* Every unplaced demand gets the first failing check: static filters, then the participant's
 ///    own bookings, daily limit, staff weekly limits, group size, and finally `displaced_by_higher_priority`.
 ///
 /// Determinism: decisions never depend on dictionary order or on time; random choices use `SplitMix64(seed)`,

@@ -7,13 +7,6 @@ public struct Suggestion: Sendable, Codable, Equatable {
     public var refusals: [String: Int]
     /// Feasible options found before `limit` cut the list.
     public var feasible: Int
-
-    /// Makes a suggestion.
-    public init(options: [SuggestedOption], refusals: [String: Int], feasible: Int) {
-        self.options = options
-        self.refusals = refusals
-        self.feasible = feasible
-    }
 }
 
 /// One feasible option: a new session with this staff member and room at this start, or a seat in an existing group.
@@ -26,16 +19,6 @@ public struct SuggestedOption: Sendable, Codable, Equatable {
     public var joinsSessionId: String?
     /// The soft score of the option (higher is better): the terms the scheduler maximises when it places a session.
     public var score: Double
-
-    /// Makes an option.
-    public init(start: Int, durationSlots: Int, staffIds: [String], roomId: String?, joinsSessionId: String?, score: Double) {
-        self.start = start
-        self.durationSlots = durationSlots
-        self.staffIds = staffIds
-        self.roomId = roomId
-        self.joinsSessionId = joinsSessionId
-        self.score = score
-    }
 }
 
 extension Scheduler {
