@@ -29,7 +29,8 @@ extension Store {
                        (extract(epoch FROM s.ends_at - s.starts_at) / 60)::int, c.code, r.code,
                        o.room_capacity, o.group_max, o.seated, o.open_seats,
                        EXISTS (SELECT 1 FROM homeward.session_participants sp JOIN homeward.participants p ON p.id = sp.participant_id
-                               WHERE sp.session_id = s.id AND p.case_number = $2)
+                               WHERE sp.session_id = s.id AND p.case_number = $2),
+                       s.starts_at <= homeward.now()
                 FROM homeward.sessions s
                 JOIN homeward.centres c ON c.id = s.centre_id
                 JOIN homeward.rooms r ON r.id = s.room_id
@@ -40,12 +41,18 @@ extension Store {
                 (mode: try row.decode(0, as: String.self), start: try row.decode(1, as: LocalDateTime.self), minutes: try row.decode(2, as: Int.self),
                  centre: try row.decode(3, as: String.self), room: try row.decode(4, as: String.self),
                  capacity: try row.decode(5, as: Int?.self), groupMax: try row.decode(6, as: Int?.self),
-                 seated: try row.decode(7, as: Int?.self), open: try row.decode(8, as: Int?.self), already: try row.decode(9, as: Bool.self))
+                 seated: try row.decode(7, as: Int?.self), open: try row.decode(8, as: Int?.self), already: try row.decode(9, as: Bool.self),
+                 begun: try row.decode(10, as: Bool.self))
             }
             guard seats.mode == "group" else {
                 throw StoreError.invalid(InvalidInput(
                     record: "session \(id)", field: "mode", value: seats.mode,
                     reason: "is not a group session; only group sessions take more participants (book another with `session add`)"))
+            }
+            if seats.begun {
+                throw StoreError.invalid(InvalidInput(
+                    record: "session \(id)", field: "start", value: seats.start.description,
+                    reason: "has begun; only sessions still to come take new participants"))
             }
             if seats.already {
                 throw StoreError.invalid(InvalidInput(record: "session \(id)", field: "participant", value: caseNumber, reason: "is already seated in it"))
