@@ -32,12 +32,15 @@ import Testing
         try #require(enrolled.status == 0, "\(enrolled)")
     }
 
-    /// Opens the world's residential placements (they end on 2027-01-11) and plans the week after next from the
-    /// database's today, so the tests book in the future on any date; returns today and that week's Monday.
+    /// Opens the world's residential placements (they end on 2027-01-11), moves the enrolments' current phases to have
+    /// begun two weeks ago, and plans next week from the database's today, so the tests book in the future on any date;
+    /// returns today and that week's Monday.
     private func plannedWeek(_ world: TestDatabase) throws -> (today: LocalDate, monday: LocalDate) {
         let connection = try world.connect()
         try connection.execute("UPDATE homeward.participant_placements SET during = daterange(lower(during), NULL) WHERE upper(during) IS NOT NULL")
         let today = try TestClock.today(connection)
+        // Their phases began two weeks ago, whatever day today is, so the week planned lies inside them.
+        try connection.execute("UPDATE homeward.enrolments SET phase_started_on = $1::date - 14 WHERE status = 'active'", [today])
         let monday = today.adding(days: 7).startOfWeek
         let generated = try generate(world, from: monday)
         try #require([0, 3].contains(generated.status), "\(generated)")
