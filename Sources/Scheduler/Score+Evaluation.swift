@@ -39,6 +39,15 @@ extension Score {
             }
         }
 
+        // Continuity within a run: per participant and type, the new individual sessions without a previous counsellor
+        // that the staff member holding most of them holds, beyond the first.
+        var heldBy: [String: [String: Int]] = [:]
+        for s in solution.sessions where s.mode == .individual && s.demandIds.count == 1 && s.participantIds.count == 1 {
+            guard let d = demands[s.demandIds[0]], d.preferredStaffId == nil else { continue }
+            heldBy["\(s.participantIds[0])\u{1F}\(s.sessionType)", default: [:]][s.staffId, default: 0] += 1
+        }
+        for counts in heldBy.values { score.continuityWithinRun += (counts.values.max() ?? 1) - 1 }
+
         // Same-type sessions of one participant on one day, counting pairs that involve a planned session.
         var byDay: [String: (planned: Int, fixed: Int)] = [:]
         for s in solution.sessions {
@@ -118,7 +127,7 @@ extension Score {
             }
         }
 
-        score.soft = w.continuity * Double(score.continuityKept)
+        score.soft = w.continuity * Double(score.continuityKept + score.continuityWithinRun)
             - w.spread * Double(score.sameDayRepeats)
             - w.staffBalance * score.staffLoadImbalance
             + w.preferredHours * Double(score.preferredHoursKept)

@@ -91,6 +91,7 @@ import Scheduler
         #expect(s.violations(of: inst).isEmpty)
         #expect(s.score.placed == 3)
         #expect(Set(s.sessions.map(\.staffId)).count == 1)
+        #expect(s.score.continuityWithinRun == 2)
     }
 
     /// Suggestions are feasible and ranked: the preferred psychologist first; placing the first option breaks no rule;
