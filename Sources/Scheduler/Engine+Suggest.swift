@@ -20,12 +20,12 @@ extension Engine {
         guard info.winEnd - dur >= info.winStart else { return ([], [ReasonCode.invalidDemand.rawValue: 1]) }
         for t in info.winStart...(info.winEnd - dur) {
             let day = t / slotsPerDay
-            var personal: String?
-            for p in info.parts where personal == nil {
-                if let row = pAvailRow[p * centres.count + c], SlotBits.all(pAvail.row(row), t, t + dur) {} else { personal = "participant_unavailable" }
-                if personal == nil && SlotBits.any(pBusy.row(p), t, t + dur) { personal = "participant_busy" }
-                if personal == nil && pDay[p * days + day] >= pMax[p * days + day] { personal = "participant_daily_limit" }
+            func refusal(_ p: Int) -> String? {
+                guard let row = pAvailRow[p * centres.count + c], SlotBits.all(pAvail.row(row), t, t + dur) else { return "participant_unavailable" }
+                if SlotBits.any(pBusy.row(p), t, t + dur) { return "participant_busy" }
+                return pDay[p * days + day] >= pMax[p * days + day] ? "participant_daily_limit" : nil
             }
+            let personal = info.parts.lazy.compactMap(refusal).first
             if let personal {
                 refusals[personal, default: 0] += candidates.count
                 continue
