@@ -79,7 +79,7 @@ public enum ScheduleJob {
             summary = ScheduleRunSummary(
                 runID: nil, from: request.from, days: request.days, demand: problem.instance.demands.count,
                 placed: problem.instance.demands.count - solution.unplaced.count, unplaced: solution.unplaced.count,
-                sessionsCreated: solution.sessions.count, durationMilliseconds: milliseconds)
+                sessionsCreated: solution.sessions.count, durationMilliseconds: milliseconds, seatsJoined: solution.joins.count)
         } else {
             summary = try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds)
         }

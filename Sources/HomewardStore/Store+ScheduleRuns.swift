@@ -13,6 +13,8 @@ public struct ScheduleRunSummary: Sendable, Equatable, Codable {
     public var unplaced: Int
     public var sessionsCreated: Int
     public var durationMilliseconds: Int
+    /// Seats taken in group sessions that already met (newcomers joining them), counted in `placed`.
+    public var seatsJoined: Int = 0
 }
 
 extension Store {
@@ -118,6 +120,28 @@ extension Store {
                 JOIN homeward.participants p ON p.case_number = u.code
                 """)
 
+            // Seats in group sessions that already meet: the newcomers join them, in this transaction, checked by the
+            // booking rules and audited like any seat.
+            if !solution.joins.isEmpty {
+                let seats: [[any PostgresEncodable]] = try solution.joins.map { join in
+                    guard join.sessionId.hasPrefix("S"), let id = Int(join.sessionId.dropFirst()) else {
+                        throw StoreError.database("scheduler joined unknown session \(join.sessionId); nothing was written")
+                    }
+                    return [id, join.participantId]
+                }
+                try connection.execute("CREATE TEMP TABLE seat_staging (session_id bigint, case_number text) ON COMMIT DROP")
+                try connection.copy("COPY seat_staging FROM STDIN", rows: seats)
+                let seated = try connection.execute(
+                    """
+                    INSERT INTO homeward.session_participants (session_id, participant_id)
+                    SELECT j.session_id, p.id FROM seat_staging j JOIN homeward.participants p ON p.case_number = j.case_number
+                    ORDER BY j.session_id, p.id
+                    """)
+                guard seated == seats.count else {
+                    throw StoreError.database("scheduler filled \(seats.count) open seats but only \(seated) matched; nothing was written")
+                }
+            }
+
             // Unplaced demand, one row per participant, requirement, week and reason.
             var unplacedCounts: [String: (cases: [String], requirement: Int, week: String, reason: String, detail: String, count: Int)] = [:]
             for item in solution.unplaced {
@@ -149,7 +173,7 @@ extension Store {
             }
             return ScheduleRunSummary(
                 runID: runID, from: request.from, days: request.days, demand: demand, placed: placed, unplaced: solution.unplaced.count,
-                sessionsCreated: solution.sessions.count, durationMilliseconds: durationMilliseconds)
+                sessionsCreated: solution.sessions.count, durationMilliseconds: durationMilliseconds, seatsJoined: solution.joins.count)
         }
     }
 }

@@ -243,18 +243,28 @@ extension Store {
     }
 
     /// Planned and held sessions overlapping the horizon (homeward.instance_existing): fixed, they block staff, rooms and
-    /// participants.
+    /// participants. Planned group sessions with seats left (homeward.instance_open_seats, 0023) say how many and where,
+    /// so newcomers of the same requirement may join them.
     private func existingSessions(_ request: ScheduleRequest, settings: SchedulingSettings, horizonSlots: Int) throws -> [ExistingSession] {
-        try connection.query(
+        var seats: [String: (centre: String, open: Int)] = [:]
+        for row in try connection.query(
+            "SELECT * FROM homeward.instance_open_seats($1::date, $2::int, $3::int)", [request.from, request.days, settings.slotMinutes]
+        ).rows {
+            seats["S" + String(try row.decode(0, as: Int.self))] = (try row.decode(1), try row.decode(2))
+        }
+        return try connection.query(
             "SELECT * FROM homeward.instance_existing($1::date, $2::int, $3::int)", [request.from, request.days, settings.slotMinutes]
         ).rows.map { row in
             let start = max(0, try row.decode(4, as: Int.self))
             let end = min(horizonSlots, try row.decode(5, as: Int.self))
             let requirement: String = try row.decode(7)
+            let id = "S" + String(try row.decode(0, as: Int.self))
+            let room: String = try row.decode(2)
             return ExistingSession(
-                id: "S" + String(try row.decode(0, as: Int.self)), staffIds: try row.decode(1), roomId: try row.decode(2),
+                id: id, staffIds: try row.decode(1), roomId: room,
                 participantIds: try row.decode(3), start: start, durationSlots: max(1, end - start), sessionType: try row.decode(6),
-                requirementId: requirement, groupKey: (try row.decode(8, as: String.self)) == "group" && !requirement.isEmpty ? "R\(requirement)" : nil)
+                requirementId: requirement, groupKey: (try row.decode(8, as: String.self)) == "group" && !requirement.isEmpty ? "R\(requirement)" : nil,
+                centreId: seats[id]?.centre ?? room.split(separator: "/").first.map(String.init), openSeats: seats[id]?.open)
         }
     }
 }

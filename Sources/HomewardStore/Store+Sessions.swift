@@ -148,7 +148,7 @@ extension Store {
     }
 
     /// Reports every staff code and case number that does not exist, by name, in one error.
-    private func requireKnown(staffCodes: [String], caseNumbers: [String]) throws {
+    func requireKnown(staffCodes: [String], caseNumbers: [String]) throws {
         let missing = try fetch(
             """
             SELECT 'staff', u.code FROM unnest($1::text[]) WITH ORDINALITY AS u(code, n)
@@ -171,7 +171,7 @@ extension Store {
     }
 
     /// The id and mode of a programme requirement named `PROGRAMME/PHASE/REQUIREMENT`.
-    private func requirementID(_ path: RequirementPath) throws -> (id: Int, mode: SessionMode) {
+    func requirementID(_ path: RequirementPath) throws -> (id: Int, mode: SessionMode) {
         try fetchOne(
             """
             SELECT q.id, q.mode FROM homeward.phase_requirements q
@@ -276,7 +276,7 @@ extension Store {
 
     /// Locks the session and checks its status; returns its local start for messages.
     @discardableResult
-    private func requireSession(id: Int, status expected: SessionStatus, toDo action: String) throws -> LocalDateTime {
+    func requireSession(id: Int, status expected: SessionStatus, toDo action: String) throws -> LocalDateTime {
         let current = try fetchOne(
             """
             SELECT s.status, to_char(s.starts_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD HH24:MI')
@@ -392,7 +392,7 @@ extension Store {
     }
 
     /// Runs `body`; when it fails on a double-booking, names who or what is already booked and in which session.
-    private func explainingDoubleBookings<T>(
+    func explainingDoubleBookings<T>(
         start: LocalDateTime, minutes: Int, centreCode: String, roomCode: String, staffCodes: [String], caseNumbers: [String],
         excluding: Int? = nil, _ body: () throws -> T
     ) throws -> T {

@@ -19,11 +19,17 @@ public struct ExistingSession: Sendable, Codable, Equatable {
     public var requirementId: String
     /// Group key, for group sessions, so later groups can keep the same members together.
     public var groupKey: String?
+    /// Centre where it takes place; needed only for open seats.
+    public var centreId: String?
+    /// Seats a group session still offers (room capacity and group maximum minus those booked): a group demand of the
+    /// same requirement may join it instead of opening a new group. Nil or 0: nobody joins.
+    public var openSeats: Int?
 
     /// Makes an existing session.
     public init(
         id: String, staffIds: [String], roomId: String?, participantIds: [String], start: Int,
-        durationSlots: Int, sessionType: String, requirementId: String, groupKey: String? = nil
+        durationSlots: Int, sessionType: String, requirementId: String, groupKey: String? = nil,
+        centreId: String? = nil, openSeats: Int? = nil
     ) {
         self.id = id
         self.staffIds = staffIds
@@ -34,6 +40,8 @@ public struct ExistingSession: Sendable, Codable, Equatable {
         self.sessionType = sessionType
         self.requirementId = requirementId
         self.groupKey = groupKey
+        self.centreId = centreId
+        self.openSeats = openSeats
     }
 
     /// The slots the session occupies.

@@ -16,6 +16,10 @@
 /// inside the horizon: `Participant.maxSessions(onDay:)`) and staff weekly limits; the demand's window.
 ///
 /// **Algorithm.**
+/// 0. *Open seats first.* A group demand may take a free seat in an existing group session of its requirement
+///    (`ExistingSession.openSeats`) when every hard rule holds for the newcomer there (`OpenSeats`); such seats are
+///    `Solution.joins` and the rest is planned around them. If filling seats would leave fewer than a pool's minimum
+///    behind who could otherwise have met as a new group, the plan without those seats is solved too and the better wins.
 /// 1. *Index and filter.* Ids are interned; every availability becomes a bitset over the slot grid. For each
 ///    demand, candidate staff come from an index by (centre, role) filtered by language, clearance and
 ///    working time in the window; candidate rooms by kind and capacity. Whatever fails here is reported
@@ -50,7 +54,9 @@
 ///    soft score until a sweep finds nothing or the iterations run out. While placeable units remain unplaced
 ///    and at least a quarter of the iterations is left, randomised restarts (shuffled ties, jittered choices)
 ///    search again and the best plan wins. `SolveStats.stopReason` says what ended the solve.
-/// 5. *Explain.* Every unplaced demand gets the first failing check: static filters, then the participant's
+/// 5. *Continuity within a run.* A participant's new individual sessions of one type without a previous counsellor
+///    are moved onto one staff member where that one is free and eligible at the same time (`keepStaffWithinRun`).
+/// 6. *Explain.* Every unplaced demand gets the first failing check: static filters, then the participant's
 ///    own bookings, daily limit, staff weekly limits, group size, and finally `displaced_by_higher_priority`.
 ///
 /// Determinism: decisions never depend on dictionary order or on time; random choices use `SplitMix64(seed)`,
@@ -66,6 +72,31 @@ public enum Scheduler {
     /// Plans `instance` reading time only through `elapsedMilliseconds` (milliseconds since the solve began),
     /// so tests can simulate a slow machine; time only ever decides "stop now, the cap is hit".
     public static func solve(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
+        // Open seats of existing groups are filled first; the rest of the demand is planned around those seats. When
+        // filling seats could strand a pool's last few, the plan without those seats is solved too and the better wins.
+        var best: Solution?
+        for joins in OpenSeats.plans(instance) {
+            var solution: Solution
+            if joins.isEmpty {
+                solution = solveDemand(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds)
+            } else {
+                var rest = instance
+                let joined = Set(joins.map(\.demandId))
+                rest.demands.removeAll { joined.contains($0.id) }
+                rest.existingSessions = instance.existingSessions(seating: joins)
+                solution = solveDemand(rest, budget: budget, elapsedMilliseconds: elapsedMilliseconds)
+                solution.joins = joins
+                solution.score = Score.evaluate(solution, in: instance)
+                solution.stats.upperBound += joins.count
+                solution.stats.constructionPlaced += joins.count
+            }
+            if best == nil || (solution.score.placed, solution.score.soft) > (best!.score.placed, best!.score.soft) { best = solution }
+        }
+        return best!
+    }
+
+    /// Plans every demand of `instance` as new sessions (the search itself).
+    static func solveDemand(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
         let budget = budget ?? instance.budget
         var stats = SolveStats()
         var best: Solution?
@@ -90,6 +121,7 @@ public enum Scheduler {
             engine.improve(maxIterations: budget.maxIterations, maxMilliseconds: budget.maxMilliseconds,
                            elapsed: elapsedMilliseconds, stats: &runStats)
             engine.sweep()
+            engine.keepStaffWithinRun()
             stats.iterations = runStats.iterations
             stats.improvements += runStats.improvements
             let solution = engine.solution(stats: stats)

@@ -11,6 +11,14 @@ extension Score {
         score.unplaced = solution.unplaced.count
         score.continuityRequested = instance.demands.filter { $0.preferredStaffId != nil }.count
         var minimalChange = 0.0
+        // Seats taken in existing groups serve demand like placed sessions, and their people are then in those sessions.
+        let existing = instance.existingSessions(seating: solution.joins)
+        for j in solution.joins {
+            guard let d = demands[j.demandId] else { continue }
+            score.placed += 1
+            score.prioritySum += d.priority
+            if let preferred = d.preferredStaffId, j.staffIds.contains(preferred) { score.continuityKept += 1 }
+        }
 
         for s in solution.sessions {
             for id in s.demandIds {
@@ -31,12 +39,21 @@ extension Score {
             }
         }
 
+        // Continuity within a run: per participant and type, the new individual sessions without a previous counsellor
+        // that the staff member holding most of them holds, beyond the first.
+        var heldBy: [String: [String: Int]] = [:]
+        for s in solution.sessions where s.mode == .individual && s.demandIds.count == 1 && s.participantIds.count == 1 {
+            guard let d = demands[s.demandIds[0]], d.preferredStaffId == nil else { continue }
+            heldBy["\(s.participantIds[0])\u{1F}\(s.sessionType)", default: [:]][s.staffId, default: 0] += 1
+        }
+        for counts in heldBy.values { score.continuityWithinRun += (counts.values.max() ?? 1) - 1 }
+
         // Same-type sessions of one participant on one day, counting pairs that involve a planned session.
         var byDay: [String: (planned: Int, fixed: Int)] = [:]
         for s in solution.sessions {
             for p in s.participantIds { byDay["\(p)\u{1F}\(s.start / spd)\u{1F}\(s.sessionType)", default: (0, 0)].planned += 1 }
         }
-        for e in instance.existingSessions where e.start >= 0 {
+        for e in existing where e.start >= 0 {
             for p in e.participantIds {
                 let key = "\(p)\u{1F}\(e.start / spd)\u{1F}\(e.sessionType)"
                 if byDay[key] != nil { byDay[key]!.fixed += 1 }
@@ -50,7 +67,7 @@ extension Score {
         // Staff load: sum of booked² ÷ available over staff, existing sessions included.
         var load: [String: Int] = [:]
         for s in solution.sessions { load[s.staffId, default: 0] += s.durationSlots }
-        for e in instance.existingSessions { for id in e.staffIds where load[id] != nil { load[id]! += e.durationSlots } }
+        for e in existing { for id in e.staffIds where load[id] != nil { load[id]! += e.durationSlots } }
         for st in instance.staff {
             guard let l = load[st.id] else { continue }
             let cap = StaffCapacity.availableSlots(st, horizon: instance.horizon)
@@ -71,7 +88,7 @@ extension Score {
                 Seat(start: $1.start, end: $1.start + $1.durationSlots, index: $0, people: $1.participantIds)
             }
             let planned = seats.count
-            for (j, e) in instance.existingSessions.enumerated() {
+            for (j, e) in existing.enumerated() {
                 seats.append(Seat(start: e.start, end: e.start + e.durationSlots, index: planned + j, people: e.participantIds))
             }
             var seatsOf: [String: [Int]] = [:]
@@ -95,7 +112,7 @@ extension Score {
 
         // Group stability: pairs of members who already shared an existing session of the same group key.
         var together = Set<String>()
-        for e in instance.existingSessions {
+        for e in existing {
             guard let key = e.groupKey else { continue }
             let ps = e.participantIds.sorted()
             for i in 0..<ps.count { for j in (i + 1)..<ps.count { together.insert("\(key)\u{1F}\(ps[i])\u{1F}\(ps[j])") } }
@@ -110,7 +127,7 @@ extension Score {
             }
         }
 
-        score.soft = w.continuity * Double(score.continuityKept)
+        score.soft = w.continuity * Double(score.continuityKept + score.continuityWithinRun)
             - w.spread * Double(score.sameDayRepeats)
             - w.staffBalance * score.staffLoadImbalance
             + w.preferredHours * Double(score.preferredHoursKept)

@@ -10,6 +10,9 @@ public struct Score: Sendable, Codable, Equatable {
     public var continuityRequested: Int
     /// Units seen by their preferred staff member.
     public var continuityKept: Int
+    /// New individual sessions of one type and participant, with no previous counsellor, held by the staff member who
+    /// holds most of them, beyond the first (continuity within a run).
+    public var continuityWithinRun: Int
     /// Pairs of same-type sessions of one participant on the same day (lower is better).
     public var sameDayRepeats: Int
     /// Sum over staff of booked² ÷ available slots, fixed sessions included; for a given total it is lowest
@@ -32,13 +35,15 @@ public struct Score: Sendable, Codable, Equatable {
     public init(
         placed: Int = 0, unplaced: Int = 0, sessions: Int = 0, continuityRequested: Int = 0, continuityKept: Int = 0,
         sameDayRepeats: Int = 0, staffLoadImbalance: Double = 0, preferredHoursKept: Int = 0, linkedClashes: Int = 0,
-        groupStabilityPairs: Int = 0, unchangedPlacements: Int = 0, prioritySum: Int = 0, soft: Double = 0
+        groupStabilityPairs: Int = 0, unchangedPlacements: Int = 0, prioritySum: Int = 0, soft: Double = 0,
+        continuityWithinRun: Int = 0
     ) {
         self.placed = placed
         self.unplaced = unplaced
         self.sessions = sessions
         self.continuityRequested = continuityRequested
         self.continuityKept = continuityKept
+        self.continuityWithinRun = continuityWithinRun
         self.sameDayRepeats = sameDayRepeats
         self.staffLoadImbalance = staffLoadImbalance
         self.preferredHoursKept = preferredHoursKept

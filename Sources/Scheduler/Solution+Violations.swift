@@ -21,6 +21,10 @@ extension Solution {
                 if timesPlaced[d] == 2 { add(.demandPlacedTwice, i, "demand \(d) is placed in more than one session") }
             }
         }
+        for j in joins {
+            timesPlaced[j.demandId, default: 0] += 1
+            if timesPlaced[j.demandId] == 2 { add(.demandPlacedTwice, nil, "demand \(j.demandId) is placed more than once") }
+        }
         var reported = Set<String>()
         for u in unplaced {
             if demands[u.demandId] == nil { add(.unknownReference, nil, "unplaced demand \(u.demandId) is not in the instance") }
@@ -108,9 +112,46 @@ extension Solution {
             }
         }
 
+        // Seats in existing groups: a free seat of the demand's requirement, in her window, time and language.
+        let existingByID = Dictionary(instance.existingSessions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var seatsTaken: [String: Int] = [:]
+        for j in joins {
+            guard let d = demands[j.demandId], let e = existingByID[j.sessionId], let p = participants[j.participantId] else {
+                add(.unknownReference, nil, "seat of demand \(j.demandId) in session \(j.sessionId) names something not in the instance")
+                continue
+            }
+            seatsTaken[e.id, default: 0] += 1
+            if d.mode != .group || d.participants != [p.id] || e.groupKey == nil || d.requirementId != e.requirementId
+                || d.sessionType != e.sessionType || e.centreId != d.centreId || j.start != e.start || j.durationSlots != e.durationSlots {
+                add(.sessionMismatch, nil, "demand \(d.id) may not take a seat in session \(e.id)")
+            }
+            if !d.window.contains(e.slots) || !horizon.contains(e.slots) {
+                add(.outsideWindow, nil, "session \(e.id) lies outside demand \(d.id)'s window \(d.window.start)..<\(d.window.end)")
+            }
+            if !(p.available[d.centreId] ?? []).covers(start: e.start, length: e.durationSlots) {
+                add(.participantUnavailable, nil, "participant \(p.id) is not available at \(d.centreId) for session \(e.id)")
+            }
+            for id in e.staffIds {
+                guard let st = staff[id] else { add(.unknownReference, nil, "staff \(id) of session \(e.id) is not in the instance"); continue }
+                if !st.roles.contains(d.staffRole) { add(.staffLacksRole, nil, "staff \(st.id) does not hold role \(d.staffRole)") }
+                if !p.languages.contains(where: st.languages.contains) {
+                    add(.noCommonLanguage, nil, "participant \(p.id) shares no language with staff \(st.id) of session \(e.id)")
+                }
+                if (p.isChild || d.requiresChildClearance) && !st.mayWorkWithChildren {
+                    add(.staffNotChildCleared, nil, "participant \(p.id) needs child-cleared staff; \(st.id) of session \(e.id) is not")
+                }
+                if d.paediatricOnly && !st.isPaediatric { add(.staffNotPaediatric, nil, "demand \(d.id) needs a paediatric psychologist; \(st.id) is not one") }
+            }
+        }
+        for id in seatsTaken.keys.sorted() where seatsTaken[id]! > (existingByID[id]?.openSeats ?? 0) {
+            add(.roomTooSmall, nil, "\(seatsTaken[id]!) seats taken in session \(id), which has \(existingByID[id]?.openSeats ?? 0) open")
+        }
+
         // Double booking over placed and existing sessions (clashes among existing sessions alone are not the plan's).
-        struct Use { var start: Int; var end: Int; var index: Int? }
+        struct Use { var start: Int; var end: Int; var index: Int?; var planned = true }
         var staffUse: [String: [Use]] = [:], roomUse: [String: [Use]] = [:], personUse: [String: [Use]] = [:]
+        for j in joins { personUse[j.participantId, default: []].append(Use(start: j.start, end: j.start + j.durationSlots, index: nil)) }
+        let joinedSeats = Set(joins.map { "\($0.sessionId)\u{1F}\($0.participantId)" })
         for (i, s) in sessions.enumerated() {
             let u = Use(start: s.start, end: s.start + s.durationSlots, index: i)
             staffUse[s.staffId, default: []].append(u)
@@ -118,10 +159,13 @@ extension Solution {
             for p in s.participantIds { personUse[p, default: []].append(u) }
         }
         for e in instance.existingSessions {
-            let u = Use(start: e.start, end: e.start + e.durationSlots, index: nil)
+            let u = Use(start: e.start, end: e.start + e.durationSlots, index: nil, planned: false)
             for id in e.staffIds where staffUse[id] != nil { staffUse[id]!.append(u) }
             if let r = e.roomId, roomUse[r] != nil { roomUse[r]!.append(u) }
-            for p in e.participantIds where personUse[p] != nil { personUse[p]!.append(u) }
+            for p in e.participantIds where personUse[p] != nil {
+                if joinedSeats.contains("\(e.id)\u{1F}\(p)") { add(.sessionMismatch, nil, "participant \(p) already sits in session \(e.id)") }
+                personUse[p]!.append(u)
+            }
         }
         func clashes(_ uses: [String: [Use]], _ code: ViolationCode, _ what: String) {
             for key in uses.keys.sorted() {
@@ -129,7 +173,7 @@ extension Solution {
                 var open: [Use] = []
                 for u in list {
                     open.removeAll { $0.end <= u.start }
-                    for o in open where o.index != nil || u.index != nil {
+                    for o in open where o.planned || u.planned {
                         add(code, u.index ?? o.index, "\(what) \(key) is booked twice around slot \(u.start)")
                     }
                     open.append(u)
@@ -147,6 +191,7 @@ extension Solution {
         for s in sessions {
             for p in s.participantIds { perDay[p, default: [:]][day(s.start), default: (0, 0)].total += 1; perDay[p]![day(s.start)]!.planned += 1 }
         }
+        for j in joins { perDay[j.participantId, default: [:]][day(j.start), default: (0, 0)].total += 1; perDay[j.participantId]![day(j.start)]!.planned += 1 }
         for e in instance.existingSessions {
             for p in e.participantIds where perDay[p]?[day(e.start)] != nil { perDay[p]![day(e.start)]!.total += 1 }
         }

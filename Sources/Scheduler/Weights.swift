@@ -1,6 +1,7 @@
 /// Weights of the soft goals; placed demand units always come first, these only rank equal-count plans.
 public struct Weights: Sendable, Codable, Equatable {
-    /// Per demand unit seen by its preferred (previous) staff member.
+    /// Per demand unit seen by its preferred (previous) staff member, and per new session of a kind kept with the staff
+    /// member of the participant's other sessions of that kind in the run (continuity within a run).
     public var continuity: Double
     /// Per pair of same-type sessions of one participant on the same day (penalty).
     public var spread: Double

@@ -6,8 +6,8 @@ import HomewardStore
 struct CentreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "centre",
-        abstract: "Add, list, show and change centres, their opening hours and timetable.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Hours.self, Block.self])
+        abstract: "Add, list, show and change centres, their opening hours and timetable; see a day's free rooms and staff.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Hours.self, Block.self, Free.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -151,4 +151,32 @@ extension Centre: TabularRecord {
 extension Room: TabularRecord {
     static let columns = ["centre", "code", "name", "kind", "capacity"]
     var cells: [String?] { [centreCode, code, name, kind.displayName, String(capacity)] }
+}
+
+extension CentreCommand {
+    /// `homeward centre free CENTRE --day D`: rooms and staff with their free intervals that day (homeward.centre_free).
+    struct Free: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the rooms and staff of a centre with their free intervals on a day, in the centre's local time.",
+            discussion: """
+                A room is free when the centre is open and no planned or held session uses it; a staff member when they \
+                work there that day (availability inside opening hours, not on leave) and hold no session anywhere. \
+                psql users: SELECT * FROM homeward.centre_free('AKT-RC', '2026-12-02').
+
+                Example:
+                  homeward centre free AKT-RC --day 2026-12-02
+                """)
+        @OptionGroup var read: ReadOptions
+        @Argument(help: "Centre code, e.g. AKT-RC.") var code: Code
+        @Option(help: "Local day (YYYY-MM-DD).") var day: LocalDate
+
+        func run() throws {
+            try read.list(for: Self.self) { try $0.freeIntervals(centreCode: code.value, day: day) }
+        }
+    }
+}
+
+extension FreeInterval: TabularRecord {
+    static let columns = ["kind", "code", "name", "free_from", "free_to"]
+    var cells: [String?] { [kind, code, name, from, to] }
 }

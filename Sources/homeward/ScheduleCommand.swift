@@ -99,7 +99,9 @@ extension ScheduleCommand {
     static func summaryLine(_ summary: ScheduleRunSummary, dryRun: Bool) -> String {
         let run = summary.runID.map { "run \($0)" } ?? "dry run, nothing written"
         return "schedule \(summary.from) +\(summary.days)d: demand \(summary.demand), placed \(summary.placed), unplaced \(summary.unplaced), "
-            + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created (\(run), \(summary.durationMilliseconds) ms)"
+            + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created"
+            + (summary.seatsJoined > 0 ? ", \(summary.seatsJoined) seat(s) \(dryRun ? "would be " : "")taken in groups that already meet" : "")
+            + " (\(run), \(summary.durationMilliseconds) ms)"
     }
 
 

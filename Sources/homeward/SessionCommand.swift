@@ -6,7 +6,7 @@ import HomewardStore
 struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
-        abstract: "Book, list, show, cancel and reschedule sessions; mark them held.",
+        abstract: "Book, list, show, cancel and reschedule sessions; mark them held; join groups; suggest options.",
         discussion: """
             Times are typed and shown in the local time of the session's centre. A room, a staff member or a participant
             can never be in two planned or held sessions at once; the database refuses double bookings.
@@ -14,7 +14,7 @@ struct SessionCommand: ParsableCommand {
             Example:
               homeward session list --centre AKT-RC --from 2026-12-01 --to 2026-12-07
             """,
-        subcommands: [Add.self, List.self, Show.self, Cancel.self, Reschedule.self, Held.self])
+        subcommands: [Add.self, List.self, Show.self, Cancel.self, Reschedule.self, Held.self, Join.self, Suggest.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

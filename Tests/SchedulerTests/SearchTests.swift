@@ -170,7 +170,7 @@ import Scheduler
         let s = Fx.solve(inst, iterations: 1_000)
         #expect(Score.evaluate(s, in: inst) == s.score)
         let w = inst.weights
-        let soft = w.continuity * Double(s.score.continuityKept) - w.spread * Double(s.score.sameDayRepeats)
+        let soft = w.continuity * Double(s.score.continuityKept + s.score.continuityWithinRun) - w.spread * Double(s.score.sameDayRepeats)
             - w.staffBalance * s.score.staffLoadImbalance + w.preferredHours * Double(s.score.preferredHoursKept)
             - w.linkedClash * Double(s.score.linkedClashes) + w.groupStability * Double(s.score.groupStabilityPairs)
             + w.priority * Double(s.score.prioritySum)
