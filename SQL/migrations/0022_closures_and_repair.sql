@@ -95,7 +95,6 @@ BEGIN
     END LOOP;
 END
 $$;
-GRANT UPDATE (left_on) ON homeward.staff TO homeward_coordinator;
 
 -- A replacement booked by a repair names the session it replaces; the scheduler login books such replacements and
 -- cancels or reschedules, for a repair, planned sessions it did not create.

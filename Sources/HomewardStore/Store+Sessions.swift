@@ -67,7 +67,7 @@ extension LocalDateTime: PostgresCodable {
 
 extension Store {
     /// The columns `sessionSummary` decodes; the query must alias sessions `s`, centres `c`, rooms `r`.
-    private static let sessionColumns = """
+    static let sessionColumns = """
         s.id, s.session_type, s.mode, c.code, r.code,
         (SELECT pg.code || '/' || ph.code || '/' || q.code FROM homeward.phase_requirements q
            JOIN homeward.programme_phases ph ON ph.id = q.phase_id JOIN homeward.programmes pg ON pg.id = ph.programme_id
@@ -82,7 +82,10 @@ extension Store {
         to_char(s.ends_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD HH24:MI')
         """
 
-    private static func sessionSummary(_ row: Row) throws -> SessionSummary {
+    /// How many columns `sessionColumns` has: what a query selects after them starts at this index.
+    static let sessionColumnCount = 18
+
+    static func sessionSummary(_ row: Row) throws -> SessionSummary {
         let session = Session(
             id: try row.decode(0), type: try row.decode(1), mode: try row.decode(2), centreCode: try row.decode(3),
             roomCode: try row.decode(4), requirement: try row.decode(5), staffCodes: try row.decode(6), caseNumbers: try row.decode(7),

@@ -6,8 +6,8 @@ import HomewardStore
 struct CentreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "centre",
-        abstract: "Add, list, show and change centres, their opening hours and timetable.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Hours.self, Block.self])
+        abstract: "Add, list, show and change centres, their opening hours, timetable and closed days.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Hours.self, Block.self, Close.self, Closures.self, Reopen.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -151,4 +151,62 @@ extension Centre: TabularRecord {
 extension Room: TabularRecord {
     static let columns = ["centre", "code", "name", "kind", "capacity"]
     var cells: [String?] { [centreCode, code, name, kind.displayName, String(capacity)] }
+}
+
+extension CentreCommand {
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a centre for a day or days (a public holiday): nothing is planned there; prints the sessions affected.",
+            discussion: """
+                The centre's closed days are its holiday calendar (`homeward centre closures`). The sessions already planned
+                on those days are listed; `homeward schedule repair` (and tonight's nightly) moves them.
+
+                Examples:
+                  homeward centre close AKT-RC --on 2026-12-16 --reason "Independence Day"
+                  homeward centre close AKT-RC --on 2026-12-16 --to 2026-12-17 --reason "Independence Day"
+                """)
+        @OptionGroup var read: ReadOptions
+        @Argument(help: "Centre code.") var code: Code
+        @Option(help: "(First) day closed.") var on: LocalDate
+        @Option(help: "Last day closed (inclusive; default: --on).") var to: LocalDate?
+        @Option(help: "Why, e.g. \"Independence Day\".") var reason: String
+
+        func validate() throws {
+            if let to, to < on { throw ValidationError("--to \(to) is before --on \(on)") }
+        }
+
+        func run() throws {
+            let store = try read.store(for: Self.self)
+            let last = to ?? on
+            try store.closeCentre(centreCode: code.value, from: on, to: last, reason: try Rules.required(reason, field: "reason"))
+            Log.info("closed centre \(code.value) from \(on) to \(last)")
+            try AffectedSessions.print(store, from: on, days: on.days(until: last) + 1, centreCode: code.value, format: read.format)
+        }
+    }
+
+    struct Closures: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The holiday calendar: centre closures that end today or later (--all: every one).",
+            discussion: "Examples:\n  homeward centre closures\n  homeward centre closures --centre AKT-RC --all --format json")
+        @OptionGroup var read: ReadOptions
+        @Option(help: "Only this centre.") var centre: Code?
+        @Flag(help: "Past closures too.") var all = false
+
+        func run() throws {
+            try read.list(for: Self.self) { try $0.closures(rooms: false, centreCode: centre?.value, endingFrom: all ? nil : $0.today()) }
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a centre closure (by the id `centre closures` shows): the centre can be planned again those days.",
+            discussion: "Example:\n  homeward centre reopen 2")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Closure id.") var id: Int
+
+        func run() throws {
+            try connection.store(for: Self.self).removeClosure(room: false, id: id)
+            Log.info("removed centre closure \(id)")
+        }
+    }
 }
