@@ -72,7 +72,9 @@ public enum RepairJob {
 
         // Same day first, then the same week, around what the first pass placed.
         var instance = problem.instance
-        instance.existingSessions.removeAll { existing in targets.contains { String($0.sessionID) == existing.id } }
+        // The broken sessions no longer block anyone: instance_existing names them "S<id>".
+        let brokenExisting = Set(targets.map { "S\($0.sessionID)" })
+        instance.existingSessions.removeAll { brokenExisting.contains($0.id) }
         instance.demands = dayDemands
         let sameDay = try solve(instance)
         instance.existingSessions += sameDay.sessions.enumerated().map { index, session in

@@ -48,7 +48,7 @@ struct NightlyCommand: ParsableCommand {
         let flags = try store.evaluateFlags(policy: flagSettings.policy)
         let repair = try ScheduleCommand.Repair.repair(
             store: store, request: RepairRequest(from: try store.today(), days: days), settings: scheduling, dryRun: false)
-        if !quiet || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
+        if (!quiet && repair.broken > 0) || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)
