@@ -86,6 +86,7 @@ public enum RepairJob {
         let sameWeek = instance.demands.isEmpty ? nil : try solve(instance)
 
         var moves: [RepairMove] = []
+        var instants: [Int: (starts: Date, ends: Date)] = [:]
         for session in sameDay.sessions + (sameWeek?.sessions ?? []) {
             guard let id = session.demandIds.first, let target = targetByDemand[id] else { continue }
             let startsAt = plan.instant(session.start)
@@ -95,8 +96,8 @@ public enum RepairJob {
                 centreCode: target.centreCode, caseNumbers: target.caseNumbers,
                 oldStart: try store.localTime(target.startsAt, centreCode: target.centreCode), oldStaff: target.staffCodes,
                 oldRoom: target.roomCode, newStart: try store.localTime(startsAt, centreCode: target.centreCode),
-                newStaff: [session.staffId], newRoom: roomCode,
-                newStartsAt: startsAt, newEndsAt: startsAt.addingTimeInterval(target.endsAt.timeIntervalSince(target.startsAt))))
+                newStaff: [session.staffId], newRoom: roomCode))
+            instants[target.sessionID] = (startsAt, startsAt.addingTimeInterval(target.endsAt.timeIntervalSince(target.startsAt)))
         }
         for unplaced in sameWeek?.unplaced ?? [] {
             guard let target = targetByDemand[unplaced.demandId] else { continue }
@@ -107,7 +108,7 @@ public enum RepairJob {
         failures.sort { ($0.start.description, $0.sessionID) < ($1.start.description, $1.sessionID) }
         if dryRun { return RepairOutcome(moved: moves, unrepaired: failures, dryRun: true) }
         let causes = brokenByID.mapValues(\.cancelledBy)
-        let saved = try store.saveRepair(moves, failures, causes: causes)
+        let saved = try store.saveRepair(moves, at: instants, failures, causes: causes)
         return RepairOutcome(moved: saved, unrepaired: failures, dryRun: false)
     }
 

@@ -36,46 +36,6 @@ public struct RepairMove: Sendable, Equatable, Codable {
     public var newStart: LocalDateTime
     public var newStaff: [String]
     public var newRoom: String
-    /// The new start in the instant form, for the write.
-    var newStartsAt: Date
-    var newEndsAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case oldSessionID, newSessionID, cause, centreCode, caseNumbers, oldStart, oldStaff, oldRoom, newStart, newStaff, newRoom
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        oldSessionID = try c.decode(Int.self, forKey: .oldSessionID)
-        newSessionID = try c.decodeIfPresent(Int.self, forKey: .newSessionID)
-        cause = try c.decode(String.self, forKey: .cause)
-        centreCode = try c.decode(String.self, forKey: .centreCode)
-        caseNumbers = try c.decode([String].self, forKey: .caseNumbers)
-        oldStart = try c.decode(LocalDateTime.self, forKey: .oldStart)
-        oldStaff = try c.decode([String].self, forKey: .oldStaff)
-        oldRoom = try c.decode(String.self, forKey: .oldRoom)
-        newStart = try c.decode(LocalDateTime.self, forKey: .newStart)
-        newStaff = try c.decode([String].self, forKey: .newStaff)
-        newRoom = try c.decode(String.self, forKey: .newRoom)
-        newStartsAt = .distantPast
-        newEndsAt = .distantPast
-    }
-
-    init(oldSessionID: Int, cause: String, centreCode: String, caseNumbers: [String], oldStart: LocalDateTime, oldStaff: [String],
-         oldRoom: String, newStart: LocalDateTime, newStaff: [String], newRoom: String, newStartsAt: Date, newEndsAt: Date) {
-        self.oldSessionID = oldSessionID
-        self.cause = cause
-        self.centreCode = centreCode
-        self.caseNumbers = caseNumbers
-        self.oldStart = oldStart
-        self.oldStaff = oldStaff
-        self.oldRoom = oldRoom
-        self.newStart = newStart
-        self.newStaff = newStaff
-        self.newRoom = newRoom
-        self.newStartsAt = newStartsAt
-        self.newEndsAt = newEndsAt
-    }
 }
 
 /// A broken session a repair could not re-place: cancelled, so that its requirement is demand again for the next run.
@@ -131,10 +91,13 @@ extension Store {
     /// family and participants, `repair_of_session_id` naming the old one) and the old one marked rescheduled with the
     /// reason `repair: …`; each session that could not be re-placed is cancelled with its reason. The database re-checks
     /// every rule as it writes. Returns the moves with their new ids.
-    func saveRepair(_ moves: [RepairMove], _ failures: [RepairFailure], causes: [Int: CancelledBy]) throws -> [RepairMove] {
+    func saveRepair(
+        _ moves: [RepairMove], at instants: [Int: (starts: Date, ends: Date)], _ failures: [RepairFailure], causes: [Int: CancelledBy]
+    ) throws -> [RepairMove] {
         try transaction {
             var saved: [RepairMove] = []
             for move in moves {
+                guard let when = instants[move.oldSessionID] else { continue }
                 // The new slot may overlap the old one in the same room: checked at commit, once the old one is free.
                 try connection.execute("SET CONSTRAINTS homeward.sessions_room_no_overlap DEFERRED")
                 let newID: Int = try sessionWrite(
@@ -145,7 +108,7 @@ extension Store {
                     FROM homeward.sessions s JOIN homeward.rooms r ON r.centre_id = s.centre_id AND r.code = $2
                     WHERE s.id = $1 AND s.status = 'planned'
                     RETURNING id
-                    """, [move.oldSessionID, move.newRoom, move.newStartsAt, move.newEndsAt]).scalar()
+                    """, [move.oldSessionID, move.newRoom, when.starts, when.ends]).scalar()
                 let changed = try sessionWrite(
                     """
                     UPDATE homeward.sessions SET status = 'rescheduled', replaced_by_session_id = $2, cancel_reason = $3, cancelled_by = $4

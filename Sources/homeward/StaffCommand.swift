@@ -70,6 +70,7 @@ struct StaffCommand: ParsableCommand {
                     ("Centres", member.centreCodes.joined(separator: ", ")), ("Languages", member.languages.joined(separator: ",")),
                     ("Weekly hours", StaffCommand.hours(member.weeklyHourLimit)),
                     ("Children", member.mayWorkWithChildren ? "cleared" : "not cleared"), ("Active", member.active ? "yes" : "no"),
+                    ("Leaves programme on", detail.leavesOn?.description),
                 ])
                 Printer.heading("Weekly availability")
                 Printer.table(["centre", "day", "from", "to", "valid_from", "valid_to"], detail.availability.map(\.cells))

@@ -9,16 +9,18 @@ import Testing
 /// the freeze window too, and a rerun changes nothing. On the scheduling world moved to the database's today: its women
 /// at AKT-RC start their residential phase two weeks ago and stay placed, whatever day the suite runs.
 @Suite struct RepairTests {
-    /// The world's AKT-RC women enrolled from two weeks before today, placed with no end, and a first week of their
-    /// schedule generated from tomorrow; returns tomorrow.
+    /// The world's AKT-RC women enrolled from two weeks before today, placed with no end, and ten days of their
+    /// schedule generated from tomorrow; returns the first Monday, Tuesday or Wednesday from tomorrow on, so that it and
+    /// the two days after are working days whatever day the suite runs.
     private func plannedWorld(_ world: TestDatabase, config: URL) throws -> String {
         let connection = try world.connect()
         try moveToToday(connection)
-        let tomorrow = try TestClock.today(connection).adding(days: 1).description
-        let generated = try world.cli(["schedule", "generate", "--from", tomorrow, "--days", "7", "--centre", "AKT-RC",
+        let tomorrow = try TestClock.today(connection).adding(days: 1)
+        let generated = try world.cli(["schedule", "generate", "--from", tomorrow.description, "--days", "10", "--centre", "AKT-RC",
                                        "--config", config.path, "--quiet"])
         try #require([0, 3].contains(generated.status), "\(generated)")
-        return tomorrow
+        let first = (0..<7).map { tomorrow.adding(days: $0) }.first { $0.weekday <= 3 } ?? tomorrow
+        return first.description
     }
 
     /// The world's AKT-RC women enrolled from two weeks before the database's today, and everyone placed with no end.
@@ -84,11 +86,11 @@ import Testing
             // The freeze window covers the sick days: the repair acts inside it all the same.
             let frozen = try ScheduleFixture.config()
             defer { try? FileManager.default.removeItem(at: frozen) }
-            try String(contentsOf: frozen, encoding: .utf8).replacingOccurrences(of: "freeze_days: 0", with: "freeze_days: 5")
+            try String(contentsOf: frozen, encoding: .utf8).replacingOccurrences(of: "freeze_days: 0", with: "freeze_days: 10")
                 .write(to: frozen, atomically: true, encoding: .utf8)
             let before = try connection.query("SELECT homeward.now()").scalar(Date.self)
             let scheduler = try login(world, "scheduler")
-            let nightly = try world.cli(["nightly", "--days", "7", "--config", frozen.path], environment: scheduler)
+            let nightly = try world.cli(["nightly", "--days", "12", "--config", frozen.path], environment: scheduler)
             #expect([0, 3].contains(nightly.status), "\(nightly)")
             #expect(nightly.stdout.contains("repair: \(booked) broken session(s)"), "\(nightly)")
 
@@ -117,7 +119,7 @@ import Testing
             // A rerun finds nothing to repair and changes nothing.
             let count = "SELECT count(*)::int FROM homeward.sessions WHERE status = 'planned'"
             let plannedBefore = try connection.query(count).scalar(Int.self)
-            let rerun = try world.cli(["schedule", "repair", "--days", "7", "--config", frozen.path], environment: scheduler)
+            let rerun = try world.cli(["schedule", "repair", "--days", "12", "--config", frozen.path], environment: scheduler)
             #expect(rerun.status == 0, "\(rerun)")
             #expect(rerun.stdout.contains("repair: 0 broken session(s), 0 moved, 0 cancelled"), "\(rerun)")
             #expect(try connection.query(count).scalar(Int.self) == plannedBefore)
