@@ -76,6 +76,11 @@ public enum RepairJob {
         let brokenExisting = Set(targets.map { "S\($0.sessionID)" })
         instance.existingSessions.removeAll { brokenExisting.contains($0.id) }
         instance.demands = dayDemands
+        // A repair is about changing as little as possible: keeping a session's time, staff and room outweighs every
+        // other soft goal (the number placed still comes first).
+        let others = instance.weights.continuity + instance.weights.spread + instance.weights.staffBalance
+            + instance.weights.preferredHours + instance.weights.linkedClash + instance.weights.groupStability + instance.weights.priority
+        instance.weights.minimalChange = Swift.max(instance.weights.minimalChange, 10 * others)
         let sameDay = try solve(instance)
         instance.existingSessions += sameDay.sessions.enumerated().map { index, session in
             ExistingSession(id: "repair-\(index)", staffIds: [session.staffId], roomId: session.roomId,

@@ -96,10 +96,15 @@ extension Store {
     ) throws -> [RepairMove] {
         try transaction {
             var saved: [RepairMove] = []
+            // A replacement may take the slot, room or staff member another broken session still holds until its own
+            // move further down: double bookings are checked at commit, once every old session is free.
+            try connection.execute(
+                """
+                SET CONSTRAINTS homeward.sessions_room_no_overlap, homeward.session_staff_no_overlap,
+                                homeward.session_participants_no_overlap DEFERRED
+                """)
             for move in moves {
                 guard let when = instants[move.oldSessionID] else { continue }
-                // The new slot may overlap the old one in the same room: checked at commit, once the old one is free.
-                try connection.execute("SET CONSTRAINTS homeward.sessions_room_no_overlap DEFERRED")
                 let newID: Int = try sessionWrite(
                     """
                     INSERT INTO homeward.sessions (session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, family_id,
@@ -117,16 +122,7 @@ extension Store {
                 guard changed == 1 else {
                     throw StoreError.database("session \(move.oldSessionID) changed while it was being repaired; nothing was written, run the repair again")
                 }
-                try sessionWrite(
-                    """
-                    INSERT INTO homeward.session_staff (session_id, staff_id)
-                    SELECT $1, st.id FROM unnest($2::text[]) AS u(code) JOIN homeward.staff st ON st.code = u.code
-                    """, [newID, move.newStaff])
-                try sessionWrite(
-                    """
-                    INSERT INTO homeward.session_participants (session_id, participant_id)
-                    SELECT $2, participant_id FROM homeward.session_participants WHERE session_id = $1
-                    """, [move.oldSessionID, newID])
+                try staffReplacement(newID, with: move.newStaff, seatingWhoSatIn: move.oldSessionID)
                 var done = move
                 done.newSessionID = newID
                 saved.append(done)

@@ -262,19 +262,24 @@ extension Store {
                     UPDATE homeward.sessions SET status = 'rescheduled', replaced_by_session_id = $2, cancel_reason = $3, cancelled_by = $4
                     WHERE id = $1
                     """, [id, newID, reason, by])
-                try sessionWrite(
-                    """
-                    INSERT INTO homeward.session_staff (session_id, staff_id)
-                    SELECT $1, st.id FROM unnest($2::text[]) AS u(code) JOIN homeward.staff st ON st.code = u.code
-                    """, [newID, staff])
-                try sessionWrite(
-                    """
-                    INSERT INTO homeward.session_participants (session_id, participant_id)
-                    SELECT $2, participant_id FROM homeward.session_participants WHERE session_id = $1
-                    """, [id, newID])
+                try staffReplacement(newID, with: staff, seatingWhoSatIn: id)
                 return newID
             }
         }
+    }
+
+    /// Gives a replacement session its staff (by code) and seats in it everyone who sat in the session it replaces.
+    func staffReplacement(_ newID: Int, with staffCodes: [String], seatingWhoSatIn oldID: Int) throws {
+        try sessionWrite(
+            """
+            INSERT INTO homeward.session_staff (session_id, staff_id)
+            SELECT $1, st.id FROM unnest($2::text[]) AS u(code) JOIN homeward.staff st ON st.code = u.code
+            """, [newID, staffCodes])
+        try sessionWrite(
+            """
+            INSERT INTO homeward.session_participants (session_id, participant_id)
+            SELECT $2, participant_id FROM homeward.session_participants WHERE session_id = $1
+            """, [oldID, newID])
     }
 
     /// Locks the session and checks its status; returns its local start for messages.

@@ -83,6 +83,15 @@ import Testing
             #expect(leave.status == 0, "\(leave)")
             #expect(leave.stdout.contains("\(booked) planned session(s) affected"), "\(leave)")
 
+            // A coordinator's dry run shows what would change and writes nothing.
+            let coordinator = try login(world, "coordinator")
+            let dryRun = try world.cli(["schedule", "repair", "--centre", "AKT-RC", "--days", "12", "--dry-run", "--format", "json",
+                                        "--config", config.path], environment: coordinator)
+            #expect([0, 3].contains(dryRun.status), "\(dryRun)")
+            let proposed = try #require(try dryRun.json() as? [String: Any])
+            #expect(((proposed["moved"] as? [Any])?.count ?? 0) + ((proposed["unrepaired"] as? [Any])?.count ?? 0) == booked, "\(dryRun)")
+            #expect(try statuses(connection, staff: staff, from: first) == ["planned": booked])
+
             // The freeze window covers the sick days: the repair acts inside it all the same.
             let frozen = try ScheduleFixture.config()
             defer { try? FileManager.default.removeItem(at: frozen) }
@@ -180,6 +189,47 @@ import Testing
             let refused = try world.cli(["room", "close", "AKT-RC", "C2", "--from", monday.description, "--to", monday.description,
                                          "--reason", "x"], environment: oversight)
             #expect(refused.status == 77, "\(refused)")
+        }
+    }
+
+    @Test func aRoomClosedOverPlannedSessionsIsRepairedByItsCoordinatorIntoAnotherRoom() throws {
+        try ScheduleFixture.withWorld { world in
+            let config = try ScheduleFixture.config()
+            defer { try? FileManager.default.removeItem(at: config) }
+            let first = try plannedWorld(world, config: config)
+            let connection = try world.connect()
+            let inRoom = "SELECT count(*)::int FROM homeward.sessions s JOIN homeward.rooms r ON r.id = s.room_id AND r.code = 'C1' "
+                + "JOIN homeward.centres c ON c.id = s.centre_id AND c.code = 'AKT-RC' WHERE s.status = 'planned' "
+                + "AND homeward.local_day(s.starts_at) BETWEEN $1::date AND $1::date + 2"
+            let booked = try connection.query(inRoom, [first]).scalar(Int.self)
+            try #require(booked > 0, "the generated week uses room C1")
+
+            // A third counselling room opens, so every session has somewhere to go at its own time with its own staff.
+            let added = try world.cli(["room", "add", "AKT-RC", "C3", "--name", "Counselling 3", "--kind", "counselling-room", "--capacity", "3"])
+            try #require(added.status == 0, "\(added)")
+
+            let coordinator = try login(world, "coordinator")
+            let last = try connection.query("SELECT ($1::date + 2)::text", [first]).scalar(String.self)
+            let closed = try world.cli(["room", "close", "AKT-RC", "C1", "--from", first, "--to", last, "--reason", "burst pipe",
+                                        "--format", "csv"], environment: coordinator)
+            #expect(closed.status == 0, "\(closed)")
+            #expect(closed.stdout.split(whereSeparator: \.isNewline).count == booked + 1, "a CSV header and one row per affected session: \(closed)")
+            let repaired = try world.cli(["schedule", "repair", "--centre", "AKT-RC", "--days", "12", "--config", config.path],
+                                         environment: coordinator)
+            #expect([0, 3].contains(repaired.status), "\(repaired)")
+            #expect(repaired.stdout.contains("repair: \(booked) broken session(s)"), "\(repaired)")
+            #expect(try connection.query(inRoom, [first]).scalar(Int.self) == 0)
+            // Minimal change: the same time, the same staff member, another room.
+            let unchanged = try connection.query(
+                """
+                SELECT count(*)::int FROM homeward.sessions s JOIN homeward.sessions n ON n.id = s.replaced_by_session_id
+                WHERE s.status = 'rescheduled' AND s.cancel_reason LIKE 'repair: room AKT-RC/C1 is closed%' AND s.cancelled_by = 'centre'
+                  AND n.starts_at = s.starts_at AND n.repair_of_session_id = s.id
+                  AND (SELECT array_agg(staff_id) FROM homeward.session_staff WHERE session_id = n.id)
+                    = (SELECT array_agg(staff_id) FROM homeward.session_staff WHERE session_id = s.id)
+                """).scalar(Int.self)
+            #expect(unchanged == booked, "\(repaired)")
+            try ScheduleFixture.expectNoViolations(connection)
         }
     }
 
