@@ -16,12 +16,14 @@
 -- * homeward.sessions_to_repair(from, days, centre): the planned sessions from homeward.now() on that a disruption made
 --   impossible (the rules of homeward.session_rule_violations that a leave, a departure, a closure, changed hours or a
 --   move cause), which `homeward schedule repair` (and `nightly`) re-places with the scheduler's engine.
+-- * homeward.retire_departed_staff(): `nightly` marks inactive those whose left_on has come and who hold no planned
+--   session still to come (the repair before it moved or cancelled theirs).
 -- * sessions.repair_of_session_id marks a replacement booked by a repair; the scheduler login may book such
 --   replacements and cancel or reschedule a planned session for a repair (reason 'repair: …'), also one booked by hand.
 
 ALTER TABLE homeward.staff ADD COLUMN left_on date;
 COMMENT ON COLUMN homeward.staff.left_on IS
-    'First day the person no longer works for the programme (NULL: still does). From that day they hold no planned session and are given none; `staff update --inactive` also turns `active` false once the day has come.';
+    'First day the person no longer works for the programme (NULL: still does). From that day they hold no planned session and are given none; `active` turns false once the day has come (`staff update --inactive`, or the nightly run: homeward.retire_departed_staff).';
 
 CREATE TABLE homeward.room_closures (
     id          bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT room_closures_pkey PRIMARY KEY,
@@ -555,3 +557,21 @@ $$;
 COMMENT ON FUNCTION homeward.sessions_to_repair(date, int, text) IS
     'Planned sessions from now on, in the given local days (and centre), that a disruption made impossible: leave, departure from the programme, a closed room or centre, changed hours or availability, a participant moved; one row per rule broken.';
 GRANT EXECUTE ON FUNCTION homeward.sessions_to_repair(date, int, text) TO PUBLIC;
+
+-- Someone who leaves the programme on a later day stays active until then; the nightly run retires them once the day
+-- has come, as the repair has left them no planned session (the 0002 trigger still refuses while one remains).
+CREATE FUNCTION homeward.retire_departed_staff() RETURNS int
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH retired AS (
+        UPDATE homeward.staff st SET active = false
+        WHERE st.active AND st.left_on <= homeward.actual_today()
+          AND NOT EXISTS (SELECT 1 FROM homeward.session_staff ss JOIN homeward.sessions s ON s.id = ss.session_id
+                          WHERE ss.staff_id = st.id AND s.status = 'planned' AND s.ends_at > homeward.now())
+        RETURNING 1
+    )
+    SELECT count(*)::int FROM retired
+$$;
+COMMENT ON FUNCTION homeward.retire_departed_staff() IS
+    'Marks inactive every staff member whose left_on has come and who holds no planned session still to come; returns how many. Run by `homeward nightly`.';
+REVOKE ALL ON FUNCTION homeward.retire_departed_staff() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION homeward.retire_departed_staff() TO homeward_scheduler, homeward_admin;

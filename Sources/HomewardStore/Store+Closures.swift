@@ -100,6 +100,13 @@ extension Store {
         try write("UPDATE homeward.staff SET left_on = $2 WHERE code = $1", [code, day], notFound: Self.staffNotFound(code))
     }
 
+    /// Marks inactive those whose leaving day has come and who hold no planned session still to come
+    /// (`homeward.retire_departed_staff`); returns how many.
+    @discardableResult
+    public func retireDepartedStaff() throws -> Int {
+        try translatingErrors { try connection.query("SELECT homeward.retire_departed_staff()").scalar(Int.self) }
+    }
+
     /// The day a staff member leaves (or left) the programme, if recorded.
     public func staffLeavingDay(code: String) throws -> LocalDate? {
         try fetchOne("SELECT left_on FROM homeward.staff WHERE code = $1", [code], notFound: Self.staffNotFound(code)) {

@@ -259,6 +259,14 @@ import Testing
                                            "--config", config.path, "--quiet"])
             #expect([0, 3].contains(generated.status), "\(generated)")
             #expect(try statuses(connection, staff: staff, from: first)["planned"] == nil)
+
+            // They stay active until the day comes; the nightly run then retires them.
+            let active = "SELECT active FROM homeward.staff WHERE code = $1"
+            #expect(try connection.query(active, [staff]).scalar(Bool.self))
+            try connection.execute("UPDATE homeward.staff SET left_on = homeward.actual_today() WHERE code = $1", [staff])
+            let nightly = try world.cli(["nightly", "--days", "7", "--quiet", "--config", config.path], environment: try login(world, "scheduler"))
+            #expect([0, 3].contains(nightly.status), "\(nightly)")
+            #expect(try connection.query(active, [staff]).scalar(Bool.self) == false)
         }
     }
 }
