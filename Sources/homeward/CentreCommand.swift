@@ -156,31 +156,34 @@ extension Room: TabularRecord {
 extension CentreCommand {
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Close a centre for a day or days (a public holiday): nothing is planned there; prints the sessions affected.",
+            abstract: "Close centres for a day or days (a public holiday): nothing is planned there; prints the sessions affected.",
             discussion: """
-                The centre's closed days are its holiday calendar (`homeward centre closures`). The sessions already planned
-                on those days are listed; `homeward schedule repair` (and tonight's nightly) moves them.
+                A centre's closed days are its holiday calendar (`homeward centre closures`). Several centres close in one
+                transaction (all or none). The sessions already planned on those days are listed; `homeward schedule
+                repair` (and tonight's nightly) moves them.
 
                 Examples:
                   homeward centre close AKT-RC --on 2026-12-16 --reason "Independence Day"
-                  homeward centre close AKT-RC --on 2026-12-16 --to 2026-12-17 --reason "Independence Day"
+                  homeward centre close AKT-RC ALM-NGO --on 2026-12-16 --to 2026-12-17 --reason "Independence Day"
                 """)
         @OptionGroup var read: ReadOptions
-        @Argument(help: "Centre code.") var code: Code
+        @Argument(help: "Centre codes (one or more).") var codes: [Code]
         @Option(help: "(First) day closed.") var on: LocalDate
         @Option(help: "Last day closed (inclusive; default: --on).") var to: LocalDate?
         @Option(help: "Why, e.g. \"Independence Day\".") var reason: String
 
         func validate() throws {
+            if codes.isEmpty { throw ValidationError("give at least one centre code") }
             if let to, to < on { throw ValidationError("--to \(to) is before --on \(on)") }
         }
 
         func run() throws {
             let store = try read.store(for: Self.self)
-            let last = to ?? on
-            try store.closeCentre(centreCode: code.value, from: on, to: last, reason: try Rules.required(reason, field: "reason"))
-            Log.info("closed centre \(code.value) from \(on) to \(last)")
-            try AffectedSessions.print(store, from: on, days: on.days(until: last) + 1, centreCode: code.value, format: read.format)
+            let last = to ?? on, why = try Rules.required(reason, field: "reason")
+            let centres = codes.map(\.value)
+            try store.transaction { for centre in centres { try store.closeCentre(centreCode: centre, from: on, to: last, reason: why) } }
+            Log.info("closed \(centres.joined(separator: ", ")) from \(on) to \(last)")
+            try AffectedSessions.print(store, from: on, days: on.days(until: last) + 1, centreCodes: centres, format: read.format)
         }
     }
 

@@ -89,9 +89,12 @@ extension ScheduleCommand {
 
 /// The planned sessions a change breaks, printed by the commands that record leave, departures and closures.
 enum AffectedSessions {
-    /// Prints the sessions from `from` for `days` days that the change made impossible, with why, and what to do.
-    static func print(_ store: Store, from: LocalDate, days: Int, centreCode: String? = nil, format: OutputFormat) throws {
-        let broken = try store.brokenSessions(from: from, days: Swift.max(1, Swift.min(days, 366)), centreCode: centreCode)
+    /// Prints the sessions from `from` for `days` days (at those centres, or all) that the change made impossible, with
+    /// why, and what to do.
+    static func print(_ store: Store, from: LocalDate, days: Int, centreCodes: [String] = [], format: OutputFormat) throws {
+        let broken = try store.brokenSessions(from: from, days: Swift.max(1, Swift.min(days, 366)),
+                                              centreCode: centreCodes.count == 1 ? centreCodes[0] : nil)
+            .filter { centreCodes.isEmpty || centreCodes.contains($0.summary.session.centreCode) }
         if format == .json { return Printer.json(broken) }
         if broken.isEmpty {
             if format == .table { Printer.write("no planned session is affected\n") }

@@ -99,7 +99,7 @@ struct RoomCommand: ParsableCommand {
             try store.closeRoom(centreCode: room.centre.value, roomCode: room.code.value, from: from, to: to,
                                 reason: try Rules.required(reason, field: "reason"))
             Log.info("closed room \(room.path) from \(from) to \(to)")
-            try AffectedSessions.print(store, from: from, days: from.days(until: to) + 1, centreCode: room.centre.value, format: read.format)
+            try AffectedSessions.print(store, from: from, days: from.days(until: to) + 1, centreCodes: [room.centre.value], format: read.format)
         }
     }
 

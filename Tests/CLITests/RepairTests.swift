@@ -154,10 +154,11 @@ import Testing
             #expect(centreClosed.status == 0, "\(centreClosed)")
             let calendar = try world.cli(["centre", "closures", "--format", "json"], environment: coordinator)
             #expect(calendar.stdout.contains("Independence Day"), "\(calendar)")
-            // Another centre's calendar is not this coordinator's to write.
-            let elsewhere = try world.cli(["centre", "close", "ALM-NGO", "--on", tuesday.description, "--reason", "holiday"],
-                                          environment: coordinator)
+            // Another centre's calendar is not this coordinator's to write, and closing several centres is all or nothing.
+            let elsewhere = try world.cli(["centre", "close", "AKT-RC", "ALM-NGO", "--on", monday.adding(days: 2).description,
+                                           "--reason", "holiday"], environment: coordinator)
             #expect(elsewhere.status == 77, "\(elsewhere)")
+            #expect(try connection.query("SELECT count(*)::int FROM homeward.centre_closures").scalar(Int.self) == 1)
 
             func book(_ room: String, _ day: LocalDate) throws -> CLI.Outcome {
                 try world.cli(["session", "add", "--type", "individual-counselling", "--centre", "AKT-RC", "--room", room,
