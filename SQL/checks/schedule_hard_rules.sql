@@ -8,7 +8,8 @@
 --   psql -X -v ON_ERROR_STOP=1 -f SQL/checks/schedule_hard_rules.sql
 --
 -- Scope: sessions with status 'planned' and schedule_run_id IS NOT NULL (written by
--- `homeward schedule generate`), whoever wrote them. Clashes are looked for against EVERY other
+-- `homeward schedule generate`) or repair_of_session_id IS NOT NULL (replacements booked by `homeward schedule repair`),
+-- whoever wrote them. Clashes are looked for against EVERY other
 -- session that occupies its slot (planned or held, booked by hand or by the scheduler).
 --
 -- Times: a session's "local day" and clock times are read in its centre's time zone; ages are
@@ -19,5 +20,6 @@
 -- homeward.after_school_buffer: the very values the scheduler used. Age groups come from homeward.age_group_on.
 SELECT v.rule, v.session_id, v.detail
 FROM homeward.session_rule_violations(array(
-    SELECT s.id FROM homeward.sessions s WHERE s.schedule_run_id IS NOT NULL AND s.status = 'planned')) v
+    SELECT s.id FROM homeward.sessions s
+    WHERE (s.schedule_run_id IS NOT NULL OR s.repair_of_session_id IS NOT NULL) AND s.status = 'planned')) v
 ORDER BY v.rule, v.session_id;

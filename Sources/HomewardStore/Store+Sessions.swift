@@ -67,7 +67,7 @@ extension LocalDateTime: PostgresCodable {
 
 extension Store {
     /// The columns `sessionSummary` decodes; the query must alias sessions `s`, centres `c`, rooms `r`.
-    private static let sessionColumns = """
+    static let sessionColumns = """
         s.id, s.session_type, s.mode, c.code, r.code,
         (SELECT pg.code || '/' || ph.code || '/' || q.code FROM homeward.phase_requirements q
            JOIN homeward.programme_phases ph ON ph.id = q.phase_id JOIN homeward.programmes pg ON pg.id = ph.programme_id
@@ -82,7 +82,10 @@ extension Store {
         to_char(s.ends_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD HH24:MI')
         """
 
-    private static func sessionSummary(_ row: Row) throws -> SessionSummary {
+    /// How many columns `sessionColumns` has: what a query selects after them starts at this index.
+    static let sessionColumnCount = 18
+
+    static func sessionSummary(_ row: Row) throws -> SessionSummary {
         let session = Session(
             id: try row.decode(0), type: try row.decode(1), mode: try row.decode(2), centreCode: try row.decode(3),
             roomCode: try row.decode(4), requirement: try row.decode(5), staffCodes: try row.decode(6), caseNumbers: try row.decode(7),
@@ -259,19 +262,24 @@ extension Store {
                     UPDATE homeward.sessions SET status = 'rescheduled', replaced_by_session_id = $2, cancel_reason = $3, cancelled_by = $4
                     WHERE id = $1
                     """, [id, newID, reason, by])
-                try sessionWrite(
-                    """
-                    INSERT INTO homeward.session_staff (session_id, staff_id)
-                    SELECT $1, st.id FROM unnest($2::text[]) AS u(code) JOIN homeward.staff st ON st.code = u.code
-                    """, [newID, staff])
-                try sessionWrite(
-                    """
-                    INSERT INTO homeward.session_participants (session_id, participant_id)
-                    SELECT $2, participant_id FROM homeward.session_participants WHERE session_id = $1
-                    """, [id, newID])
+                try staffReplacement(newID, with: staff, seatingWhoSatIn: id)
                 return newID
             }
         }
+    }
+
+    /// Gives a replacement session its staff (by code) and seats in it everyone who sat in the session it replaces.
+    func staffReplacement(_ newID: Int, with staffCodes: [String], seatingWhoSatIn oldID: Int) throws {
+        try sessionWrite(
+            """
+            INSERT INTO homeward.session_staff (session_id, staff_id)
+            SELECT $1, st.id FROM unnest($2::text[]) AS u(code) JOIN homeward.staff st ON st.code = u.code
+            """, [newID, staffCodes])
+        try sessionWrite(
+            """
+            INSERT INTO homeward.session_participants (session_id, participant_id)
+            SELECT $2, participant_id FROM homeward.session_participants WHERE session_id = $1
+            """, [oldID, newID])
     }
 
     /// Locks the session and checks its status; returns its local start for messages.

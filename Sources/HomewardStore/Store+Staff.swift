@@ -8,6 +8,8 @@ public struct StaffDetail: Sendable, Equatable, Codable {
     public var availability: [StaffAvailability]
     /// Leave that ends today or later.
     public var upcomingLeave: [StaffLeave]
+    /// The first day they no longer work for the programme (`staff.left_on`), if recorded.
+    public var leavesOn: LocalDate?
 }
 
 /// Changes to a staff member; nil and empty fields leave things as they are.
@@ -111,7 +113,8 @@ extension Store {
                 hours: WeeklyHours(weekday: try $0.decode(1), start: try $0.decode(2), end: try $0.decode(3)),
                 validFrom: try $0.decode(4), validTo: try $0.decode(5))
         }
-        return StaffDetail(member: member, availability: availability, upcomingLeave: try leave(staffCode: code, upcomingOnly: true))
+        return StaffDetail(member: member, availability: availability, upcomingLeave: try leave(staffCode: code, upcomingOnly: true),
+                           leavesOn: try staffLeavingDay(code: code))
     }
 
     /// Changes a staff member's details, roles, centres and status in one transaction, then re-checks the whole record.

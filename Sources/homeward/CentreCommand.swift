@@ -6,8 +6,8 @@ import HomewardStore
 struct CentreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "centre",
-        abstract: "Add, list, show and change centres, their opening hours and timetable; see a day's free rooms and staff.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Hours.self, Block.self, Free.self])
+        abstract: "Add, list, show and change centres, their opening hours, timetable and closed days; see a day's free rooms and staff.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Hours.self, Block.self, Close.self, Closures.self, Reopen.self, Free.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -154,6 +154,65 @@ extension Room: TabularRecord {
 }
 
 extension CentreCommand {
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close centres for a day or days (a public holiday): nothing is planned there; prints the sessions affected.",
+            discussion: """
+                A centre's closed days are its holiday calendar (`homeward centre closures`). Several centres close in one
+                transaction (all or none). The sessions already planned on those days are listed; `homeward schedule
+                repair` (and tonight's nightly) moves them.
+
+                Examples:
+                  homeward centre close AKT-RC --on 2026-12-16 --reason "Independence Day"
+                  homeward centre close AKT-RC ALM-NGO --on 2026-12-16 --to 2026-12-17 --reason "Independence Day"
+                """)
+        @OptionGroup var read: ReadOptions
+        @Argument(help: "Centre codes (one or more).") var codes: [Code]
+        @Option(help: "(First) day closed.") var on: LocalDate
+        @Option(help: "Last day closed (inclusive; default: --on).") var to: LocalDate?
+        @Option(help: "Why, e.g. \"Independence Day\".") var reason: String
+
+        func validate() throws {
+            if codes.isEmpty { throw ValidationError("give at least one centre code") }
+            if let to, to < on { throw ValidationError("--to \(to) is before --on \(on)") }
+        }
+
+        func run() throws {
+            let store = try read.store(for: Self.self)
+            let last = to ?? on, why = try Rules.required(reason, field: "reason")
+            let centres = codes.map(\.value)
+            try store.transaction { for centre in centres { try store.closeCentre(centreCode: centre, from: on, to: last, reason: why) } }
+            Log.info("closed \(centres.joined(separator: ", ")) from \(on) to \(last)")
+            try AffectedSessions.print(store, from: on, days: on.days(until: last) + 1, centreCodes: centres, format: read.format)
+        }
+    }
+
+    struct Closures: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The holiday calendar: centre closures that end today or later (--all: every one).",
+            discussion: "Examples:\n  homeward centre closures\n  homeward centre closures --centre AKT-RC --all --format json")
+        @OptionGroup var read: ReadOptions
+        @Option(help: "Only this centre.") var centre: Code?
+        @Flag(help: "Past closures too.") var all = false
+
+        func run() throws {
+            try read.list(for: Self.self) { try $0.closures(rooms: false, centreCode: centre?.value, endingFrom: all ? nil : $0.today()) }
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a centre closure (by the id `centre closures` shows): the centre can be planned again those days.",
+            discussion: "Example:\n  homeward centre reopen 2")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Closure id.") var id: Int
+
+        func run() throws {
+            try connection.store(for: Self.self).removeClosure(room: false, id: id)
+            Log.info("removed centre closure \(id)")
+        }
+    }
+
     /// `homeward centre free CENTRE --day D`: rooms and staff with their free intervals that day (homeward.centre_free).
     struct Free: ParsableCommand {
         static let configuration = CommandConfiguration(

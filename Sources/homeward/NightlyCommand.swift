@@ -7,9 +7,12 @@ import HomewardStore
 struct NightlyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightly",
-        abstract: "The nightly job: mark unrecorded sessions, evaluate flags, then generate the schedule.",
+        abstract: "The nightly job: mark unrecorded sessions, evaluate flags, repair what disruptions broke, then generate the schedule.",
         discussion: """
-            In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The whole job
+            In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The repair
+            (`homeward schedule repair` over the same days) re-places the planned sessions that leave, sickness, a departure
+            or a closure made impossible; what it cannot re-place is cancelled and planned again by the generation after it.
+            Staff whose day of leaving the programme has come are then marked inactive. The whole job
             holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent
             and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. Prints
             one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the run before
@@ -44,6 +47,10 @@ struct NightlyCommand: ParsableCommand {
 
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
         let flags = try store.evaluateFlags(policy: flagSettings.policy)
+        let repair = try ScheduleCommand.Repair.repair(
+            store: store, request: RepairRequest(from: try store.today(), days: days), settings: scheduling, dryRun: false)
+        if (!quiet && repair.broken > 0) || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
+        try store.retireDepartedStaff()
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)

@@ -6,8 +6,8 @@ import HomewardStore
 struct RoomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "room",
-        abstract: "Add, list, show and change rooms.",
-        subcommands: [Add.self, List.self, Show.self, Update.self])
+        abstract: "Add, list, show and change rooms; close them for a period.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Close.self, Closures.self, Reopen.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -72,6 +72,60 @@ struct RoomCommand: ParsableCommand {
             try connection.store(for: Self.self).updateRoom(
                 centreCode: room.centre.value, code: room.code.value, name: name, kind: kind, capacity: capacity)
             Log.info("updated room \(room.path)")
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a room for a period (renovation): nothing is planned in it then; prints the planned sessions affected.",
+            discussion: """
+                The sessions already planned there are listed; `homeward schedule repair` (and tonight's nightly) moves them.
+
+                Example:
+                  homeward room close AKT-RC C1 --from 2026-12-07 --to 2026-12-18 --reason renovation
+                """)
+        @OptionGroup var read: ReadOptions
+        @OptionGroup var room: RoomArguments
+        @Option(help: "First day closed.") var from: LocalDate
+        @Option(help: "Last day closed (inclusive).") var to: LocalDate
+        @Option(help: "Why, e.g. renovation.") var reason: String
+
+        func validate() throws {
+            if to < from { throw ValidationError("--to \(to) is before --from \(from)") }
+        }
+
+        func run() throws {
+            let store = try read.store(for: Self.self)
+            try store.closeRoom(centreCode: room.centre.value, roomCode: room.code.value, from: from, to: to,
+                                reason: try Rules.required(reason, field: "reason"))
+            Log.info("closed room \(room.path) from \(from) to \(to)")
+            try AffectedSessions.print(store, from: from, days: from.days(until: to) + 1, centreCodes: [room.centre.value], format: read.format)
+        }
+    }
+
+    struct Closures: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List room closures that end today or later (--all: every one).",
+            discussion: "Examples:\n  homeward room closures --centre AKT-RC\n  homeward room closures --all --format csv")
+        @OptionGroup var read: ReadOptions
+        @Option(help: "Only rooms of this centre.") var centre: Code?
+        @Flag(help: "Past closures too.") var all = false
+
+        func run() throws {
+            try read.list(for: Self.self) { try $0.closures(rooms: true, centreCode: centre?.value, endingFrom: all ? nil : $0.today()) }
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a room closure (by the id `room closures` shows): the room can be planned again.",
+            discussion: "Example:\n  homeward room reopen 3")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Closure id.") var id: Int
+
+        func run() throws {
+            try connection.store(for: Self.self).removeClosure(room: true, id: id)
+            Log.info("removed room closure \(id)")
         }
     }
 }

@@ -8,7 +8,7 @@ struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
         abstract: "Generate the schedule (the nightly job) and look at it.",
-        subcommands: [Generate.self, Show.self, Gaps.self, Explain.self, Export.self, Runs.self])
+        subcommands: [Generate.self, Repair.self, Show.self, Gaps.self, Explain.self, Export.self, Runs.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -70,6 +70,7 @@ struct StaffCommand: ParsableCommand {
                     ("Centres", member.centreCodes.joined(separator: ", ")), ("Languages", member.languages.joined(separator: ",")),
                     ("Weekly hours", StaffCommand.hours(member.weeklyHourLimit)),
                     ("Children", member.mayWorkWithChildren ? "cleared" : "not cleared"), ("Active", member.active ? "yes" : "no"),
+                    ("Leaves programme on", detail.leavesOn?.description),
                 ])
                 Printer.heading("Weekly availability")
                 Printer.table(["centre", "day", "from", "to", "valid_from", "valid_to"], detail.availability.map(\.cells))
@@ -88,7 +89,12 @@ struct StaffCommand: ParsableCommand {
             discussion: """
                 Examples:
                   homeward staff update ST-0042 --add-role social-worker --add-centre ATY-CO
-                  homeward staff update ST-0042 --inactive
+                  homeward staff update ST-0042 --inactive --from 2026-12-14
+
+                --inactive --from D records that the person leaves the programme on D (default today): their planned
+                sessions from D on are listed and repaired at once (`homeward schedule repair`: moved to another qualified
+                staff member, or cancelled with the reason when none can take them), and the scheduler gives them none
+                from D on. Once D has come they are also marked inactive. --active undoes a recorded departure.
                 """)
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Staff code.") var code: String
@@ -98,6 +104,8 @@ struct StaffCommand: ParsableCommand {
         @Option(help: "Weekly hour limit.") var weeklyHours: Double?
         @Flag(inversion: .prefixedNo, help: "Cleared (or not) to work with children.") var children: Bool?
         @Flag(help: "Whether the person still works for the programme.") var activity: Activity?
+        @Option(help: "With --inactive: the first day they no longer work for the programme (default: today).") var from: LocalDate?
+        @OptionGroup var settingsFile: SettingsOptions
         @Option(help: "Role to add (repeatable).") var addRole: [StaffRole] = []
         @Option(help: "Role to remove (repeatable).") var removeRole: [StaffRole] = []
         @Option(help: "Centre to add (repeatable).") var addCentre: [Code] = []
@@ -105,6 +113,7 @@ struct StaffCommand: ParsableCommand {
 
         func validate() throws {
             if changes.isEmpty { throw ValidationError("nothing to change: give at least one option such as --add-role") }
+            if from != nil, activity != .inactive { throw ValidationError("--from goes with --inactive: the day they leave the programme") }
         }
 
         var changes: StaffChanges {
@@ -119,7 +128,26 @@ struct StaffCommand: ParsableCommand {
             let record = try Rules.code(code, field: "code")
             var changes = changes
             changes.languages = try changes.languages.map { try Rules.languages($0, record: record) }
-            try connection.store(for: Self.self).updateStaffMember(code: record, changes)
+            let store = try connection.store(for: Self.self)
+            switch activity {
+            case .inactive:
+                // Record the day first, repair what it breaks, and only then mark them inactive (the database refuses
+                // that while they still hold planned sessions).
+                let today = try store.today()
+                let day = from ?? today
+                try store.setStaffLeaving(code: record, on: day)
+                Log.info("\(record) leaves the programme on \(day)")
+                let outcome = try ScheduleCommand.Repair.repair(
+                    store: store, request: RepairRequest(from: Swift.max(day, today), days: 62),
+                    settings: try settingsFile.load().scheduling, dryRun: false)
+                ScheduleCommand.Repair.print(outcome, format: .table)
+                if day > today { changes.active = nil }
+            case .active:
+                try store.setStaffLeaving(code: record, on: nil)
+            case nil:
+                break
+            }
+            if !changes.isEmpty { try store.updateStaffMember(code: record, changes) }
             Log.info("updated staff member \(record)")
         }
     }
@@ -165,7 +193,7 @@ struct StaffCommand: ParsableCommand {
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Record leave; refused when it overlaps leave already recorded.",
+                abstract: "Record leave; refused when it overlaps leave already recorded. Prints the planned sessions it affects.",
                 discussion: "Example:\n  homeward staff leave add ST-0042 --from 2026-03-02 --to 2026-03-13 --kind leave --note \"spring holiday\"")
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: "Staff code.") var code: String
@@ -176,8 +204,10 @@ struct StaffCommand: ParsableCommand {
 
             func run() throws {
                 let leave = try StaffLeave(staffCode: code, firstDay: from, lastDay: to, kind: kind, note: note).validated()
-                try connection.store(for: Self.self).addLeave(leave)
+                let store = try connection.store(for: Self.self)
+                try store.addLeave(leave)
                 Log.info("recorded \(kind.displayName) for \(leave.staffCode) from \(from) to \(to)")
+                try AffectedSessions.print(store, from: from, days: from.days(until: to) + 1, format: .table)
             }
         }
 

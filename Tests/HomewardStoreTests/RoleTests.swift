@@ -188,10 +188,12 @@ import Testing
                               "SELECT family_name FROM homeward.relatives"] {
                 #expect(throws: PostgresError.self, "\(forbidden)") { try scheduler.query(forbidden) }
             }
-            // Sessions booked by hand are not the scheduler's to cancel.
-            let cancelled = try scheduler.execute(
-                "UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'x'")
-            #expect(cancelled == 0)
+            // Sessions booked by hand are not the scheduler's to cancel, unless a repair does it and says so (0022).
+            #expect(throws: PostgresError.self) {
+                try scheduler.execute("UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'x'")
+            }
+            #expect(try scheduler.execute(
+                "UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'repair: room closed'") > 0)
             // Nor may it add a session outside a recorded run.
             #expect(throws: PostgresError.self) {
                 try scheduler.execute(
