@@ -277,7 +277,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'readmit_unknown_case: no participant with case number %', p_case_number
             USING ERRCODE = 'no_data_found', CONSTRAINT = 'readmit_unknown_case', SCHEMA = 'homeward', TABLE = 'participants',
-                  HINT = 'register a new arrival with homeward participant add';
+                  DETAIL = 'register a new arrival with homeward participant add';
     END IF;
     SELECT c.id INTO v_centre_id FROM homeward.centres c WHERE c.code = p_centre_code;
     IF NOT FOUND THEN
@@ -298,9 +298,11 @@ BEGIN
         RAISE EXCEPTION 'readmit_still_placed: participant % is placed at % until %', p_case_number, v_held.code,
                 coalesce(v_held.last_day::text, 'further notice')
             USING ERRCODE = 'check_violation', CONSTRAINT = 'readmit_still_placed', SCHEMA = 'homeward', TABLE = 'participant_placements',
-                  HINT = CASE WHEN v_held.code = p_centre_code THEN 'they are already placed here'
-                              ELSE format('ask a coordinator of %s to transfer them (homeward participant transfer %s --to %s)',
-                                          v_held.code, p_case_number, p_centre_code) END;
+                  DETAIL = format('%s is placed at %s from %s until %s: %s', p_case_number, v_held.code, v_held.first_day,
+                                  coalesce(v_held.last_day::text, 'further notice'),
+                                  CASE WHEN v_held.code = p_centre_code THEN 'nothing to re-admit'
+                                       ELSE format('ask a coordinator of %s to transfer them (homeward participant transfer %s --to %s)',
+                                                   v_held.code, p_case_number, p_centre_code) END);
     END IF;
     SELECT c.code INTO v_last
     FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id

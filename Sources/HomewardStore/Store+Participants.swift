@@ -96,6 +96,20 @@ extension Store {
         // One step through homeward.register_arrivals: a coordinator cannot see the person until they are placed, and
         // may place them only at a centre they coordinate.
         if let placement { _ = try centreID(code: placement.centreCode) }
+        do {
+            try registerArrival(participant, placement: placement)
+        } catch StoreError.rejected(let rule, _, _) where rule == "participants_case_number_key" {
+            // The person exists: say where they are and how to re-admit them, never only "already has this case number".
+            if (try? fetch("SELECT 1 FROM homeward.participants WHERE case_number = $1", [participant.caseNumber], { _ in 1 }).first) != nil {
+                throw StoreError.invalid(InvalidInput(
+                    record: participant.caseNumber, field: "case_number", value: participant.caseNumber,
+                    reason: "is already registered at your centre: change it with homeward participant update"))
+            }
+            throw missingParticipant(participant.caseNumber)
+        }
+    }
+
+    private func registerArrival(_ participant: Participant, placement: Placement?) throws {
         try translatingErrors {
             _ = try connection.query(
                 """
@@ -151,7 +165,7 @@ extension Store {
             SELECT \(Self.participantColumns), homeward.age_on(p.birth_date, homeward.today()),
                    homeward.age_on(p.birth_date, homeward.today()) < $2
             FROM homeward.participants p WHERE p.case_number = $1
-            """, [caseNumber, Participant.adultAge], notFound: Self.participantNotFound(caseNumber)
+            """, [caseNumber, Participant.adultAge], notFound: self.missingParticipant(caseNumber)
         ) { (try Self.participant($0), try $0.decode(12, as: Int.self), try $0.decode(13, as: Bool.self)) }
         let placements = try fetch(
             """
@@ -202,7 +216,7 @@ extension Store {
             """,
             [caseNumber, changes.givenName, changes.familyName, changes.patronymic, changes.regionOfOrigin, changes.languages,
              changes.legalSituation, changes.sentenceEndsOn, changes.status],
-            notFound: Self.participantNotFound(caseNumber))
+            notFound: self.missingParticipant(caseNumber))
     }
 
     /// Moves a participant to another centre on `day`: the placement holding that day ends the day before, a new one opens.
@@ -287,7 +301,7 @@ extension Store {
             INSERT INTO homeward.consents (participant_id, kind, given_by, given_on, withdrawn_on)
             SELECT id, $2, $3, $4, $5 FROM homeward.participants WHERE case_number = $1
             """, [caseNumber, consent.kind, consent.givenBy, consent.givenOn, consent.withdrawnOn],
-            notFound: Self.participantNotFound(caseNumber))
+            notFound: self.missingParticipant(caseNumber))
     }
 
     /// Withdraws the consent of that kind in force for a participant, from `day`.
@@ -303,8 +317,9 @@ extension Store {
 
     /// The internal id of a participant, or `notFound`.
     func idOfParticipant(caseNumber: String) throws -> Int {
-        try fetchOne("SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber],
-                     notFound: Self.participantNotFound(caseNumber)) { try $0.decode(0) }
+        guard let id = try fetch("SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber], { try $0.decode(0, as: Int.self) }).first
+        else { throw missingParticipant(caseNumber) }
+        return id
     }
 
     static func participantNotFound(_ caseNumber: String) -> StoreError {

@@ -6,8 +6,9 @@ import HomewardStore
 struct ParticipantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant",
-        abstract: "Add, list, show and change participants; transfer, discharge and record consents.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Transfer.self, Discharge.self, ConsentCommand.self, Export.self])
+        abstract: "Add, list, show and change participants; transfer, discharge, re-admit; individual plans, busy times, consents.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Transfer.self, Discharge.self, Readmit.self, PlanCommand.self,
+                      BusyCommand.self, ConsentCommand.self, Export.self])
 
     /// Splits `kk,ru` into language codes (checked by `Rules.languages` later).
     static func languageList(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
