@@ -123,6 +123,25 @@ CREATE FUNCTION homeward.family_member_on(p_left_on date, p_day date) RETURNS bo
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT p_left_on IS NULL OR p_left_on > p_day $$;
 COMMENT ON FUNCTION homeward.family_member_on(date, date) IS 'Whether a family membership that ends on left_on (NULL: never) holds on a day.';
 
+CREATE FUNCTION homeward.family_hours(p_family_id bigint, p_day date) RETURNS text
+LANGUAGE sql STABLE AS $$
+    -- each member of the family on the day, with the regular hours that keep them away (school, plus the travel
+    -- buffer) or "free in the centre's hours"; the same text every week while the school enrolments stay
+    SELECT string_agg(p.case_number || ' ' || coalesce(
+               (SELECT string_agg(format('at school %s %s-%s (+%s travel)',
+                                         array_to_string(ARRAY(SELECT (ARRAY['Mon','Tue','Wed','Thu','Fri','Sat','Sun'])[d]
+                                                               FROM unnest(se.school_weekdays) d ORDER BY d), ','),
+                                         to_char(se.school_day_starts_at, 'HH24:MI'), to_char(se.school_day_ends_at, 'HH24:MI'),
+                                         to_char(homeward.after_school_buffer(), 'HH24:MI')), '; ' ORDER BY se.school_day_starts_at)
+                FROM homeward.school_enrolments se
+                WHERE se.participant_id = p.id AND se.enrolled_from <= p_day AND (se.enrolled_to IS NULL OR se.enrolled_to >= p_day)),
+               'free in the centre''s hours'), ', ' ORDER BY p.birth_date, p.case_number)
+    FROM homeward.family_members fm JOIN homeward.participants p ON p.id = fm.participant_id
+    WHERE fm.family_id = p_family_id AND homeward.family_member_on(fm.left_on, p_day)
+$$;
+COMMENT ON FUNCTION homeward.family_hours(bigint, date) IS
+    'The members of a family on a day with the regular hours that keep them away (school days and hours plus travel): what a family that can never meet is explained by.';
+
 ------------------------------------------------------------------------------------------------
 -- Row-level security and privileges, like enrolments: coordinators of the participant's centre; audited
 ------------------------------------------------------------------------------------------------

@@ -165,7 +165,8 @@ extension Store {
                 return participant
             }
 
-            let (demands, gaps) = try demandUnits(request, settings: settings)
+            let (demands, gaps) = try demandUnits(request, settings: settings, free: participants.mapValues(\.available),
+                                                  horizon: SlotRange(start: 0, end: horizonSlots))
             let existing = try existingSessions(request, settings: settings, horizonSlots: horizonSlots)
 
             let instance = Instance(
@@ -179,9 +180,15 @@ extension Store {
 
     /// Demand units (homeward.instance_demand): per active enrolment, current-phase requirement and ISO week, required
     /// minus already planned or held.
-    private func demandUnits(_ request: ScheduleRequest, settings: SchedulingSettings) throws -> ([Demand], [KnownGap]) {
+    ///
+    /// A family whose members are never free together at their centre anywhere in the horizon (school shifts that never
+    /// overlap) is one known gap a week with one reason naming the members' hours (homeward.family_hours), the same
+    /// every week, instead of whatever the search happened to fail on.
+    private func demandUnits(_ request: ScheduleRequest, settings: SchedulingSettings, free: [String: [String: [SlotRange]]],
+                             horizon: SlotRange) throws -> ([Demand], [KnownGap]) {
         var demands: [Demand] = []
         var noFamily: [KnownGap] = []
+        var neverMeets: [String: String?] = [:]
         let rows = try connection.query(
             "SELECT * FROM homeward.instance_demand($1::date, $2::int, $3::text, $4::int, $5::int)",
             [request.from, request.days, request.centreCode, request.freezeDays, settings.slotMinutes]
@@ -206,6 +213,24 @@ extension Store {
                     continue
                 }
                 members = family
+                let centre: String = try row.decode(17)
+                let duration = (try row.decode(9, as: Int.self)) / settings.slotMinutes
+                let key = "\(familyID!)@\(centre)@\(family.joined(separator: ","))"
+                if neverMeets[key] == nil {
+                    let common = Self.longestCommonRun(family.map { free[$0]?[centre] ?? [] }, within: horizon)
+                    neverMeets[key] = family.count > 1 && common < duration
+                        ? try connection.query("SELECT homeward.family_hours($1, $2::date)", [familyID, request.from]).scalar(String?.self)
+                            ?? family.joined(separator: ", ")
+                        : .some(nil)
+                }
+                if let hours = neverMeets[key] ?? nil {
+                    noFamily.append(KnownGap(
+                        caseNumber: caseNumber, requirementID: requirementID, weekStart: try row.decode(13), sessions: try row.decode(16),
+                        reason: "participant_unavailable",
+                        detail: "family \(familyID!) can never meet at \(centre): its members are never free together there (\(hours)); "
+                            + "change a school shift or record the family session by hand with --override"))
+                    continue
+                }
             }
             let weekStart: LocalDate = try row.decode(13)
             let missing: Int = try row.decode(16)
@@ -223,6 +248,22 @@ extension Store {
             }
         }
         return (demands, noFamily + (try agesOut(request)))
+    }
+
+    /// The longest run of slots inside `window` that every list of free ranges covers (0 when one list is empty).
+    static func longestCommonRun(_ lists: [[SlotRange]], within window: SlotRange) -> Int {
+        var common = [window]
+        for list in lists {
+            var next: [SlotRange] = []
+            for a in common {
+                for b in list where a.overlaps(b) {
+                    next.append(SlotRange(start: max(a.start, b.start), end: min(a.end, b.end)))
+                }
+            }
+            common = next
+            if common.isEmpty { return 0 }
+        }
+        return common.map(\.count).max() ?? 0
     }
 
     /// Requirement-weeks a birthday cuts short inside the plan (homeward.instance_ages_out): the age band ends before the
