@@ -152,7 +152,7 @@ DECLARE
 BEGIN
     FOREACH scoped IN ARRAY ARRAY['individual_plans', 'plan_pauses', 'participant_busy_times'] LOOP
         EXECUTE format('ALTER TABLE homeward.%I ENABLE ROW LEVEL SECURITY', scoped);
-        EXECUTE format('CREATE POLICY all_participants ON homeward.%I TO homeward_admin, homeward_scheduler, homeward_auditor '
+        EXECUTE format('CREATE POLICY all_participants ON homeward.%I TO homeward_admin, homeward_scheduler '
                        'USING (true) WITH CHECK (true)', scoped);
         EXECUTE format('CREATE POLICY centre_scope ON homeward.%I TO homeward_coordinator '
                        'USING (participant_id IN (SELECT homeward.visible_participant_ids())) '
@@ -160,6 +160,8 @@ BEGIN
         EXECUTE format('COMMENT ON POLICY centre_scope ON homeward.%I IS %L', scoped,
                        'Coordinators see and change only rows of participants placed today at their centres (homeward.user_scopes).');
         EXECUTE format('GRANT INSERT, UPDATE, DELETE ON homeward.%I TO homeward_coordinator', scoped);
+        -- the auditor reads the audit trail, not case tables (the default privileges would give it this one)
+        EXECUTE format('REVOKE ALL ON homeward.%I FROM homeward_auditor', scoped);
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON homeward.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes()', scoped || '_audit_insert', scoped);
         EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON homeward.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
@@ -268,8 +270,9 @@ RETURNS TABLE (placed_at text, placed_until date, status text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     -- Only that the case exists, where it is placed from today on (centre code, no names), and its status.
     SELECT (SELECT c.code FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
-            WHERE pl.participant_id = p.id AND upper(pl.during) > homeward.today() ORDER BY lower(pl.during) LIMIT 1),
-           (SELECT max(upper(pl.during)) - 1 FROM homeward.participant_placements pl WHERE pl.participant_id = p.id),
+            WHERE pl.participant_id = p.id AND pl.during && daterange(homeward.today(), NULL) ORDER BY lower(pl.during) LIMIT 1),
+           (SELECT CASE WHEN bool_or(upper_inf(pl.during)) THEN NULL ELSE max(upper(pl.during)) - 1 END
+            FROM homeward.participant_placements pl WHERE pl.participant_id = p.id),
            p.status
     FROM homeward.participants p
     WHERE p.case_number = p_case_number
@@ -311,7 +314,7 @@ BEGIN
     -- placed somewhere on or after the day: a transfer (by the centre holding them), not a re-admission
     SELECT c.code, lower(pl.during) AS first_day, upper(pl.during) - 1 AS last_day INTO v_held
     FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
-    WHERE pl.participant_id = v_participant.id AND upper(pl.during) > p_from
+    WHERE pl.participant_id = v_participant.id AND pl.during && daterange(p_from, NULL)
     ORDER BY lower(pl.during) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'readmit_still_placed: participant % is placed at % until %', p_case_number, v_held.code,
@@ -325,7 +328,7 @@ BEGIN
     END IF;
     SELECT c.code INTO v_last
     FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
-    WHERE pl.participant_id = v_participant.id ORDER BY upper(pl.during) DESC LIMIT 1;
+    WHERE pl.participant_id = v_participant.id ORDER BY upper(pl.during) DESC NULLS FIRST LIMIT 1;
     INSERT INTO homeward.participant_placements (participant_id, centre_id, during, reason)
     VALUES (v_participant.id, v_centre_id, daterange(p_from, NULL), coalesce('re-admitted: ' || p_reason, 're-admitted'));
     IF v_participant.status IN ('completed', 'withdrawn') THEN

@@ -41,12 +41,11 @@ public struct PlanChange: Sendable, Equatable {
 
 /// A one-off time a participant cannot attend (homeward.participant_busy_times), in the centre's local time.
 public struct BusyTime: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable { case court, medical, other }
     public var id: Int
     public var caseNumber: String
     public var start: Date
     public var end: Date
-    public var kind: Kind
+    public var kind: BusyKind
     public var note: String?
 }
 
@@ -168,7 +167,7 @@ extension Store {
     // MARK: Busy times
 
     /// Records a time a participant cannot attend, given in the local time of the centre where they are placed then.
-    public func addBusyTime(caseNumber: String, from start: LocalDateTime, to end: LocalDateTime, kind: BusyTime.Kind,
+    public func addBusyTime(caseNumber: String, from start: LocalDateTime, to end: LocalDateTime, kind: BusyKind,
                             note: String?) throws -> Int {
         guard start < end else {
             throw StoreError.invalid(InvalidInput(record: caseNumber, field: "to", value: end.description, reason: "is not after --from \(start)"))
@@ -200,7 +199,7 @@ extension Store {
         ) { row in
             let kind: String = try row.decode(4)
             return BusyTime(id: try row.decode(0), caseNumber: try row.decode(1), start: try row.decode(2), end: try row.decode(3),
-                            kind: BusyTime.Kind(rawValue: kind) ?? .other, note: try row.decode(5))
+                            kind: BusyKind(rawValue: kind) ?? .other, note: try row.decode(5))
         }
     }
 

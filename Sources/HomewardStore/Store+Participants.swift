@@ -98,13 +98,12 @@ extension Store {
         if let placement { _ = try centreID(code: placement.centreCode) }
         do {
             try registerArrival(participant, placement: placement)
-        } catch StoreError.rejected(let rule, _, _) where rule == "participants_case_number_key" {
-            // The person exists: say where they are and how to re-admit them, never only "already has this case number".
-            if (try? fetch("SELECT 1 FROM homeward.participants WHERE case_number = $1", [participant.caseNumber], { _ in 1 }).first) != nil {
-                throw StoreError.invalid(InvalidInput(
-                    record: participant.caseNumber, field: "case_number", value: participant.caseNumber,
-                    reason: "is already registered at your centre: change it with homeward participant update"))
-            }
+        } catch let error as StoreError {
+            // A case number this login cannot see: say where the person is and how to re-admit them (or whom to ask for a
+            // transfer), not only that the number is taken.
+            guard case .rejected(let rule, _, _) = error, rule == "participants_case_number_key",
+                  (try? fetch("SELECT 1 FROM homeward.participants WHERE case_number = $1", [participant.caseNumber], { _ in 1 }).first) == nil
+            else { throw error }
             throw missingParticipant(participant.caseNumber)
         }
     }

@@ -3,8 +3,6 @@ import Foundation
 import Homeward
 import HomewardStore
 
-extension BusyTime.Kind: ExpressibleByArgument {}
-
 extension ParticipantCommand {
     /// `homeward participant plan …`: one participant's adjustments of their programme's requirements.
     struct PlanCommand: ParsableCommand {
@@ -132,7 +130,7 @@ extension ParticipantCommand {
             @OptionGroup var subject: CaseNumberArgument
             @Option(help: "Local start: \"YYYY-MM-DD HH:MM\".") var from: String
             @Option(help: "Local end: \"YYYY-MM-DD HH:MM\".") var to: String
-            @Option(help: "court, medical or other.") var kind: BusyTime.Kind
+            @Option(help: "court, medical or other.") var kind: BusyKind
             @Option(help: "What it is.") var note: String?
 
             func run() throws {
@@ -142,7 +140,7 @@ extension ParticipantCommand {
                 let text = try note.map { try Rules.required($0, field: "note", record: record, maxLength: Rules.maxTextLength) }
                 let id = try connection.store(for: Self.self).addBusyTime(caseNumber: record, from: start, to: end, kind: kind, note: text)
                 Printer.write("\(id)\n")
-                Log.info("\(record) is busy (\(kind.rawValue)) from \(start) to \(end) local")
+                Log.info("\(record) is busy (\(kind.displayName)) from \(start) to \(end) local")
             }
         }
 
@@ -244,5 +242,5 @@ struct PlanEntry: Encodable, TabularRecord {
 
 extension BusyTime: TabularRecord {
     static let columns = ["id", "case", "from", "to", "kind", "note"]
-    var cells: [String?] { [String(id), caseNumber, LocalTime.text(start), LocalTime.text(end), kind.rawValue, note] }
+    var cells: [String?] { [String(id), caseNumber, LocalTime.text(start), LocalTime.text(end), kind.displayName, note] }
 }
