@@ -270,13 +270,6 @@ extension Store {
         try transaction {
             var outcome = LifeEventOutcome()
             let participantID = try idOfParticipant(caseNumber: caseNumber)
-            try connection.execute(
-                """
-                UPDATE homeward.participant_placements
-                SET during = daterange(lower(during), $2::date + 1),
-                    reason = CASE WHEN $3::text IS NULL THEN reason ELSE concat_ws('; ', reason, 'discharged: ' || $3::text) END
-                WHERE participant_id = $1 AND during @> $2::date
-                """, [participantID, day, reason])
             try connection.execute("UPDATE homeward.participants SET status = $2 WHERE id = $1", [participantID, status])
             // The plan and the case follow: no session after the last day, enrolments closed with the outcome, flags resolved.
             let why = "discharged (\(status.rawValue))" + (reason.map { ": \($0)" } ?? "")
@@ -289,6 +282,15 @@ extension Store {
                 outcome.enrolmentsClosed = closed.0
                 outcome.flagsResolved = closed.1
             }
+            // The placement ends last: a coordinator whose centre it was no longer sees the person once it ends before today,
+            // and the status, sessions and enrolments above would not have been changed.
+            try connection.execute(
+                """
+                UPDATE homeward.participant_placements
+                SET during = daterange(lower(during), $2::date + 1),
+                    reason = CASE WHEN $3::text IS NULL THEN reason ELSE concat_ws('; ', reason, 'discharged: ' || $3::text) END
+                WHERE participant_id = $1 AND during @> $2::date
+                """, [participantID, day, reason])
             return outcome
         }
     }
