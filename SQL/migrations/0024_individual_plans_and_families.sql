@@ -21,6 +21,9 @@
 --   one placed nowhere from that day) into a centre they coordinate. Someone placed at another centre is not shown:
 --   the coordinator learns which centre holds them and asks for a transfer.
 --
+-- * Ageing out: homeward.next_programme names the programme for the participant's new age; the participant_ages_out
+--   gap says which one to enrol them in.
+--
 -- Replaced (CREATE OR REPLACE) here: homeward.instance_participants, homeward.instance_participant_windows,
 -- homeward.instance_need, homeward.instance_demand (0018), homeward.session_rule_violations (0019: its body plus the
 -- family_member_on condition in rule 20 and a UNION ALL of homeward.session_rule_violations_people) and the view
@@ -141,6 +144,27 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION homeward.family_hours(bigint, date) IS
     'The members of a family on a day with the regular hours that keep them away (school days and hours plus travel): what a family that can never meet is explained by.';
+
+------------------------------------------------------------------------------------------------
+-- Ageing out: the programme to suggest
+------------------------------------------------------------------------------------------------
+
+CREATE FUNCTION homeward.next_programme(p_participant_id bigint, p_on date) RETURNS text
+LANGUAGE sql STABLE AS $$
+    -- the programme meant for them on the day (homeward.fits_programme) with the narrowest age band, among those they
+    -- do not follow yet; NULL when none fits
+    SELECT pg.code
+    FROM homeward.participants p
+    CROSS JOIN homeward.programmes pg
+    WHERE p.id = p_participant_id
+      AND homeward.fits_programme(p.birth_date, p.sex::text, pg.id, p_on) IS NULL
+      AND NOT EXISTS (SELECT 1 FROM homeward.enrolments e
+                      WHERE e.participant_id = p.id AND e.programme_id = pg.id AND e.status IN ('active', 'paused'))
+    ORDER BY homeward.programme_max_age(pg.id) NULLS LAST, pg.code
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION homeward.next_programme(bigint, date) IS
+    'The programme to suggest to someone on a day (a child leaving a programme''s age band): the one that fits them then with the narrowest age band, not followed yet.';
 
 ------------------------------------------------------------------------------------------------
 -- Row-level security and privileges, like enrolments: coordinators of the participant's centre; audited

@@ -276,10 +276,14 @@ extension Store {
         ).rows.map { row in
             let caseNumber: String = try row.decode(0)
             let until: LocalDate = try row.decode(4)
+            let next = try connection.query(
+                "SELECT homeward.next_programme(p.id, $2::date) FROM homeward.participants p WHERE p.case_number = $1", [caseNumber, until]
+            ).rows.first.flatMap { try $0.decode(0, as: String?.self) }
+            let advice = next.map { "enrol them in \($0), the programme for their new age" } ?? "enrol them in the programme for their new age"
             return KnownGap(
                 caseNumber: caseNumber, requirementID: try row.decode(1), weekStart: try row.decode(2), sessions: try row.decode(3),
                 reason: "participant_ages_out", detail: "\(caseNumber) leaves the age band of \(try row.decode(5, as: String.self)) on \(until) at \(try row.decode(6, as: String.self)): "
-                    + "enrol them in the programme for their new age")
+                    + advice)
         }
     }
 
