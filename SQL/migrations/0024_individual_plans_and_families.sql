@@ -62,6 +62,16 @@ CREATE TABLE homeward.plan_pauses (
 COMMENT ON TABLE homeward.plan_pauses IS
     'A requirement paused for one participant from a day to a day with a reason (e.g. a hospital stay): no session is due on those days.';
 
+CREATE FUNCTION homeward.requirement_path(p_requirement_id bigint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT pg.code || '/' || ph.code || '/' || q.code
+    FROM homeward.phase_requirements q
+    JOIN homeward.programme_phases ph ON ph.id = q.phase_id
+    JOIN homeward.programmes pg ON pg.id = ph.programme_id
+    WHERE q.id = p_requirement_id
+$$;
+COMMENT ON FUNCTION homeward.requirement_path(bigint) IS 'A requirement as coordinators name it: PROGRAMME/PHASE/REQUIREMENT.';
+
 CREATE FUNCTION homeward.plan_rate(p_participant_id bigint, p_requirement_id bigint, p_programme_rate numeric) RETURNS numeric
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT coalesce((SELECT ip.sessions_per_week FROM homeward.individual_plans ip

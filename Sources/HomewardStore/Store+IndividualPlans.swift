@@ -24,21 +24,6 @@ public struct PlanPause: Sendable, Equatable, Codable {
     public var reason: String
 }
 
-/// What `participant plan` changes for one requirement: only the fields given.
-public struct PlanChange: Sendable, Equatable {
-    public var sessionsPerWeek: Double?
-    public var preferredStaff: String?
-    public var preferredLanguage: String?
-    public var reason: String?
-
-    public init(sessionsPerWeek: Double? = nil, preferredStaff: String? = nil, preferredLanguage: String? = nil, reason: String? = nil) {
-        self.sessionsPerWeek = sessionsPerWeek
-        self.preferredStaff = preferredStaff
-        self.preferredLanguage = preferredLanguage
-        self.reason = reason
-    }
-}
-
 /// A one-off time a participant cannot attend (homeward.participant_busy_times), in the centre's local time.
 public struct BusyTime: Sendable, Equatable, Codable {
     public var id: Int
@@ -52,12 +37,13 @@ public struct BusyTime: Sendable, Equatable, Codable {
 extension Store {
     // MARK: Individual plans
 
-    /// Sets (or changes) a participant's individual plan for one requirement of their programme.
-    public func setPlan(caseNumber: String, requirement path: RequirementPath, _ change: PlanChange) throws {
+    /// Sets (or changes) a participant's individual plan for one requirement of their programme: only what is given.
+    public func setPlan(caseNumber: String, requirement path: RequirementPath, sessionsPerWeek: Double? = nil,
+                        preferredStaff: String? = nil, preferredLanguage: String? = nil, reason: String? = nil) throws {
         try transaction {
             let participantID = try idOfParticipant(caseNumber: caseNumber)
-            let requirementID = try requirementID(of: path)
-            let staffID: Int? = try change.preferredStaff.map { code in
+            let requirementID = try requirementID(path).id
+            let staffID: Int? = try preferredStaff.map { code in
                 try fetchOne("SELECT id FROM homeward.staff WHERE code = $1", [code],
                              notFound: .notFound(what: "staff member with code", identifier: code)) { try $0.decode(0) }
             }
@@ -70,7 +56,7 @@ extension Store {
                     preferred_staff_id = coalesce(EXCLUDED.preferred_staff_id, individual_plans.preferred_staff_id),
                     preferred_language = coalesce(EXCLUDED.preferred_language, individual_plans.preferred_language),
                     reason = coalesce(EXCLUDED.reason, individual_plans.reason)
-                """, [participantID, requirementID, change.sessionsPerWeek, staffID, change.preferredLanguage, change.reason])
+                """, [participantID, requirementID, sessionsPerWeek, staffID, preferredLanguage, reason])
         }
     }
 
@@ -83,7 +69,7 @@ extension Store {
         }
         return try transaction {
             let participantID = try idOfParticipant(caseNumber: caseNumber)
-            let requirementID = try requirementID(of: path)
+            let requirementID = try requirementID(path).id
             return try connection.query(
                 """
                 INSERT INTO homeward.plan_pauses (participant_id, requirement_id, during, reason)
@@ -97,13 +83,11 @@ extension Store {
         let participantID = try idOfParticipant(caseNumber: caseNumber)
         return try fetch(
             """
-            SELECT p.case_number, pg.code || '/' || ph.code || '/' || q.code, q.sessions_per_week::float8, ip.sessions_per_week::float8,
+            SELECT p.case_number, homeward.requirement_path(q.id), q.sessions_per_week::float8, ip.sessions_per_week::float8,
                    st.code, ip.preferred_language, ip.reason
             FROM homeward.individual_plans ip
             JOIN homeward.participants p ON p.id = ip.participant_id
             JOIN homeward.phase_requirements q ON q.id = ip.requirement_id
-            JOIN homeward.programme_phases ph ON ph.id = q.phase_id
-            JOIN homeward.programmes pg ON pg.id = ph.programme_id
             LEFT JOIN homeward.staff st ON st.id = ip.preferred_staff_id
             WHERE ip.participant_id = $1 ORDER BY 2
             """, [participantID]
@@ -119,12 +103,9 @@ extension Store {
         let participantID = try idOfParticipant(caseNumber: caseNumber)
         return try fetch(
             """
-            SELECT pp.id, p.case_number, pg.code || '/' || ph.code || '/' || q.code, lower(pp.during), upper(pp.during) - 1, pp.reason
+            SELECT pp.id, p.case_number, homeward.requirement_path(pp.requirement_id), lower(pp.during), upper(pp.during) - 1, pp.reason
             FROM homeward.plan_pauses pp
             JOIN homeward.participants p ON p.id = pp.participant_id
-            JOIN homeward.phase_requirements q ON q.id = pp.requirement_id
-            JOIN homeward.programme_phases ph ON ph.id = q.phase_id
-            JOIN homeward.programmes pg ON pg.id = ph.programme_id
             WHERE pp.participant_id = $1 ORDER BY lower(pp.during), pp.id
             """, [participantID]
         ) {
@@ -137,7 +118,7 @@ extension Store {
     public func removePlan(caseNumber: String, requirement path: RequirementPath) throws {
         try transaction {
             let participantID = try idOfParticipant(caseNumber: caseNumber)
-            let requirementID = try requirementID(of: path)
+            let requirementID = try requirementID(path).id
             try write("DELETE FROM homeward.individual_plans WHERE participant_id = $1 AND requirement_id = $2", [participantID, requirementID],
                       notFound: .notFound(what: "individual plan of \(caseNumber) for requirement", identifier: path.description))
         }
@@ -150,18 +131,6 @@ extension Store {
             try write("DELETE FROM homeward.plan_pauses WHERE participant_id = $1 AND id = $2", [participantID, id],
                       notFound: .notFound(what: "pause of \(caseNumber) with id", identifier: String(id)))
         }
-    }
-
-    /// The id of a programme requirement named `PROGRAMME/PHASE/REQUIREMENT`.
-    func requirementID(of path: RequirementPath) throws -> Int {
-        try fetchOne(
-            """
-            SELECT q.id FROM homeward.phase_requirements q
-            JOIN homeward.programme_phases ph ON ph.id = q.phase_id
-            JOIN homeward.programmes pg ON pg.id = ph.programme_id
-            WHERE pg.code = $1 AND ph.code = $2 AND q.code = $3
-            """, [path.programme, path.phase, path.requirement],
-            notFound: .notFound(what: "programme requirement", identifier: path.description)) { try $0.decode(0) }
     }
 
     // MARK: Busy times

@@ -202,14 +202,15 @@ extension Store {
             let requirementID: Int = try row.decode(2)
             let familyID: Int? = try row.decode(19)
             var members: [String] = [caseNumber]
+            func gap(_ reason: String, _ detail: String) throws {
+                noFamily.append(KnownGap(caseNumber: caseNumber, requirementID: requirementID, weekStart: try row.decode(13),
+                                         sessions: try row.decode(16), reason: reason, detail: detail))
+            }
             if mode == .family {
                 guard familyID != nil, let family = try row.decode(20, as: [String]?.self), !family.isEmpty else {
                     // A family session needs a family: that is a gap for the coordinator, not a silent skip.
-                    noFamily.append(KnownGap(
-                        caseNumber: caseNumber, requirementID: requirementID, weekStart: try row.decode(13), sessions: try row.decode(16),
-                        reason: "no_family_recorded",
-                        detail: "\(caseNumber)'s programme asks for a family session (\(try row.decode(3, as: String.self))) but no family "
-                            + "is recorded: add one with `homeward family add`"))
+                    try gap("no_family_recorded", "\(caseNumber)'s programme asks for a family session (\(try row.decode(3, as: String.self))) "
+                        + "but no family is recorded: add one with `homeward family add`")
                     continue
                 }
                 members = family
@@ -224,11 +225,8 @@ extension Store {
                         : .some(nil)
                 }
                 if let hours = neverMeets[key] ?? nil {
-                    noFamily.append(KnownGap(
-                        caseNumber: caseNumber, requirementID: requirementID, weekStart: try row.decode(13), sessions: try row.decode(16),
-                        reason: "participant_unavailable",
-                        detail: "family \(familyID!) can never meet at \(centre): its members are never free together there (\(hours)); "
-                            + "change a school shift or record the family session by hand with --override"))
+                    try gap("participant_unavailable", "family \(familyID!) can never meet at \(centre): its members are never free together "
+                        + "there (\(hours)); change a school shift or record the family session by hand with --override")
                     continue
                 }
             }

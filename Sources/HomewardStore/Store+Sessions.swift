@@ -171,7 +171,7 @@ extension Store {
     }
 
     /// The id and mode of a programme requirement named `PROGRAMME/PHASE/REQUIREMENT`.
-    private func requirementID(_ path: RequirementPath) throws -> (id: Int, mode: SessionMode) {
+    func requirementID(_ path: RequirementPath) throws -> (id: Int, mode: SessionMode) {
         try fetchOne(
             """
             SELECT q.id, q.mode FROM homeward.phase_requirements q

@@ -50,11 +50,11 @@ extension ParticipantCommand {
                 let why = try reason.map { try Rules.required($0, field: "reason", record: record, maxLength: Rules.maxTextLength) }
                 let store = try connection.store(for: Self.self)
                 if perWeek != nil || preferStaff != nil || preferLanguage != nil {
-                    let change = PlanChange(
-                        sessionsPerWeek: perWeek, preferredStaff: try preferStaff.map { try Rules.code($0, field: "prefer-staff", record: record) },
+                    try store.setPlan(
+                        caseNumber: record, requirement: path, sessionsPerWeek: perWeek,
+                        preferredStaff: try preferStaff.map { try Rules.code($0, field: "prefer-staff", record: record) },
                         preferredLanguage: try preferLanguage.map { try Rules.languages([$0], field: "prefer-language", record: record)[0] },
                         reason: pauseFrom == nil ? why : nil)
-                    try store.setPlan(caseNumber: record, requirement: path, change)
                     Log.info("individual plan of \(record) for \(path) set")
                 }
                 if let pauseFrom, let pauseTo, let why {
@@ -75,8 +75,16 @@ extension ParticipantCommand {
             func run() throws {
                 let record = try subject.code(field: "case_number")
                 let store = try read.store(for: Self.self)
-                let entries = try store.plans(caseNumber: record).map(PlanEntry.init) + store.planPauses(caseNumber: record).map(PlanEntry.init)
-                Printer.list(entries, format: read.format)
+                let plans = try store.plans(caseNumber: record), pauses = try store.planPauses(caseNumber: record)
+                switch read.format {
+                case .json: Printer.json(PlanListing(plans: plans, pauses: pauses))
+                case .csv: Printer.list(plans, format: .csv)
+                default:
+                    Printer.heading("Plans")
+                    Printer.table(IndividualPlan.columns, plans.map(\.cells))
+                    Printer.heading("Pauses")
+                    Printer.table(PlanPause.columns, pauses.map(\.cells))
+                }
             }
         }
 
@@ -201,43 +209,22 @@ extension ParticipantCommand {
     }
 }
 
-/// One line of `participant plan list`: a plan or a pause.
-struct PlanEntry: Encodable, TabularRecord {
-    var kind: String
-    var id: Int?
-    var requirement: String
-    var sessionsPerWeek: Double?
-    var programmeSessionsPerWeek: Double?
-    var preferredStaff: String?
-    var preferredLanguage: String?
-    var pauseFrom: LocalDate?
-    var pauseTo: LocalDate?
-    var reason: String?
+/// `participant plan list --format json`: the plans and the pauses.
+struct PlanListing: Encodable {
+    var plans: [IndividualPlan]
+    var pauses: [PlanPause]
+}
 
-    init(_ plan: IndividualPlan) {
-        kind = "plan"
-        requirement = plan.requirement
-        sessionsPerWeek = plan.sessionsPerWeek
-        programmeSessionsPerWeek = plan.programmeSessionsPerWeek
-        preferredStaff = plan.preferredStaff
-        preferredLanguage = plan.preferredLanguage
-        reason = plan.reason
-    }
-
-    init(_ pause: PlanPause) {
-        kind = "pause"
-        id = pause.id
-        requirement = pause.requirement
-        pauseFrom = pause.firstDay
-        pauseTo = pause.lastDay
-        reason = pause.reason
-    }
-
-    static let columns = ["kind", "id", "requirement", "per_week", "programme_per_week", "staff", "language", "from", "to", "reason"]
+extension IndividualPlan: TabularRecord {
+    static let columns = ["requirement", "per_week", "programme_per_week", "staff", "language", "reason"]
     var cells: [String?] {
-        [kind, id.map(String.init), requirement, sessionsPerWeek.map { String($0) }, programmeSessionsPerWeek.map { String($0) },
-         preferredStaff, preferredLanguage, pauseFrom?.description, pauseTo?.description, reason]
+        [requirement, sessionsPerWeek.map { String($0) }, String(programmeSessionsPerWeek), preferredStaff, preferredLanguage, reason]
     }
+}
+
+extension PlanPause: TabularRecord {
+    static let columns = ["id", "requirement", "from", "to", "reason"]
+    var cells: [String?] { [String(id), requirement, firstDay.description, lastDay.description, reason] }
 }
 
 extension BusyTime: TabularRecord {
