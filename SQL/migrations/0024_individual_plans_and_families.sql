@@ -8,7 +8,8 @@
 --   that rate, paused days taken off), both built on homeward.sessions_due_to_date of 0017. The scheduling instance
 --   (homeward.instance_need) and progress (homeward.requirement_progress) both call it. The preferred staff member
 --   (or one speaking the preferred language) reaches the scheduler as the demand's preferred staff: soft, weighed like
---   continuity. An adjusted rate applies to the whole current phase.
+--   continuity. An adjusted rate applies to the whole current phase. A pause at the start or end of a week's window
+--   narrows the window (instance_need), so no session is planned on a paused day.
 -- * Busy times: homeward.participant_busy_times holds one-off intervals (court hearing, medical appointment, other)
 --   when a participant cannot attend. homeward.instance_participant_windows takes them off the participant's free
 --   time, as it does school hours, and a booking over one is refused (rule participant_busy, may be overridden).
@@ -464,8 +465,7 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT e.id, p.id, p.case_number, q.id, q.code, q.session_type, q.mode, q.staff_role, q.group_min, q.group_max,
            q.duration_minutes, q.room_kind, q.requires_child_clearance, q.paediatric_only, w.week_start,
-           greatest(w.week_start, p_from + p_freeze, e.phase_started_on, lower(el.days)),
-           least(w.week_start + 7, p_from + p_days, e.phase_started_on + ph.duration_days, upper(el.days)),
+           greatest(win.first_day, pz.pause_ends), least(win.end_day, pz.pause_starts),
            homeward.plan_sessions_due_between(p.id, q.id, q.sessions_per_week, e.phase_started_on,
                                               daterange(w.week_start, least(w.week_start + 7, p_from + p_days)) * el.days),
            homeward.plan_sessions_due_between(p.id, q.id, q.sessions_per_week, e.phase_started_on,
@@ -479,6 +479,13 @@ LANGUAGE sql STABLE AS $$
     JOIN homeward.phase_requirements q ON q.phase_id = ph.id
     JOIN weeks w ON w.week_start + 7 > e.phase_started_on AND w.week_start < e.phase_started_on + ph.duration_days
     CROSS JOIN LATERAL (SELECT homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) AS days) el
+    CROSS JOIN LATERAL (SELECT greatest(w.week_start, p_from + p_freeze, e.phase_started_on, lower(el.days)) AS first_day,
+                               least(w.week_start + 7, p_from + p_days, e.phase_started_on + ph.duration_days, upper(el.days)) AS end_day) win
+    -- a pause at the start or the end of the window narrows it: no session is planned on a paused day
+    CROSS JOIN LATERAL (SELECT (SELECT max(upper(pp.during)) FROM homeward.plan_pauses pp
+                                WHERE pp.participant_id = p.id AND pp.requirement_id = q.id AND pp.during @> win.first_day) AS pause_ends,
+                               (SELECT min(lower(pp.during)) FROM homeward.plan_pauses pp
+                                WHERE pp.participant_id = p.id AND pp.requirement_id = q.id AND pp.during @> (win.end_day - 1)) AS pause_starts) pz
     WHERE e.status = 'active' AND el.days && daterange(w.week_start, w.week_start + 7)
 $$;
 
@@ -525,7 +532,9 @@ LANGUAGE sql STABLE AS $$
         FROM (SELECT n.family_id, n.week_start, max(n.window_to) AS window_to FROM need n
               WHERE n.mode = 'family' AND n.family_id IS NOT NULL GROUP BY 1, 2) fw
         JOIN homeward.family_members fm ON fm.family_id = fw.family_id AND homeward.family_member_on(fm.left_on, fw.window_to - 1)
-        JOIN homeward.participants p ON p.id = fm.participant_id
+        JOIN homeward.participants p ON p.id = fm.participant_id AND p.status NOT IN ('completed', 'withdrawn')
+        -- members the scheduler knows (homeward.instance_participants): a discharged member is not expected
+        WHERE EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
         GROUP BY 1, 2
     ), preferred AS (
         -- the individual plan's preferred staff member, or else one who speaks its preferred language (the previous

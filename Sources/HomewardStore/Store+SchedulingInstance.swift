@@ -218,15 +218,17 @@ extension Store {
                 let duration = (try row.decode(9, as: Int.self)) / settings.slotMinutes
                 let key = "\(familyID!)@\(centre)@\(family.joined(separator: ","))"
                 if neverMeets[key] == nil {
+                    let away = family.filter { (free[$0]?[centre] ?? []).isEmpty }
                     let common = Self.longestCommonRun(family.map { free[$0]?[centre] ?? [] }, within: horizon)
-                    neverMeets[key] = family.count > 1 && common < duration
-                        ? try connection.query("SELECT homeward.family_hours($1, $2::date)", [familyID, request.from]).scalar(String?.self)
-                            ?? family.joined(separator: ", ")
-                        : .some(nil)
+                    neverMeets[key] = family.count < 2 || common >= duration ? .some(nil)
+                        : !away.isEmpty
+                            ? "\(away.joined(separator: ", ")) not placed or never free there in the plan); if they left the family, "
+                                + "record it with `homeward family leave`"
+                            : (try connection.query("SELECT homeward.family_hours($1, $2::date)", [familyID, request.from]).scalar(String?.self)
+                                ?? family.joined(separator: ", ")) + "); change a school shift or record the family session by hand with --override"
                 }
-                if let hours = neverMeets[key] ?? nil {
-                    try gap("participant_unavailable", "family \(familyID!) can never meet at \(centre): its members are never free together "
-                        + "there (\(hours)); change a school shift or record the family session by hand with --override")
+                if let why = neverMeets[key] ?? nil {
+                    try gap("participant_unavailable", "family \(familyID!) can never meet at \(centre): its members are never free together there (\(why)")
                     continue
                 }
             }

@@ -133,6 +133,14 @@ import Testing
                 "SELECT count(*)::int FROM homeward.instance_demand($3::date, 7, NULL, 0, 15) d WHERE d.case_number = $1 AND d.requirement_id = $2",
                 [woman, requirement.id, week]).scalar(Int.self) == 0)
 
+            // A pause from Monday to Wednesday of the next week: that week's window starts on Thursday.
+            let partial = try coordinator.cli(["participant", "plan", woman, "--requirement", requirement.path, "--pause-from", "2026-12-14",
+                                               "--pause-to", "2026-12-16", "--reason", "court week"])
+            #expect(partial.status == 0, "\(partial)")
+            #expect(try connection.query(
+                "SELECT min(n.window_from)::text FROM homeward.instance_need('2026-12-14', 7, 0) n WHERE n.case_number = $1 AND n.requirement_id = $2",
+                [woman, requirement.id]).scalar(String?.self) == "2026-12-17")
+
             // A preferred staff member is the demand's preferred one (soft, through continuity).
             let prefer = try coordinator.cli(["participant", "plan", woman, "--requirement", requirement.path, "--prefer-staff", "ST-09"])
             #expect(prefer.status == 0, "\(prefer)")
@@ -146,8 +154,9 @@ import Testing
             let refused = try oversight.cli(["participant", "plan", woman, "--requirement", requirement.path, "--per-week", "1"])
             #expect(refused.status != 0, "\(refused)")
 
-            let pauseID = try connection.query("SELECT id FROM homeward.plan_pauses").scalar(Int.self)
-            #expect(try coordinator.cli(["participant", "plan", "remove", woman, "--pause", String(pauseID)]).status == 0)
+            for pauseID in try connection.query("SELECT id FROM homeward.plan_pauses").rows.map({ try $0.decode(0, as: Int.self) }) {
+                #expect(try coordinator.cli(["participant", "plan", "remove", woman, "--pause", String(pauseID)]).status == 0)
+            }
             #expect(try coordinator.cli(["participant", "plan", "remove", woman, "--requirement", requirement.path]).status == 0)
             #expect(try due(progressRate) == Int(requirement.rate))
             #expect(try connection.query(
