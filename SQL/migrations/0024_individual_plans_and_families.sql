@@ -21,14 +21,14 @@
 --   learn that a case number exists though row-level security hides the person, and re-admit a discharged person (or
 --   one placed nowhere from that day) into a centre they coordinate. Someone placed at another centre is not shown:
 --   the coordinator learns which centre holds them and asks for a transfer.
---
 -- * Ageing out: homeward.next_programme names the programme for the participant's new age; the participant_ages_out
 --   gap says which one to enrol them in.
 --
 -- Replaced (CREATE OR REPLACE) here: homeward.instance_participants, homeward.instance_participant_windows,
 -- homeward.instance_need, homeward.instance_demand (0018), homeward.session_rule_violations (0019: its body plus the
 -- family_member_on condition in rule 20 and a UNION ALL of homeward.session_rule_violations_people) and the view
--- homeward.requirement_progress (0017).
+-- homeward.requirement_progress (0017). New triggers: session_participants_people_rules_on_insert/_on_update and
+-- sessions_people_rules_on_update (homeward.people_rules_after_change, calling homeward.check_booking_rules_people).
 
 ------------------------------------------------------------------------------------------------
 -- Individual plans
@@ -527,15 +527,17 @@ LANGUAGE sql STABLE AS $$
         WHERE sp.participant_id IN (SELECT n.participant_id FROM need n)
         ORDER BY sp.participant_id, sr.role, s.starts_at DESC
     ), families AS (
-        -- the members who remain through the week's window (a member who leaves inside it is no longer expected)
-        SELECT fw.family_id, fw.week_start, array_agg(p.case_number ORDER BY p.case_number) AS members
+        -- the members who remain through the week's window (a member who leaves inside it is no longer expected, and the
+        -- window starts on the day she leaves: before it, the family session would have to seat her)
+        SELECT fw.family_id, fw.week_start, array_agg(p.case_number ORDER BY p.case_number) AS members,
+               (SELECT max(d.left_on) FROM homeward.family_members d WHERE d.family_id = fw.family_id AND d.left_on < fw.window_to) AS since
         FROM (SELECT n.family_id, n.week_start, max(n.window_to) AS window_to FROM need n
               WHERE n.mode = 'family' AND n.family_id IS NOT NULL GROUP BY 1, 2) fw
         JOIN homeward.family_members fm ON fm.family_id = fw.family_id AND homeward.family_member_on(fm.left_on, fw.window_to - 1)
         JOIN homeward.participants p ON p.id = fm.participant_id AND p.status NOT IN ('completed', 'withdrawn')
         -- members the scheduler knows (homeward.instance_participants): a discharged member is not expected
         WHERE EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
-        GROUP BY 1, 2
+        GROUP BY fw.family_id, fw.week_start, fw.window_to
     ), preferred AS (
         -- the individual plan's preferred staff member, or else one who speaks its preferred language (the previous
         -- staff member when they do): soft, through the scheduler's continuity weight
@@ -553,7 +555,7 @@ LANGUAGE sql STABLE AS $$
     ), counted AS (
         SELECT n.*,
                n.required - coalesce(CASE WHEN n.mode = 'family' THEN hf.sessions ELSE hp.sessions END, 0) AS missing,
-               c.code AS centre, coalesce(pf.code, pv.code) AS previous_staff, f.members AS family_members
+               c.code AS centre, coalesce(pf.code, pv.code) AS previous_staff, f.members AS family_members, f.since AS family_since
         FROM need n
         LEFT JOIN held_by_participant hp ON n.mode <> 'family' AND hp.participant_id = n.participant_id
                                         AND hp.requirement_id = n.requirement_id AND hp.week_start = n.week_start
@@ -572,7 +574,7 @@ LANGUAGE sql STABLE AS $$
            x.enrolment_id, x.case_number, x.requirement_id, x.requirement_code, x.session_type, x.mode, x.staff_role,
            coalesce(x.group_min, 2), coalesce(x.group_max, 8), x.duration_minutes, x.room_kind, x.requires_child_clearance,
            x.paediatric_only, x.week_start,
-           homeward.slot_of(x.window_from::timestamp AT TIME ZONE homeward.planning_zone(), p_from, p_slot, false),
+           homeward.slot_of(greatest(x.window_from, x.family_since)::timestamp AT TIME ZONE homeward.planning_zone(), p_from, p_slot, false),
            homeward.slot_of(x.window_to::timestamp AT TIME ZONE homeward.planning_zone(), p_from, p_slot, false),
            x.missing, x.centre, x.previous_staff, x.family_id, x.family_members
     FROM counted x

@@ -171,6 +171,22 @@ import Testing
             try openPlacements(connection)
             let family = try connection.query("SELECT id FROM homeward.families WHERE label = 'Sadykova household'").scalar(Int.self)
             let coordinator = try Login(world, role: "coordinator", centre: "AKT-RC")
+            // Another mother leaves from Wednesday 2026-12-09 before anything is planned: her children's family session of
+            // that week is demanded from that day, without her.
+            let other = try connection.query("SELECT id FROM homeward.families WHERE label = 'Kairatova household'").scalar(Int.self)
+            let early = try coordinator.cli(["family", "leave", String(other), "--participant", "KZ-W-04", "--from", "2026-12-09"])
+            #expect(early.status == 0, "\(early)")
+            let narrowed = try connection.query(
+                """
+                SELECT d.window_start = homeward.slot_of('2026-12-09'::timestamp AT TIME ZONE homeward.planning_zone(), '2026-12-07', 15, false),
+                       d.family_members
+                FROM homeward.instance_demand('2026-12-07', 14, NULL, 0, 15) d WHERE d.family_id = $1 AND d.mode = 'family' AND d.week_start = '2026-12-07'
+                """, [other]).rows
+            #expect(narrowed.count == 1, "the Kairatova children have a family session in W50")
+            if let row = narrowed.first {
+                #expect(try row.decode(0, as: Bool.self))
+                #expect(try row.decode(1, as: [String].self) == ["KZ-K-04", "KZ-K-05"])
+            }
             let first = try ScheduleFixture.generate(world)
             #expect([0, 3].contains(first.status), "\(first)")
 
@@ -189,6 +205,13 @@ import Testing
                 "SELECT DISTINCT unnest(d.family_members) FROM homeward.instance_demand('2026-12-14', 7, NULL, 0, 15) d WHERE d.family_id = $1",
                 [family]).rows.map { try $0.decode(0, as: String.self) }.sorted()
             #expect(members.isEmpty || members == ["KZ-K-01", "KZ-K-02"], "\(members)")
+            // In the week she leaves, the family's session is planned from the day she left, not before.
+            #expect(try connection.query(
+                """
+                SELECT coalesce(bool_and(d.window_start >= homeward.slot_of('2026-12-09'::timestamp AT TIME ZONE homeward.planning_zone(),
+                                                                           '2026-12-07', 15, false)), true)
+                FROM homeward.instance_demand('2026-12-07', 14, NULL, 0, 15) d WHERE d.family_id = $1 AND d.mode = 'family' AND d.week_start = '2026-12-07'
+                """, [family]).scalar(Bool.self))
             let second = try ScheduleFixture.generate(world)
             #expect([0, 3].contains(second.status), "\(second)")
             #expect(try connection.query(seated, [family]).scalar(Int.self) == 0)
@@ -198,7 +221,7 @@ import Testing
             #expect(show.status == 0 && show.stdout.contains("left on 2026-12-09"), "\(show)")
             #expect(try connection.query(
                 "SELECT count(*)::int FROM audit.changes WHERE table_name = 'homeward.family_members' AND login = $1 AND operation = 'update'",
-                [coordinator.name]).scalar(Int.self) == 1)
+                [coordinator.name]).scalar(Int.self) == 2)
         }
     }
 
