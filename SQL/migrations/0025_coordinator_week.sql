@@ -1,6 +1,7 @@
 -- 0025_coordinator_week: what a coordinator's week through the CLI showed. An enrolment checks the lower end of a
 -- programme's age band too; a family session that loses the member whose programme it served serves a programme of
--- those who remain; a booking by hand is warned of the soft rules it breaks; last contact per participant and role.
+-- those who remain; a booking by hand is warned of the soft rules it breaks; last contact per participant and role;
+-- two kinds of flag and the morning digest; length limits on free text; excused absences leave the attendance rates.
 --
 -- Run by `homeward db migrate` (as homeward_owner) in one transaction. Forward only. Requires 0001…0024.
 --
@@ -269,3 +270,71 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- An excused absence is not a missed session: the attendance rates count sessions attended, late or missed without
+-- excuse, and cancellations by the participant, never the excused ones (0024's view otherwise). A sick child with a
+-- certificate no longer drags a rate below the attendance rule's threshold.
+CREATE OR REPLACE VIEW homeward.requirement_progress WITH (security_invoker = true) AS
+WITH base AS (
+    SELECT e.id AS enrolment_id, e.participant_id, p.case_number,
+           (SELECT c.code FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
+             WHERE pl.participant_id = e.participant_id AND pl.during @> t.today
+             ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_code,
+           pg.code AS programme_code, ph.code AS phase_code, q.id AS requirement_id, q.code AS requirement_code,
+           q.session_type, q.mode AS requirement_mode, homeward.plan_rate(e.participant_id, q.id, q.sessions_per_week)::numeric(4,2) AS sessions_per_week,
+           q.sessions_per_week AS programme_sessions_per_week, e.phase_started_on,
+           least(e.phase_started_on + ph.duration_days, greatest(e.planned_end_on, e.phase_started_on + 1)) AS planned_phase_end,
+           t.today,
+           greatest(0, least(t.today, least(e.phase_started_on + ph.duration_days, greatest(e.planned_end_on, e.phase_started_on + 1)))
+                       - e.phase_started_on) AS elapsed_days
+    FROM homeward.enrolments e
+    CROSS JOIN (SELECT homeward.today() AS today) t
+    JOIN homeward.participants p ON p.id = e.participant_id
+    JOIN homeward.programmes pg ON pg.id = e.programme_id
+    JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
+    JOIN homeward.phase_requirements q ON q.phase_id = ph.id
+    WHERE e.status = 'active'
+      AND homeward.eligible_during(p.birth_date, p.sex, q.min_age, q.max_age, q.sex) @> t.today
+), counted AS (
+    SELECT b.*, x.*,
+           greatest(0, homeward.plan_sessions_due_to_date(b.participant_id, b.requirement_id, b.programme_sessions_per_week,
+                                                          b.phase_started_on, b.phase_started_on + b.elapsed_days)
+                       - x.cancelled_by_staff_or_centre) AS required_to_date
+    FROM base b
+    CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE k.status = 'planned' AND a.status IS NULL AND k.day >= b.today)::int AS planned,
+               count(*) FILTER (WHERE k.occupies AND a.status IN ('attended', 'late') AND k.day <= b.today)::int AS attended,
+               count(*) FILTER (WHERE k.occupies AND a.status = 'absent_unexcused' AND k.day <= b.today)::int AS missed,
+               count(*) FILTER (WHERE k.occupies AND a.status = 'absent_excused' AND k.day <= b.today)::int AS excused,
+               count(*) FILTER (WHERE k.status = 'cancelled' AND k.cancelled_by = 'participant' AND k.day <= b.today)::int AS cancelled_by_participant,
+               count(*) FILTER (WHERE k.status = 'cancelled' AND k.cancelled_by IN ('staff', 'centre') AND k.day <= b.today)::int AS cancelled_by_staff_or_centre,
+               count(*) FILTER (WHERE k.occupies AND a.status IS NULL AND k.day < b.today)::int AS unrecorded,
+               count(*) FILTER (WHERE k.day > b.today - 28 AND k.day <= b.today
+                                  AND ((k.occupies AND a.status IN ('attended', 'late', 'absent_unexcused')) OR (k.status = 'cancelled' AND k.cancelled_by = 'participant')))::int
+                   AS counted_last_28_days,
+               count(*) FILTER (WHERE k.day > b.today - 28 AND k.occupies AND a.status IN ('attended', 'late') AND k.day <= b.today)::int
+                   AS attended_last_28_days,
+               count(*) FILTER (WHERE k.day <= b.today
+                                  AND ((k.occupies AND a.status IN ('attended', 'late', 'absent_unexcused')) OR (k.status = 'cancelled' AND k.cancelled_by = 'participant')))::int
+                   AS counted_since_phase_start
+        FROM homeward.session_participants sp
+        JOIN homeward.sessions s ON s.id = sp.session_id
+                                 AND homeward.session_counts_for(s.requirement_id, s.mode, b.requirement_id, b.requirement_mode)
+        JOIN homeward.centres c ON c.id = s.centre_id
+        CROSS JOIN LATERAL (SELECT (s.starts_at AT TIME ZONE c.time_zone)::date AS day, s.status, s.occupies, s.cancelled_by) k
+        LEFT JOIN homeward.attendance a ON a.session_id = sp.session_id AND a.participant_id = sp.participant_id
+        WHERE sp.participant_id = b.participant_id AND k.day >= b.phase_started_on
+    ) x
+)
+SELECT enrolment_id, participant_id, case_number, centre_code, programme_code, phase_code, requirement_id, requirement_code,
+       session_type, sessions_per_week, phase_started_on, planned_phase_end, today, elapsed_days,
+       required_to_date, planned, attended, missed, excused, cancelled_by_participant, cancelled_by_staff_or_centre, unrecorded,
+       counted_last_28_days, attended_last_28_days,
+       round(attended_last_28_days::numeric / nullif(counted_last_28_days, 0), 4) AS attendance_rate_last_28_days,
+       counted_since_phase_start,
+       round(attended::numeric / nullif(counted_since_phase_start, 0), 4) AS attendance_rate_since_phase_start,
+       round(attended::numeric / nullif(required_to_date, 0), 4) AS pace,
+       CASE WHEN required_to_date > 0 AND attended > 0 THEN
+           phase_started_on + ceil((planned_phase_end - phase_started_on) * required_to_date::numeric / attended)::int
+       END AS projected_completion_on
+FROM counted;

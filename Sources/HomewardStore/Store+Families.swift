@@ -22,6 +22,8 @@ public struct FamilyDetail: Sendable, Equatable, Codable {
         public var name: String
         public var age: Int
         public var links: [FamilyLink]
+        /// First day the member no longer belongs to the family, when they left.
+        public var leftOn: LocalDate?
     }
 
     public var id: Int
@@ -44,14 +46,46 @@ extension Store {
         }
     }
 
-    /// All families with their members, by id.
+    /// A member leaves a family from `day` (the first day they no longer belong): family sessions from then on expect only
+    /// those who remain, and the member's seats in the family's planned sessions from that day are released (a session
+    /// left with nobody is cancelled by the centre). Returns the seats released and sessions cancelled.
+    public func leaveFamily(id: Int, caseNumber: String, from day: LocalDate, reason: String?) throws -> (seats: Int, cancelled: Int) {
+        try transaction {
+            let participantID = try idOfParticipant(caseNumber: caseNumber)
+            try write(
+                """
+                UPDATE homeward.family_members SET left_on = $3, leave_reason = $4
+                WHERE family_id = $1 AND participant_id = $2 AND (left_on IS NULL OR left_on > $3)
+                """, [id, participantID, day, reason],
+                notFound: .notFound(what: "current member of family \(id) with case number", identifier: caseNumber))
+            let seats = try connection.query(
+                """
+                WITH freed AS (
+                    DELETE FROM homeward.session_participants sp
+                    USING homeward.sessions s, homeward.centres c
+                    WHERE sp.session_id = s.id AND c.id = s.centre_id AND sp.participant_id = $2
+                      AND s.family_id = $1 AND s.status = 'planned' AND (s.starts_at AT TIME ZONE c.time_zone)::date >= $3
+                    RETURNING sp.session_id
+                )
+                SELECT coalesce(array_agg(session_id), '{}') FROM freed
+                """, [id, participantID, day]).scalar([Int].self)
+            let cancelled = try connection.execute(
+                """
+                UPDATE homeward.sessions s SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = $2
+                WHERE s.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM homeward.session_participants sp WHERE sp.session_id = s.id)
+                """, [seats, "\(caseNumber) left the family" + (reason.map { ": \($0)" } ?? "")])
+            return (seats.count, cancelled)
+        }
+    }
+
+    /// All families with their current members, by id.
     public func families() throws -> [FamilySummary] {
         try fetch(
             """
             SELECT f.id, f.label,
                    coalesce(array_agg(p.case_number ORDER BY p.case_number) FILTER (WHERE p.id IS NOT NULL), '{}')
             FROM homeward.families f
-            LEFT JOIN homeward.family_members m ON m.family_id = f.id
+            LEFT JOIN homeward.family_members m ON m.family_id = f.id AND homeward.family_member_on(m.left_on, homeward.today())
             LEFT JOIN homeward.participants p ON p.id = m.participant_id
             GROUP BY f.id ORDER BY f.id
             """
@@ -64,11 +98,12 @@ extension Store {
                                  notFound: .notFound(what: "family with id", identifier: String(id))) { try $0.decode(0, as: String.self) }
         let members = try fetch(
             """
-            SELECT p.case_number, concat_ws(' ', p.given_name, p.patronymic, p.family_name), homeward.age_on(p.birth_date, homeward.today())
+            SELECT p.case_number, concat_ws(' ', p.given_name, p.patronymic, p.family_name), homeward.age_on(p.birth_date, homeward.today()),
+                   m.left_on
             FROM homeward.family_members m JOIN homeward.participants p ON p.id = m.participant_id
-            WHERE m.family_id = $1 ORDER BY p.birth_date, p.case_number
+            WHERE m.family_id = $1 ORDER BY m.left_on NULLS FIRST, p.birth_date, p.case_number
             """, [id]
-        ) { FamilyDetail.Member(caseNumber: try $0.decode(0), name: try $0.decode(1), age: try $0.decode(2), links: []) }
+        ) { FamilyDetail.Member(caseNumber: try $0.decode(0), name: try $0.decode(1), age: try $0.decode(2), links: [], leftOn: try $0.decode(3)) }
         let links = try familyLinks(caseNumbers: members.map(\.caseNumber))
         return FamilyDetail(id: id, label: label, members: members.map { member in
             var member = member
@@ -133,6 +168,6 @@ extension Store {
             WHERE NOT EXISTS (SELECT 1 FROM homeward.participants p WHERE p.case_number = n.case_number)
             ORDER BY n.position LIMIT 1
             """, [caseNumbers]) { try $0.decode(0, as: String.self) }
-        if let first = missing.first { throw Self.participantNotFound(first) }
+        if let first = missing.first { throw missingParticipant(first) }
     }
 }

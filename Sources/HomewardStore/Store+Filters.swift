@@ -18,7 +18,7 @@ extension Store {
         }
         if let centre, try !row.decode(0, as: Bool.self) { throw Self.centreNotFound(centre) }
         if let staff, try !row.decode(1, as: Bool.self) { throw Self.staffNotFound(staff) }
-        if let caseNumber, try !row.decode(2, as: Bool.self) { throw Self.participantNotFound(caseNumber) }
+        if let caseNumber, try !row.decode(2, as: Bool.self) { throw missingParticipant(caseNumber) }
     }
 }
 

@@ -96,6 +96,19 @@ extension Store {
         // One step through homeward.register_arrivals: a coordinator cannot see the person until they are placed, and
         // may place them only at a centre they coordinate.
         if let placement { _ = try centreID(code: placement.centreCode) }
+        do {
+            try registerArrival(participant, placement: placement)
+        } catch let error as StoreError {
+            // A case number this login cannot see: say where the person is and how to re-admit them (or whom to ask for a
+            // transfer), not only that the number is taken.
+            guard case .rejected(let rule, _, _) = error, rule == "participants_case_number_key",
+                  (try? fetch("SELECT 1 FROM homeward.participants WHERE case_number = $1", [participant.caseNumber], { _ in 1 }).first) == nil
+            else { throw error }
+            throw missingParticipant(participant.caseNumber)
+        }
+    }
+
+    private func registerArrival(_ participant: Participant, placement: Placement?) throws {
         try translatingErrors {
             _ = try connection.query(
                 """
@@ -151,7 +164,7 @@ extension Store {
             SELECT \(Self.participantColumns), homeward.age_on(p.birth_date, homeward.today()),
                    homeward.age_on(p.birth_date, homeward.today()) < $2
             FROM homeward.participants p WHERE p.case_number = $1
-            """, [caseNumber, Participant.adultAge], notFound: Self.participantNotFound(caseNumber)
+            """, [caseNumber, Participant.adultAge], notFound: self.missingParticipant(caseNumber)
         ) { (try Self.participant($0), try $0.decode(12, as: Int.self), try $0.decode(13, as: Bool.self)) }
         let placements = try fetch(
             """
@@ -202,7 +215,7 @@ extension Store {
             """,
             [caseNumber, changes.givenName, changes.familyName, changes.patronymic, changes.regionOfOrigin, changes.languages,
              changes.legalSituation, changes.sentenceEndsOn, changes.status],
-            notFound: Self.participantNotFound(caseNumber))
+            notFound: self.missingParticipant(caseNumber))
     }
 
     /// Moves a participant to another centre on `day`: the placement holding that day ends the day before, a new one opens.
@@ -270,13 +283,6 @@ extension Store {
         try transaction {
             var outcome = LifeEventOutcome()
             let participantID = try idOfParticipant(caseNumber: caseNumber)
-            try connection.execute(
-                """
-                UPDATE homeward.participant_placements
-                SET during = daterange(lower(during), $2::date + 1),
-                    reason = CASE WHEN $3::text IS NULL THEN reason ELSE concat_ws('; ', reason, 'discharged: ' || $3::text) END
-                WHERE participant_id = $1 AND during @> $2::date
-                """, [participantID, day, reason])
             try connection.execute("UPDATE homeward.participants SET status = $2 WHERE id = $1", [participantID, status])
             // The plan and the case follow: no session after the last day, enrolments closed with the outcome, flags resolved.
             let why = "discharged (\(status.rawValue))" + (reason.map { ": \($0)" } ?? "")
@@ -289,6 +295,15 @@ extension Store {
                 outcome.enrolmentsClosed = closed.0
                 outcome.flagsResolved = closed.1
             }
+            // The placement ends last: a coordinator whose centre it was no longer sees the person once it ends before today,
+            // and the status, sessions and enrolments above would not have been changed.
+            try connection.execute(
+                """
+                UPDATE homeward.participant_placements
+                SET during = daterange(lower(during), $2::date + 1),
+                    reason = CASE WHEN $3::text IS NULL THEN reason ELSE concat_ws('; ', reason, 'discharged: ' || $3::text) END
+                WHERE participant_id = $1 AND during @> $2::date
+                """, [participantID, day, reason])
             return outcome
         }
     }
@@ -300,7 +315,7 @@ extension Store {
             INSERT INTO homeward.consents (participant_id, kind, given_by, given_on, withdrawn_on)
             SELECT id, $2, $3, $4, $5 FROM homeward.participants WHERE case_number = $1
             """, [caseNumber, consent.kind, consent.givenBy, consent.givenOn, consent.withdrawnOn],
-            notFound: Self.participantNotFound(caseNumber))
+            notFound: self.missingParticipant(caseNumber))
     }
 
     /// Withdraws the consent of that kind in force for a participant, from `day`.
@@ -316,8 +331,9 @@ extension Store {
 
     /// The internal id of a participant, or `notFound`.
     func idOfParticipant(caseNumber: String) throws -> Int {
-        try fetchOne("SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber],
-                     notFound: Self.participantNotFound(caseNumber)) { try $0.decode(0) }
+        guard let id = try fetch("SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber], { try $0.decode(0, as: Int.self) }).first
+        else { throw missingParticipant(caseNumber) }
+        return id
     }
 
     static func participantNotFound(_ caseNumber: String) -> StoreError {

@@ -87,16 +87,13 @@ extension Store {
         return try fetch(
             """
             SELECT pg.code || '/' || ph.code || '/' || q.code, q.session_type, q.staff_role,
-                   homeward.sessions_due_in_week(q.sessions_per_week, e.phase_started_on, $2::date),
+                   homeward.plan_sessions_due_between($1::bigint, q.id, q.sessions_per_week, e.phase_started_on,
+                                                      daterange($2::date, $2::date + 7)),
                    count(DISTINCT s.id) FILTER (WHERE s.status = 'planned')::int,
                    count(DISTINCT s.id) FILTER (WHERE s.status = 'held')::int,
                    coalesce(array_agg(DISTINCT st.code) FILTER (WHERE st.code IS NOT NULL), '{}'),
-                   (SELECT u.reason FROM homeward.schedule_unplaced u JOIN homeward.schedule_runs r ON r.id = u.schedule_run_id
-                     WHERE u.participant_id = $1 AND u.requirement_id = q.id AND u.week_start = $2
-                     ORDER BY r.started_at DESC LIMIT 1),
-                   (SELECT u.detail FROM homeward.schedule_unplaced u JOIN homeward.schedule_runs r ON r.id = u.schedule_run_id
-                     WHERE u.participant_id = $1 AND u.requirement_id = q.id AND u.week_start = $2
-                     ORDER BY r.started_at DESC LIMIT 1)
+                   (\(Self.latestGap("u.reason"))),
+                   (\(Self.latestGap("u.detail")))
             FROM homeward.enrolments e
             JOIN homeward.programmes pg ON pg.id = e.programme_id
             JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
@@ -121,6 +118,22 @@ extension Store {
                 planned: try row.decode(4), held: try row.decode(5), staffCodes: try row.decode(6), unplacedReason: try row.decode(7),
                 unplacedDetail: try row.decode(8))
         }
+    }
+
+    /// The latest run's unplaced `column` for participant $1's requirement q in week $2; a family session's gap is
+    /// recorded once for the family, under one member, and shown to every member.
+    private static func latestGap(_ column: String) -> String {
+        """
+        SELECT \(column) FROM homeward.schedule_unplaced u JOIN homeward.schedule_runs r ON r.id = u.schedule_run_id
+        WHERE u.week_start = $2
+          AND ((u.participant_id = $1 AND u.requirement_id = q.id)
+               OR (q.mode = 'family' AND u.participant_id IN (
+                       SELECT o.participant_id FROM homeward.family_members fm
+                       JOIN homeward.family_members o ON o.family_id = fm.family_id
+                       WHERE fm.participant_id = $1 AND homeward.family_member_on(fm.left_on, $2::date))
+                   AND EXISTS (SELECT 1 FROM homeward.phase_requirements uq WHERE uq.id = u.requirement_id AND uq.mode = 'family')))
+        ORDER BY r.started_at DESC, (u.participant_id = $1) DESC LIMIT 1
+        """
     }
 
     /// The most recent scheduler runs, newest first.

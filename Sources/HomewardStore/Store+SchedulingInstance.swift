@@ -165,7 +165,8 @@ extension Store {
                 return participant
             }
 
-            let (demands, gaps) = try demandUnits(request, settings: settings)
+            let (demands, gaps) = try demandUnits(request, settings: settings, free: participants.mapValues(\.available),
+                                                  horizon: SlotRange(start: 0, end: horizonSlots))
             let existing = try existingSessions(request, settings: settings, horizonSlots: horizonSlots)
 
             let instance = Instance(
@@ -179,9 +180,15 @@ extension Store {
 
     /// Demand units (homeward.instance_demand): per active enrolment, current-phase requirement and ISO week, required
     /// minus already planned or held.
-    private func demandUnits(_ request: ScheduleRequest, settings: SchedulingSettings) throws -> ([Demand], [KnownGap]) {
+    ///
+    /// A family whose members are never free together at their centre anywhere in the horizon (school shifts that never
+    /// overlap) is one known gap a week with one reason naming the members' hours (homeward.family_hours), the same
+    /// every week, instead of whatever the search happened to fail on.
+    private func demandUnits(_ request: ScheduleRequest, settings: SchedulingSettings, free: [String: [String: [SlotRange]]],
+                             horizon: SlotRange) throws -> ([Demand], [KnownGap]) {
         var demands: [Demand] = []
         var noFamily: [KnownGap] = []
+        var neverMeets: [String: String?] = [:]
         let rows = try connection.query(
             "SELECT * FROM homeward.instance_demand($1::date, $2::int, $3::text, $4::int, $5::int)",
             [request.from, request.days, request.centreCode, request.freezeDays, settings.slotMinutes]
@@ -195,17 +202,35 @@ extension Store {
             let requirementID: Int = try row.decode(2)
             let familyID: Int? = try row.decode(19)
             var members: [String] = [caseNumber]
+            func gap(_ reason: String, _ detail: String) throws {
+                noFamily.append(KnownGap(caseNumber: caseNumber, requirementID: requirementID, weekStart: try row.decode(13),
+                                         sessions: try row.decode(16), reason: reason, detail: detail))
+            }
             if mode == .family {
                 guard familyID != nil, let family = try row.decode(20, as: [String]?.self), !family.isEmpty else {
                     // A family session needs a family: that is a gap for the coordinator, not a silent skip.
-                    noFamily.append(KnownGap(
-                        caseNumber: caseNumber, requirementID: requirementID, weekStart: try row.decode(13), sessions: try row.decode(16),
-                        reason: "no_family_recorded",
-                        detail: "\(caseNumber)'s programme asks for a family session (\(try row.decode(3, as: String.self))) but no family "
-                            + "is recorded: add one with `homeward family add`"))
+                    try gap("no_family_recorded", "\(caseNumber)'s programme asks for a family session (\(try row.decode(3, as: String.self))) "
+                        + "but no family is recorded: add one with `homeward family add`")
                     continue
                 }
                 members = family
+                let centre: String = try row.decode(17)
+                let duration = (try row.decode(9, as: Int.self)) / settings.slotMinutes
+                let key = "\(familyID!)@\(centre)@\(family.joined(separator: ","))"
+                if neverMeets[key] == nil {
+                    let away = family.filter { (free[$0]?[centre] ?? []).isEmpty }
+                    let common = Self.longestCommonRun(family.map { free[$0]?[centre] ?? [] }, within: horizon)
+                    neverMeets[key] = family.count < 2 || common >= duration ? .some(nil)
+                        : !away.isEmpty
+                            ? "\(away.joined(separator: ", ")) not placed or never free there in the plan); if they left the family, "
+                                + "record it with `homeward family leave`"
+                            : (try connection.query("SELECT homeward.family_hours($1, $2::date)", [familyID, request.from]).scalar(String?.self)
+                                ?? family.joined(separator: ", ")) + "); change a school shift or record the family session by hand with --override"
+                }
+                if let why = neverMeets[key] ?? nil {
+                    try gap("participant_unavailable", "family \(familyID!) can never meet at \(centre): its members are never free together there (\(why)")
+                    continue
+                }
             }
             let weekStart: LocalDate = try row.decode(13)
             let missing: Int = try row.decode(16)
@@ -225,6 +250,22 @@ extension Store {
         return (demands, noFamily + (try agesOut(request)))
     }
 
+    /// The longest run of slots inside `window` that every list of free ranges covers (0 when one list is empty).
+    static func longestCommonRun(_ lists: [[SlotRange]], within window: SlotRange) -> Int {
+        var common = [window]
+        for list in lists {
+            var next: [SlotRange] = []
+            for a in common {
+                for b in list where a.overlaps(b) {
+                    next.append(SlotRange(start: max(a.start, b.start), end: min(a.end, b.end)))
+                }
+            }
+            common = next
+            if common.isEmpty { return 0 }
+        }
+        return common.map(\.count).max() ?? 0
+    }
+
     /// Requirement-weeks a birthday cuts short inside the plan (homeward.instance_ages_out): the age band ends before the
     /// week (or the horizon) does, so the sessions of the rest of the week are reported as `participant_ages_out`
     /// instead of vanishing.
@@ -235,10 +276,14 @@ extension Store {
         ).rows.map { row in
             let caseNumber: String = try row.decode(0)
             let until: LocalDate = try row.decode(4)
+            let next = try connection.query(
+                "SELECT homeward.next_programme(p.id, $2::date) FROM homeward.participants p WHERE p.case_number = $1", [caseNumber, until]
+            ).rows.first.flatMap { try $0.decode(0, as: String?.self) }
+            let advice = next.map { "enrol them in \($0), the programme for their new age" } ?? "enrol them in the programme for their new age"
             return KnownGap(
                 caseNumber: caseNumber, requirementID: try row.decode(1), weekStart: try row.decode(2), sessions: try row.decode(3),
                 reason: "participant_ages_out", detail: "\(caseNumber) leaves the age band of \(try row.decode(5, as: String.self)) on \(until) at \(try row.decode(6, as: String.self)): "
-                    + "enrol them in the programme for their new age")
+                    + advice)
         }
     }
 

@@ -50,17 +50,17 @@ public final class Store {
 
     /// Runs a query expected to return one row, or throws `notFound`.
     func fetchOne<T>(
-        _ sql: String, _ parameters: [any PostgresEncodable], notFound: StoreError, _ decode: (Row) throws -> T
+        _ sql: String, _ parameters: [any PostgresEncodable], notFound: @autoclosure () -> StoreError, _ decode: (Row) throws -> T
     ) throws -> T {
-        guard let value = try fetch(sql, parameters, decode).first else { throw notFound }
+        guard let value = try fetch(sql, parameters, decode).first else { throw notFound() }
         return value
     }
 
     /// Runs a write expected to touch at least one row (the lookup by code succeeded), or throws `notFound`.
     @discardableResult
-    func write(_ sql: String, _ parameters: [any PostgresEncodable], notFound: StoreError) throws -> Int {
+    func write(_ sql: String, _ parameters: [any PostgresEncodable], notFound: @autoclosure () -> StoreError) throws -> Int {
         let count = try translatingErrors { try connection.execute(sql, parameters) }
-        guard count > 0 else { throw notFound }
+        guard count > 0 else { throw notFound() }
         return count
     }
 }

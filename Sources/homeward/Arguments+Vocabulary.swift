@@ -28,6 +28,7 @@ extension SchoolAttendance.Status: ExpressibleByArgument {}
 extension ModuleCompletion.Result: ExpressibleByArgument {}
 extension Consent.Kind: ExpressibleByArgument {}
 extension FamilyLink.Relationship: ExpressibleByArgument {}
+extension BusyKind: ExpressibleByArgument {}
 extension StaffLeave.Kind: ExpressibleByArgument {}
 extension FlagSeverity: ExpressibleByArgument {}
 extension FlagKind: ExpressibleByArgument {}

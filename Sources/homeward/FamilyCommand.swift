@@ -7,7 +7,7 @@ struct FamilyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "family",
         abstract: "Families for family sessions, relatives who are not participants, and who is related to whom.",
-        subcommands: [Add.self, List.self, Show.self, RelativeCommand.self, Link.self])
+        subcommands: [Add.self, List.self, Show.self, Leave.self, RelativeCommand.self, Link.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -50,10 +50,35 @@ struct FamilyCommand: ParsableCommand {
             try read.show(for: Self.self, { try $0.family(id: id) }) { detail in
                 Printer.fields([("Family", String(detail.id)), ("Label", detail.label), ("Members", String(detail.members.count))])
                 for member in detail.members {
-                    Printer.heading("\(member.caseNumber)  \(member.name), \(member.age)")
+                    Printer.heading("\(member.caseNumber)  \(member.name), \(member.age)" + (member.leftOn.map { " (left on \($0))" } ?? ""))
                     Printer.table(["person", "name", "relationship", "guardian"], member.links.map(\.cells))
                 }
             }
+        }
+    }
+
+    struct Leave: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A member leaves a family from a day: family sessions from then on expect only those who remain.",
+            discussion: """
+                The member's seats in the family's planned sessions from that day are released (a session left with
+                nobody is cancelled), and the scheduler plans the family's sessions without them.
+
+                Example:
+                  homeward family leave 3 --participant KZ-2019-0417 --from 2026-12-07 --reason "sentenced, in prison"
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Family id (from family list).") var id: Int
+        @Option(help: "Case number of the member who leaves.") var participant: String
+        @Option(help: "First day they no longer belong to the family.") var from: LocalDate
+        @Option(help: "Why.") var reason: String?
+
+        func run() throws {
+            let record = try Rules.code(participant, field: "participant")
+            let why = try reason.map { try Rules.required($0, field: "reason", record: record, maxLength: Rules.maxTextLength) }
+            let outcome = try connection.store(for: Self.self).leaveFamily(id: id, caseNumber: record, from: from, reason: why)
+            Log.info("\(record) left family \(id) from \(from): \(outcome.seats) family-session seat(s) released, "
+                + "\(outcome.cancelled) session(s) cancelled")
         }
     }
 

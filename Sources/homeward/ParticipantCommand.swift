@@ -6,9 +6,9 @@ import HomewardStore
 struct ParticipantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant",
-        abstract: "Add, list, show and change participants; transfer, discharge and record consents.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Transfer.self, Discharge.self, ConsentCommand.self, Export.self,
-                      LastContact.self])
+        abstract: "Add, list, show and change participants; transfer, discharge, re-admit; plans, busy times, consents, last contact.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Transfer.self, Discharge.self, Readmit.self, PlanCommand.self,
+                      BusyCommand.self, ConsentCommand.self, Export.self, LastContact.self])
 
     /// Splits `kk,ru` into language codes (checked by `Rules.languages` later).
     static func languageList(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }

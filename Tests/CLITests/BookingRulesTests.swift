@@ -8,7 +8,7 @@ import Testing
 /// from the database clock.
 @Suite struct BookingRulesTests {
     /// A coordinator login of AKT-RC on this copy of the world, and a CLI run as that login.
-    private struct Coordinator {
+    struct Coordinator {
         let world: TestDatabase
         let login: String
 
@@ -26,7 +26,7 @@ import Testing
 
     /// An adult placed at AKT-RC, a psychologist of the centre, and an hour inside the psychologist's availability and
     /// the centre's opening hours, outside its timetable blocks, a week or two from today.
-    private func opening(_ connection: Connection) throws -> (caseNumber: String, staff: String, start: String) {
+    func opening(_ connection: Connection) throws -> (caseNumber: String, staff: String, start: String) {
         // The world's residential placements end on 2027-01-11, and these tests book a week or two after the database's
         // today, whatever day that is: the placements are left open.
         try connection.execute("UPDATE homeward.participant_placements SET during = daterange(lower(during), NULL) WHERE upper(during) IS NOT NULL")

@@ -98,6 +98,9 @@ import Testing
             #expect(agedOut.contains { $0.contains("KZ-B-13") && $0.contains("CHILDREN-7-12") && $0.contains("2026-W50") }, "\(gaps.stdout)")
             #expect(agedOut.contains { $0.contains("KZ-B-07") && $0.contains("CHILDREN-UNDER-7") }, "\(gaps.stdout)")
             #expect(agedOut.contains { $0.contains("KZ-B-18") && $0.contains("CHILDREN-13-17") && $0.contains("2026-W51") }, "\(gaps.stdout)")
+            // Each names the programme for the new age (homeward.next_programme, 0024).
+            #expect(agedOut.contains { $0.contains("KZ-B-07") && $0.contains("enrol them in CHILDREN-7-12") }, "\(gaps.stdout)")
+            #expect(agedOut.contains { $0.contains("KZ-B-13") && $0.contains("enrol them in CHILDREN-13-17") }, "\(gaps.stdout)")
 
             try ScheduleFixture.expectNoViolations(connection)
         }

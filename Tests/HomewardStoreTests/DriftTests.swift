@@ -59,6 +59,7 @@ import Testing
         // A phase ends by moving on, or with the enrolment's closing status.
         "enrolment_phases.outcome": words(Enrolment.Status.self).subtracting(["active", "paused"]).union(["advanced"]),
         "school_enrolments.shift": words(SchoolEnrolment.Shift.self),
+        "participant_busy_times.kind": words(BusyKind.self),
         "school_enrolments.status": words(SchoolEnrolment.Status.self),
         "school_attendance.status": words(SchoolAttendance.Status.self),
         "course_enrolments.status": words(CourseEnrolment.Status.self),

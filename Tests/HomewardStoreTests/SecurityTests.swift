@@ -118,14 +118,24 @@ import Testing
         }
     }
 
-    /// Another centre's participant does not exist for a coordinator: one clear line, exit 65, nothing disclosed.
+    /// Another centre's participant stays invisible to a coordinator: one clear line, exit 77, and all that is disclosed
+    /// is that the case number exists and which centre holds it (whom to ask for a transfer), never a name (0024).
     @Test func anotherCentresParticipantIsInvisibleToACoordinatorsCLI() throws {
         try Self.withLogin(.coordinator, centres: ["SEC-A"]) { database, _, login in
             let consent = try CLI.run(
                 ["participant", "consent", "KZ-B-0001", "--kind", "photo", "--given-by", "guardian", "--given-on", "2026-11-01"],
                 database: database, environment: ["PGUSER": login])
-            #expect(consent.status == 65, "\(consent)")
-            #expect(consent.stderr == "homeward: error: no participant with case number \"KZ-B-0001\"\n", "\(consent)")
+            #expect(consent.status == 77, "\(consent)")
+            #expect(consent.stderr.contains("participant KZ-B-0001 exists but is placed at SEC-B")
+                    && consent.stderr.contains("ask a coordinator of SEC-B to transfer them"), "\(consent)")
+            let name = try database.connect().query("SELECT given_name || '|' || family_name FROM homeward.participants WHERE case_number = 'KZ-B-0001'")
+                .scalar(String.self).split(separator: "|")
+            #expect(name.allSatisfy { !consent.stderr.contains($0) }, "\(consent)")
+            // A case number nobody has is still simply unknown.
+            let unknown = try CLI.run(
+                ["participant", "consent", "KZ-X-0404", "--kind", "photo", "--given-by", "guardian", "--given-on", "2026-11-01"],
+                database: database, environment: ["PGUSER": login])
+            #expect(unknown.status == 65 && unknown.stderr == "homeward: error: no participant with case number \"KZ-X-0404\"\n", "\(unknown)")
         }
     }
 
