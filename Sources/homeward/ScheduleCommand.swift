@@ -231,7 +231,16 @@ extension ScheduleCommand {
         @OptionGroup var week: WeekOption
 
         func run() throws {
-            try read.list(for: Self.self) { store in try store.requirementWeeks(caseNumber: caseNumber.value, weekStart: week.monday(store)) }
+            let store = try read.store(for: Self.self)
+            let weeks = try store.requirementWeeks(caseNumber: caseNumber.value, weekStart: week.monday(store))
+            guard read.format == .table else { return Printer.list(weeks, format: read.format) }
+            // The table says what is booked; each reason is then printed whole, since it is what the reader came for.
+            Printer.table(["requirement", "type", "required", "planned", "held", "staff", "missing"], weeks.map { w in
+                [w.requirement, w.sessionType.displayName, String(w.required), String(w.planned), String(w.held),
+                 w.staffCodes.joined(separator: ","), w.unplacedReason]
+            })
+            let reasons = weeks.compactMap { w in w.unplacedReason.map { "\(w.requirement): \($0)" + (w.unplacedDetail.map { ": \($0)" } ?? "") } }
+            if !reasons.isEmpty { Printer.write("\n" + reasons.map { $0.escapingControlCharacters() }.joined(separator: "\n") + "\n") }
         }
     }
 

@@ -10,7 +10,7 @@ import Testing
 
     /// AKT-RC with three women enrolled in WOMEN/RESIDENTIAL (individual counselling once a week) since 2026-10-03
     /// (`ProgressFixtures`): KZ-A-0001 attends everything, KZ-A-0002 attends half and missed the last two unexcused,
-    /// KZ-A-0003 attends one of four; KZ-A-0004 enrolled on 30 October. One session of KZ-A-0001 on 28 October has no
+    /// KZ-A-0003 attends one of four (two missed, one excused, which does not count); KZ-A-0004 enrolled on 30 October. One session of KZ-A-0001 on 28 October has no
     /// attendance yet.
     private func withWorld(_ body: (TestDatabase) throws -> Void) throws {
         try TestDatabase.withMigrated { database in
@@ -21,7 +21,7 @@ import Testing
             let tuesdays = ["2026-10-06", "2026-10-13", "2026-10-20", "2026-10-27"]
             let attendance = ["KZ-A-0001": ["attended", "attended", "attended", "attended"],
                               "KZ-A-0002": ["attended", "attended", "absent_unexcused", "absent_unexcused"],
-                              "KZ-A-0003": ["attended", "absent_excused", "absent_excused", "absent_excused"]]
+                              "KZ-A-0003": ["attended", "absent_unexcused", "absent_excused", "absent_unexcused"]]
             for caseNumber in attendance.keys.sorted() {
                 for (day, status) in zip(tuesdays, attendance[caseNumber]!) { try world.session(caseNumber, day: day, attendance: status) }
                 if caseNumber == "KZ-A-0001" { try world.session(caseNumber, day: "2026-10-28") }

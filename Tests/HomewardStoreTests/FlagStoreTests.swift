@@ -62,17 +62,19 @@ import Testing
             for day in ["2026-10-06", "2026-10-13", "2026-10-20", "2026-10-27"] {
                 sessions.append(try world.session("KZ-A-0001", day: day, attendance: "attended"))
             }
+            try world.session("KZ-A-0001", day: "2026-10-28", attendance: "absent_unexcused")
             try world.session("KZ-A-0001", day: "2026-10-29", attendance: "absent_excused")
             try world.session("KZ-A-0001", day: "2026-10-30", cancelledBy: "staff")
             try world.session("KZ-A-0001", day: "2026-10-30", cancelledBy: "centre")
             _ = try store.evaluateFlags(policy: FlagPolicy())
             #expect(try flags(store, "KZ-A-0001", .attendanceBelowThreshold).isEmpty,
-                    "4 of 5 is exactly 80%, and sessions cancelled by staff or the centre do not count")
+                    "4 of 5 is exactly 80%; the excused absence and sessions cancelled by staff or the centre do not count")
 
             try world.setAttendance(sessions[3], "absent_unexcused")
             try expectLifecycle(
                 store, "KZ-A-0001", .attendanceBelowThreshold, subject: "individual_counselling", severity: .watch,
-                inputs: ["rate": .number(0.6), "attended": .int(3), "counted": .int(5), "cancelled_by_staff_or_centre_since_phase_start": .int(2)],
+                inputs: ["rate": .number(0.6), "attended": .int(3), "counted": .int(5), "cancelled_by_staff_or_centre_since_phase_start": .int(2),
+                         "excused_since_phase_start": .int(1)],
                 clear: { try world.setAttendance(sessions[3], "late") },
                 bringBack: { try world.setAttendance(sessions[3], "absent_unexcused") })
         }
