@@ -45,7 +45,9 @@ import Testing
                 #expect(fitted.status == 0 && wide.status == 0, "\(fitted) \(wide)")
                 let widest = fitted.stdout.split(separator: "\n").map(\.count).max() ?? 0
                 #expect(widest <= 100 && widest > 40, "\(command): \(widest) columns")
-                #expect((wide.stdout.split(separator: "\n").map(\.count).max() ?? 0) > 100, "\(command) --wide")
+                let wideMax = wide.stdout.split(separator: "\n").map(\.count).max() ?? 0
+                // The lists have more columns than fit; how wide a week's grid is depends on that week's sessions.
+                #expect(command.first == "schedule" ? wideMax >= widest : wideMax > 100, "\(command) --wide: \(wideMax) columns")
             }
 
             // The progress the CLI prints equals the view's, for every participant of the demo.
