@@ -142,7 +142,9 @@ import Testing
             _ = try store.evaluateFlags(policy: FlagPolicy())
             let opened = try #require(try flags(store, "KZ-A-0001", .noCounsellingContact).first)
             #expect(try store.flagDigest(centreCode: nil, hours: 24).first { $0.flag.id == opened.id }?.change == "new")
-            #expect(try store.flags(kind: .notServed).isEmpty && !(try store.flags(kind: .fallingBehind).isEmpty))
+            #expect(try store.flags(kind: .notServed).allSatisfy { [.requirementUnplaced, .assessmentOverdue].contains($0.rule) })
+            #expect(try store.flags(kind: .fallingBehind).allSatisfy { ![.requirementUnplaced, .assessmentOverdue].contains($0.rule) })
+            #expect(!(try store.flags(kind: .fallingBehind).isEmpty))
 
             // Two days later nothing changed: it is not in the digest; then it grows worse, and is.
             try store.connection.execute("UPDATE homeward.flag_events SET at = at - interval '2 days'")
@@ -281,14 +283,31 @@ import Testing
             _ = try store.evaluateFlags(policy: FlagPolicy())
             #expect(try flags(store, "KZ-A-0001", .forecastLateCompletion).isEmpty, "on pace")
 
+            // An excused absence is not the participant's shortfall: 3 attended of 3 offered is on pace.
             try world.setAttendance(fourth, "absent_excused")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .forecastLateCompletion).isEmpty, "excused: on pace")
+            // Missed without excuse: 3 of 4 offered projects 56 × 4/3 days, 19 late.
+            try world.setAttendance(fourth, "absent_unexcused")
             try expectLifecycle(
                 store, "KZ-A-0001", .forecastLateCompletion, subject: "WOMEN", severity: .concern,
                 inputs: ["planned_phase_end": .text("2026-11-28"), "projected_completion_on": .text("2026-12-17"), "late_by_days": .int(19),
-                         "phase_days": .int(56), "pace": .number(0.75)],
+                         "phase_days": .int(56), "pace": .number(0.75), "offered": .int(4), "never_offered": .int(0)],
                 clear: { try world.setAttendance(fourth, "attended") },
-                bringBack: { try world.setAttendance(fourth, "absent_excused") })
+                bringBack: { try world.setAttendance(fourth, "absent_unexcused") })
             #expect(try store.flags(caseNumber: "KZ-A-0002").isEmpty, "enrolled yesterday: no flag of any rule")
+        }
+    }
+
+    /// Sessions nobody offered are the programme's failing: one session attended of four due projects on time.
+    @Test func forecastIgnoresSessionsNeverOffered() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.session("KZ-A-0001", day: "2026-10-06", attendance: "attended")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            #expect(try flags(store, "KZ-A-0001", .forecastLateCompletion).isEmpty, "1 of 1 offered: on pace, 3 never offered")
+            let progress = try store.flagInputs(policy: FlagPolicy()).enrolments.first { $0.caseNumber == "KZ-A-0001" }
+            #expect(progress?.offered == 1 && progress?.notOffered == 3 && progress?.requiredToDate == 4, "\(String(describing: progress))")
         }
     }
 

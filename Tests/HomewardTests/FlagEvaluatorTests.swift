@@ -138,6 +138,11 @@ import Testing
         // A 150-day phase, 91 days run: 20 days late is 13% of it.
         #expect(forecast(enrolment(started: "2026-08-01", end: "2026-12-29", attended: 3, pace: 0.9, projected: "2027-01-18"))?.severity
                 == .watch)
+        // Nothing offered yet: nothing of the participant's own to project (requirement_unplaced reports the demand).
+        var neverOffered = enrolment(attended: 0, pace: 0, projected: nil)
+        neverOffered.offered = 0
+        neverOffered.notOffered = 4
+        #expect(forecast(neverOffered) == nil)
         // A five-year sentence four months in is not judged yet (a quarter of the phase must have run), however far the projection.
         #expect(forecast(enrolment(started: "2026-07-01", end: "2031-06-30", attended: 1, pace: 0.2, projected: "2045-01-01")) == nil)
     }
