@@ -369,6 +369,13 @@ public enum FlagEvaluator {
     }
 
     static func unplaced(_ row: FlagInputs.UnplacedRecord, _ policy: FlagPolicy.Unplaced) -> FlagFinding? {
+        if FlagPolicy.Unplaced.unplaceableReasons.contains(row.reason), !row.nights.isEmpty {
+            // Standing: the same inputs every night (no nights, runs or counts), so re-evaluating changes nothing.
+            return FlagFinding(
+                participantID: row.participantID, caseNumber: row.caseNumber, rule: .requirementUnplaced, subject: row.requirement,
+                severity: .concern, threshold: ["standing_reasons": .list(FlagPolicy.Unplaced.unplaceableReasons.sorted().map(FlagValue.text))],
+                inputs: ["standing": .text("unplaceable until a resource is added"), "reason": .text(row.reason), "missing": .text(row.detail)])
+        }
         guard let severity = FlagPolicy.severity(atLeast: row.nights.count, watch: policy.watchNights, concern: policy.concernNights,
                                                  urgent: policy.urgentNights)
         else { return nil }

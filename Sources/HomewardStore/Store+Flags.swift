@@ -207,11 +207,16 @@ extension Store {
         }
         inputs.school = try fetch(
             """
-            SELECT DISTINCT ON (participant_id) participant_id, case_number, school_days_recorded_last_28_days,
-                   school_days_present_last_28_days, school_unexcused_days_in_a_row
-            FROM homeward.enrolment_progress
-            WHERE school_days_recorded_last_28_days IS NOT NULL
-            ORDER BY participant_id
+            -- An excused school day (illness, with a certificate) is not a day missed: it leaves the rate's count.
+            SELECT DISTINCT ON (e.participant_id) e.participant_id, e.case_number,
+                   e.school_days_recorded_last_28_days
+                   - (SELECT count(*)::int FROM homeward.school_attendance sa
+                      WHERE sa.participant_id = e.participant_id AND sa.status = 'absent_excused'
+                        AND sa.day > homeward.today() - 28 AND sa.day <= homeward.today()),
+                   e.school_days_present_last_28_days, e.school_unexcused_days_in_a_row
+            FROM homeward.enrolment_progress e
+            WHERE e.school_days_recorded_last_28_days IS NOT NULL
+            ORDER BY e.participant_id
             """
         ) { row in
             FlagInputs.SchoolRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), daysRecorded: try row.decode(2),

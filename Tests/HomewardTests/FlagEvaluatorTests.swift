@@ -102,8 +102,8 @@ import Testing
         func finding(nights: Int) -> FlagFinding? {
             let days = (1...max(nights, 1)).prefix(nights).map { today.adding(days: -$0) }
             return evaluate { $0.unplaced = [.init(participantID: 1, caseNumber: "A", requirement: "WOMEN/RESIDENTIAL/PSY-IND", nights: days,
-                                                   runIDs: days.indices.map { 9 - $0 }, sessions: 1, reason: "no_staff_with_language",
-                                                   detail: "no psychologist speaking ar")] }.first
+                                                   runIDs: days.indices.map { 9 - $0 }, sessions: 1, reason: "no_common_time",
+                                                   detail: "no common time with a psychologist")] }.first
         }
         #expect(finding(nights: 1) == nil)
         #expect(finding(nights: 2)?.severity == .watch)
@@ -112,6 +112,24 @@ import Testing
         #expect(finding(nights: 2)?.inputs["runs"] == .list([.int(9), .int(8)]))
         #expect(finding(nights: 3)?.severity == .concern)
         #expect(finding(nights: 4)?.severity == .urgent)
+    }
+
+    /// Provably unplaceable demand (nobody speaks the language) is one standing not-served flag from its first night,
+    /// naming what is missing, with the same inputs every night so re-evaluating never changes it.
+    @Test func unplaceableDemandIsOneStandingFlag() {
+        func finding(nights: Int, reason: String = "no_staff_with_language") -> FlagFinding? {
+            let days = (0..<nights).map { today.adding(days: -1 - $0) }
+            return evaluate { $0.unplaced = [.init(participantID: 1, caseNumber: "A", requirement: "WOMEN/RESIDENTIAL/PSY-IND", nights: days,
+                                                   runIDs: days.indices.map { 9 - $0 }, sessions: 1 + nights, reason: reason,
+                                                   detail: "no psychologist speaking ar at AKT-RC")] }.first
+        }
+        let one = finding(nights: 1)
+        #expect(one?.severity == .concern && one?.rule == .requirementUnplaced)
+        #expect(one?.inputs["missing"] == .text("no psychologist speaking ar at AKT-RC") && one?.inputs["reason"] == .text("no_staff_with_language"))
+        #expect(finding(nights: 4) == one, "the same flag night after night: no nights, runs or counts in it")
+        #expect(finding(nights: 0) == nil)
+        #expect(finding(nights: 1, reason: "no_common_time") == nil, "capacity is not proof: it counts nights")
+        #expect(FlagPolicy.Unplaced.unplaceableReasons.contains("no_family_recorded"))
     }
 
     @Test func assessmentOverdueFromTheDayAfterItWasDue() {
