@@ -31,7 +31,7 @@ test-dates: deps
 	@dates='$(TEST_DATES)'; IFS='|'; for when in $$dates; do HOMEWARD_FAKETIME="$$when" Scripts/run-tests --skip StallTests || exit 1; done
 
 ## Measure the flag rules on a labelled generated history (Scripts/flags-eval): precision, recall and lead time per
-## rule into Benchmarks/RESULTS.md. Deterministic: fixed seed, the database's reference day.
+## rule into Benchmarks/RESULTS.md. Deterministic: fixed seed, a pinned reference day (homeward.today).
 flags-eval: build
 	@Scripts/postgres-local start
 	@eval "$$(Scripts/postgres-local env)" && Scripts/flags-eval
