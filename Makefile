@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: deps build demo test test-dates db-start db-stop clean
+.PHONY: deps build demo test test-dates flags-eval bench db-start db-stop clean
 
 ## Install the system packages Homeward needs (PostgreSQL server and client, libpq-dev, pkg-config).
 deps:
@@ -29,6 +29,15 @@ test: deps
 TEST_DATES ?= 2027-03-15 21:45:00|2027-09-20 03:10:00
 test-dates: deps
 	@dates='$(TEST_DATES)'; IFS='|'; for when in $$dates; do HOMEWARD_FAKETIME="$$when" Scripts/run-tests --skip StallTests || exit 1; done
+
+## Measure the flag rules on a labelled generated history (Scripts/flags-eval): precision, recall and lead time per
+## rule into Benchmarks/RESULTS.md. Deterministic: fixed seed, a pinned reference day (homeward.today).
+flags-eval: build
+	@Scripts/postgres-local start
+	@eval "$$(Scripts/postgres-local env)" && Scripts/flags-eval
+
+## Every benchmark that writes Benchmarks/RESULTS.md.
+bench: flags-eval
 
 db-start: deps
 	@Scripts/postgres-local start && Scripts/postgres-local env

@@ -222,14 +222,21 @@ public struct FlagInputs: Sendable, Equatable {
         public var requiredToDate: Int
         public var attended: Int
         public var pace: Double?
+        /// Requirements the participant was offered sessions of and attended none (sessions never offered do not stall).
         public var stalledRequirements: Int
+        /// Completion projected from the participant's own rate among the sessions offered (nil: stalled or none offered).
         public var projectedCompletionOn: LocalDate?
         public var lastAssessedOn: LocalDate?
         public var assessmentDueOn: LocalDate
+        /// Sessions offered since the phase started: attended, missed without excuse or cancelled by the participant.
+        public var offered: Int
+        /// Sessions due by now that were never offered (not served: `requirement_unplaced` reports those).
+        public var notOffered: Int
 
         public init(participantID: Int, caseNumber: String, programmeCode: String, phaseCode: String, phaseStartedOn: LocalDate,
                     plannedPhaseEnd: LocalDate, requiredToDate: Int, attended: Int, pace: Double?, stalledRequirements: Int,
-                    projectedCompletionOn: LocalDate?, lastAssessedOn: LocalDate?, assessmentDueOn: LocalDate) {
+                    projectedCompletionOn: LocalDate?, lastAssessedOn: LocalDate?, assessmentDueOn: LocalDate, offered: Int? = nil,
+                    notOffered: Int = 0) {
             self.participantID = participantID
             self.caseNumber = caseNumber
             self.programmeCode = programmeCode
@@ -243,6 +250,8 @@ public struct FlagInputs: Sendable, Equatable {
             self.projectedCompletionOn = projectedCompletionOn
             self.lastAssessedOn = lastAssessedOn
             self.assessmentDueOn = assessmentDueOn
+            self.offered = offered ?? requiredToDate
+            self.notOffered = notOffered
         }
     }
 
@@ -360,6 +369,13 @@ public enum FlagEvaluator {
     }
 
     static func unplaced(_ row: FlagInputs.UnplacedRecord, _ policy: FlagPolicy.Unplaced) -> FlagFinding? {
+        if FlagPolicy.Unplaced.unplaceableReasons.contains(row.reason), !row.nights.isEmpty {
+            // Standing: the same inputs every night (no nights, runs or counts), so re-evaluating changes nothing.
+            return FlagFinding(
+                participantID: row.participantID, caseNumber: row.caseNumber, rule: .requirementUnplaced, subject: row.requirement,
+                severity: .concern, threshold: ["standing_reasons": .list(FlagPolicy.Unplaced.unplaceableReasons.sorted().map(FlagValue.text))],
+                inputs: ["standing": .text("unplaceable until a resource is added"), "reason": .text(row.reason), "missing": .text(row.detail)])
+        }
         guard let severity = FlagPolicy.severity(atLeast: row.nights.count, watch: policy.watchNights, concern: policy.concernNights,
                                                  urgent: policy.urgentNights)
         else { return nil }
@@ -390,7 +406,9 @@ public enum FlagEvaluator {
     static func forecast(_ row: FlagInputs.EnrolmentRecord, today: LocalDate, _ policy: FlagPolicy.Forecast) -> FlagFinding? {
         let length = max(1, row.phaseStartedOn.days(until: row.plannedPhaseEnd))
         let elapsed = row.phaseStartedOn.days(until: today)
-        guard elapsed >= policy.minElapsedDays, Double(elapsed) >= policy.minElapsedShare * Double(length), row.requiredToDate > 0
+        // Nothing offered yet: nothing of the participant's own to project (the programme's failing is not_served).
+        guard elapsed >= policy.minElapsedDays, Double(elapsed) >= policy.minElapsedShare * Double(length), row.requiredToDate > 0,
+              row.offered > 0, row.stalledRequirements > 0 || row.projectedCompletionOn != nil
         else { return nil }
         let severity: FlagSeverity?
         let lateness: FlagValue
@@ -421,6 +439,7 @@ public enum FlagEvaluator {
                      "phase_days": .int(length), "elapsed_days": .int(elapsed),
                      "projected_completion_on": .day(row.projectedCompletionOn), "late_by_days": lateness, "late_share": share,
                      "pace": row.pace.map(FlagValue.rate) ?? .null, "required_to_date": .int(row.requiredToDate),
-                     "attended": .int(row.attended), "stalled_requirements": .int(row.stalledRequirements)])
+                     "attended": .int(row.attended), "stalled_requirements": .int(row.stalledRequirements),
+                     "offered": .int(row.offered), "never_offered": .int(row.notOffered)])
     }
 }

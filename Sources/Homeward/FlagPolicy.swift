@@ -60,6 +60,14 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         public var concernNights: Int = 3
         public var urgentNights: Int = 4
         public init() {}
+
+        /// Scheduler reasons that prove the demand cannot be placed until a resource is added (nobody with the role or
+        /// the language, no cleared staff, no room of the kind, no family recorded). Such demand is one standing
+        /// not-served flag at concern from its first night, naming what is missing, with inputs that do not change
+        /// night after night: acknowledged, it stays quiet until the reason or what is missing changes.
+        public static let unplaceableReasons: Set<String> = [
+            "no_staff_with_role", "no_staff_with_language", "no_child_cleared_staff", "no_room_of_kind", "no_family_recorded",
+        ]
     }
 
     /// Days past the due assessment (phase start or last assessment + the phase's review interval).

@@ -207,11 +207,16 @@ extension Store {
         }
         inputs.school = try fetch(
             """
-            SELECT DISTINCT ON (participant_id) participant_id, case_number, school_days_recorded_last_28_days,
-                   school_days_present_last_28_days, school_unexcused_days_in_a_row
-            FROM homeward.enrolment_progress
-            WHERE school_days_recorded_last_28_days IS NOT NULL
-            ORDER BY participant_id
+            -- An excused school day (illness, with a certificate) is not a day missed: it leaves the rate's count.
+            SELECT DISTINCT ON (e.participant_id) e.participant_id, e.case_number,
+                   e.school_days_recorded_last_28_days
+                   - (SELECT count(*)::int FROM homeward.school_attendance sa
+                      WHERE sa.participant_id = e.participant_id AND sa.status = 'absent_excused'
+                        AND sa.day > homeward.today() - 28 AND sa.day <= homeward.today()),
+                   e.school_days_present_last_28_days, e.school_unexcused_days_in_a_row
+            FROM homeward.enrolment_progress e
+            WHERE e.school_days_recorded_last_28_days IS NOT NULL
+            ORDER BY e.participant_id
             """
         ) { row in
             FlagInputs.SchoolRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), daysRecorded: try row.decode(2),
@@ -281,16 +286,35 @@ extension Store {
         }
         inputs.enrolments = try fetch(
             """
-            SELECT participant_id, case_number, programme_code, phase_code, phase_started_on, planned_phase_end, required_to_date, attended,
-                   pace, stalled_requirements, projected_completion_on, last_assessed_on, assessment_due_on
-            FROM homeward.enrolment_progress
+            WITH own AS (
+                -- The participant's own record: the phase projects from their rate among all the sessions offered to
+                -- them (attended, missed without excuse, cancelled by them), never from sessions nobody offered, so one
+                -- missed session of a requirement offered twice does not double the phase. A requirement is stalled
+                -- only when they were offered at least two of its sessions and attended none.
+                SELECT enrolment_id,
+                       sum(attended + missed + cancelled_by_participant)::int AS offered,
+                       sum(greatest(0, required_to_date - attended - missed - excused - cancelled_by_participant))::int AS not_offered,
+                       count(*) FILTER (WHERE attended = 0 AND missed + cancelled_by_participant >= 2)::int AS stalled,
+                       CASE WHEN sum(attended) > 0 THEN min(phase_started_on)
+                            + ceil((min(planned_phase_end) - min(phase_started_on))
+                                   * sum(attended + missed + cancelled_by_participant)::numeric / sum(attended))::int END AS projection
+                FROM homeward.requirement_progress
+                GROUP BY enrolment_id
+            )
+            SELECT e.participant_id, e.case_number, e.programme_code, e.phase_code, e.phase_started_on, e.planned_phase_end,
+                   e.required_to_date, e.attended, e.pace, coalesce(o.stalled, 0),
+                   CASE WHEN coalesce(o.stalled, 0) = 0 THEN o.projection END, e.last_assessed_on, e.assessment_due_on,
+                   coalesce(o.offered, 0), coalesce(o.not_offered, 0)
+            FROM homeward.enrolment_progress e
+            LEFT JOIN own o ON o.enrolment_id = e.enrolment_id
             """
         ) { row in
             FlagInputs.EnrolmentRecord(
                 participantID: try row.decode(0), caseNumber: try row.decode(1), programmeCode: try row.decode(2), phaseCode: try row.decode(3),
                 phaseStartedOn: try row.decode(4), plannedPhaseEnd: try row.decode(5), requiredToDate: try row.decode(6),
                 attended: try row.decode(7), pace: try row.decode(8), stalledRequirements: try row.decode(9),
-                projectedCompletionOn: try row.decode(10), lastAssessedOn: try row.decode(11), assessmentDueOn: try row.decode(12))
+                projectedCompletionOn: try row.decode(10), lastAssessedOn: try row.decode(11), assessmentDueOn: try row.decode(12),
+                offered: try row.decode(13), notOffered: try row.decode(14))
         }
         return inputs
     }

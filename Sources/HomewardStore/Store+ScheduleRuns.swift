@@ -28,7 +28,9 @@ extension Store {
 
     /// Requirements (per participant) that run `runID` left unplaced and the run before it (of that night or an
     /// earlier one, covering the same centres) did not: what is new since then. All of them for a first run.
-    public func newlyUnplacedRequirements(runID: Int) throws -> Int {
+    ///
+    /// `excludingReasons`: leave out demand unplaced for these reasons (the nightly's exit 3 counts only servable demand).
+    public func newlyUnplacedRequirements(runID: Int, excludingReasons: Set<String> = []) throws -> Int {
         try fetchOne(
             """
             WITH this AS (SELECT planning_day, started_at, id, centre_id FROM homeward.schedule_runs WHERE id = $1),
@@ -39,10 +41,12 @@ extension Store {
                 ORDER BY r.planning_day DESC, r.started_at DESC, r.id DESC LIMIT 1
             )
             SELECT count(DISTINCT (u.participant_id, u.requirement_id))::int FROM homeward.schedule_unplaced u
-            WHERE u.schedule_run_id = $1
+            WHERE u.schedule_run_id = $1 AND NOT (u.reason = ANY ($2::text[]))
               AND NOT EXISTS (SELECT 1 FROM homeward.schedule_unplaced o JOIN before b ON b.id = o.schedule_run_id
                               WHERE o.participant_id = u.participant_id AND o.requirement_id IS NOT DISTINCT FROM u.requirement_id)
-            """, [runID], notFound: .notFound(what: "schedule run", identifier: String(runID))) { try $0.decode(0, as: Int.self) }
+            """, [runID, excludingReasons.sorted()], notFound: .notFound(what: "schedule run", identifier: String(runID))) {
+                try $0.decode(0, as: Int.self)
+            }
     }
 
     /// Lets another run start (the lock is also released when the connection closes).

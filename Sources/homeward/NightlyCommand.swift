@@ -19,8 +19,10 @@ struct NightlyCommand: ParsableCommand {
             (last night's, or tonight's earlier one) also left unplaced: cron mails what is printed, so only news and
             failures.
 
-            Exit status: 0 all done and all demand placed; 3 some demand could not be placed (see `homeward schedule gaps`);
-            75 another nightly or schedule run was in progress, so nothing was done; 78 a bad settings file; 69 no database.
+            Exit status: 0 all done, and no demand that could be served is newly unplaced; 3 demand that could be served
+            (not for want of a role, language, cleared staff, room kind or family) is newly unplaced since the run before
+            (see `homeward schedule gaps`); 75 another nightly or schedule run was in progress, so nothing was done; 78 a
+            bad settings file; 69 no database.
 
             Examples:
               homeward nightly --quiet                       # Config/cron/homeward.cron
@@ -64,6 +66,11 @@ struct NightlyCommand: ParsableCommand {
                   + ScheduleCommand.summaryLine(summary, dryRun: false)
                   + (summary.unplaced > 0 ? "; \(newlyUnplaced) requirement(s) newly unplaced since the run before" : ""))
         }
-        if summary.unplaced > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
+        // Cron-friendly: standing unplaceable demand (a standing not-served flag) and demand the run before also left
+        // unplaced do not make every night exit 3.
+        let newlyServable = try summary.runID.map {
+            try store.newlyUnplacedRequirements(runID: $0, excludingReasons: FlagPolicy.Unplaced.unplaceableReasons)
+        } ?? 0
+        if newlyServable > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
     }
 }

@@ -102,8 +102,8 @@ import Testing
         func finding(nights: Int) -> FlagFinding? {
             let days = (1...max(nights, 1)).prefix(nights).map { today.adding(days: -$0) }
             return evaluate { $0.unplaced = [.init(participantID: 1, caseNumber: "A", requirement: "WOMEN/RESIDENTIAL/PSY-IND", nights: days,
-                                                   runIDs: days.indices.map { 9 - $0 }, sessions: 1, reason: "no_staff_with_language",
-                                                   detail: "no psychologist speaking ar")] }.first
+                                                   runIDs: days.indices.map { 9 - $0 }, sessions: 1, reason: "no_common_time",
+                                                   detail: "no common time with a psychologist")] }.first
         }
         #expect(finding(nights: 1) == nil)
         #expect(finding(nights: 2)?.severity == .watch)
@@ -112,6 +112,24 @@ import Testing
         #expect(finding(nights: 2)?.inputs["runs"] == .list([.int(9), .int(8)]))
         #expect(finding(nights: 3)?.severity == .concern)
         #expect(finding(nights: 4)?.severity == .urgent)
+    }
+
+    /// Provably unplaceable demand (nobody speaks the language) is one standing not-served flag from its first night,
+    /// naming what is missing, with the same inputs every night so re-evaluating never changes it.
+    @Test func unplaceableDemandIsOneStandingFlag() {
+        func finding(nights: Int, reason: String = "no_staff_with_language") -> FlagFinding? {
+            let days = (0..<nights).map { today.adding(days: -1 - $0) }
+            return evaluate { $0.unplaced = [.init(participantID: 1, caseNumber: "A", requirement: "WOMEN/RESIDENTIAL/PSY-IND", nights: days,
+                                                   runIDs: days.indices.map { 9 - $0 }, sessions: 1 + nights, reason: reason,
+                                                   detail: "no psychologist speaking ar at AKT-RC")] }.first
+        }
+        let one = finding(nights: 1)
+        #expect(one?.severity == .concern && one?.rule == .requirementUnplaced)
+        #expect(one?.inputs["missing"] == .text("no psychologist speaking ar at AKT-RC") && one?.inputs["reason"] == .text("no_staff_with_language"))
+        #expect(finding(nights: 4) == one, "the same flag night after night: no nights, runs or counts in it")
+        #expect(finding(nights: 0) == nil)
+        #expect(finding(nights: 1, reason: "no_common_time") == nil, "capacity is not proof: it counts nights")
+        #expect(FlagPolicy.Unplaced.unplaceableReasons.contains("no_family_recorded"))
     }
 
     @Test func assessmentOverdueFromTheDayAfterItWasDue() {
@@ -138,6 +156,11 @@ import Testing
         // A 150-day phase, 91 days run: 20 days late is 13% of it.
         #expect(forecast(enrolment(started: "2026-08-01", end: "2026-12-29", attended: 3, pace: 0.9, projected: "2027-01-18"))?.severity
                 == .watch)
+        // Nothing offered yet: nothing of the participant's own to project (requirement_unplaced reports the demand).
+        var neverOffered = enrolment(attended: 0, pace: 0, projected: nil)
+        neverOffered.offered = 0
+        neverOffered.notOffered = 4
+        #expect(forecast(neverOffered) == nil)
         // A five-year sentence four months in is not judged yet (a quarter of the phase must have run), however far the projection.
         #expect(forecast(enrolment(started: "2026-07-01", end: "2031-06-30", attended: 1, pace: 0.2, projected: "2045-01-01")) == nil)
     }
