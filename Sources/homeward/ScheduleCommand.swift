@@ -101,6 +101,9 @@ extension ScheduleCommand {
         return "schedule \(summary.from) +\(summary.days)d: demand \(summary.demand), placed \(summary.placed), unplaced \(summary.unplaced), "
             + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created"
             + (summary.seatsJoined > 0 ? ", \(summary.seatsJoined) seat(s) \(dryRun ? "would be " : "")taken in groups that already meet" : "")
+            + (summary.sessionsRefused + summary.seatsRefused > 0
+                ? "; \(summary.sessionsRefused) session(s) and \(summary.seatsRefused) seat(s) not written: bookings made meanwhile "
+                    + "took their place (conflict_with_booking in `homeward schedule gaps`)" : "")
             + " (\(run), \(summary.durationMilliseconds) ms)"
     }
 
