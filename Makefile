@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: deps build demo test test-dates db-start db-stop clean
+.PHONY: deps build demo test test-dates faults db-start db-stop clean
 
 ## Install the system packages Homeward needs (PostgreSQL server and client, libpq-dev, pkg-config).
 deps:
@@ -30,6 +30,11 @@ TEST_DATES ?= 2027-03-15 21:45:00|2027-09-20 03:10:00
 test-dates: deps
 	@dates='$(TEST_DATES)'; IFS='|'; for when in $$dates; do HOMEWARD_FAKETIME="$$when" Scripts/run-tests --skip StallTests || exit 1; done
 
+## The nightly under faults (Scripts/faults, a few minutes, its own throwaway cluster in .pg-faults): SIGKILL at random
+## moments, a server fast-stop mid-run, 8 concurrent coordinators writing during nightlies. One figure line each.
+faults: build
+	@Scripts/faults
+
 db-start: deps
 	@Scripts/postgres-local start && Scripts/postgres-local env
 
@@ -39,4 +44,5 @@ db-stop:
 clean:
 	@Scripts/postgres-local destroy
 	@PG_LOCAL_DIR=.pg-test Scripts/postgres-local destroy
+	@PG_LOCAL_DIR=.pg-faults Scripts/postgres-local destroy
 	rm -rf .build

@@ -20,6 +20,8 @@ public struct ScheduleRunSummary: Sendable, Equatable, Codable {
     public var sessionsRefused: Int = 0
     /// Open seats the plan filled that the database refused at write time (counted in `unplaced`).
     public var seatsRefused: Int = 0
+    /// Runs that planned again, against fresh supply, the demand of refused sessions and seats (`runID` is the last).
+    public var replans: Int = 0
 }
 
 extension Store {

@@ -103,7 +103,8 @@ extension ScheduleCommand {
             + (summary.seatsJoined > 0 ? ", \(summary.seatsJoined) seat(s) \(dryRun ? "would be " : "")taken in groups that already meet" : "")
             + (summary.sessionsRefused + summary.seatsRefused > 0
                 ? "; \(summary.sessionsRefused) session(s) and \(summary.seatsRefused) seat(s) not written: bookings made meanwhile "
-                    + "took their place (conflict_with_booking in `homeward schedule gaps`)" : "")
+                    + "took their place (conflict_with_booking)"
+                    + (summary.replans > 0 ? ", their demand planned again against them (\(summary.replans) more run(s))" : "") : "")
             + " (\(run), \(summary.durationMilliseconds) ms)"
     }
 
