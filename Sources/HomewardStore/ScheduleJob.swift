@@ -70,9 +70,7 @@ public enum ScheduleJob {
         defer { try? store.releaseScheduleLock() }
         let problem = try store.schedulingProblem(request, settings: settings)
         try inspect(problem)
-        let solution = Scheduler.solve(problem.instance)
-        let violations = solution.violations(of: problem.instance)
-        guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
+        let solution = try solveChecked(problem)
         let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
@@ -86,6 +84,14 @@ public enum ScheduleJob {
                 first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds))
         }
         return Outcome(problem: problem, solution: solution, summary: summary)
+    }
+
+    /// Solves, and re-checks the plan with the independent checker: a plan that breaks a hard rule is never written.
+    static func solveChecked(_ problem: SchedulingProblem) throws -> Solution {
+        let solution = Scheduler.solve(problem.instance)
+        let violations = solution.violations(of: problem.instance)
+        guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
+        return solution
     }
 
     /// How many times a run plans again the demand that bookings made meanwhile kept it from writing.
@@ -105,9 +111,7 @@ public enum ScheduleJob {
         while last.sessionsRefused + last.seatsRefused > 0, replans < conflictReplans {
             replans += 1
             let problem = try store.schedulingProblem(request, settings: settings)
-            let solution = Scheduler.solve(problem.instance)
-            let violations = solution.violations(of: problem.instance)
-            guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
+            let solution = try solveChecked(problem)
             let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
             last = try store.saveSchedule(problem, solution, request: request, startedAt: startedAt, durationMilliseconds: milliseconds)
             night.runID = last.runID
