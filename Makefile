@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: deps build demo test test-dates flags-eval bench db-start db-stop clean
+.PHONY: deps build demo test test-dates flags-eval bench faults db-start db-stop clean
 
 ## Install the system packages Homeward needs (PostgreSQL server and client, libpq-dev, pkg-config).
 deps:
@@ -39,6 +39,11 @@ flags-eval: build
 ## Every benchmark that writes Benchmarks/RESULTS.md.
 bench: flags-eval
 
+## The nightly under faults (Scripts/faults, a few minutes, its own throwaway cluster in .pg-faults): SIGKILL at random
+## moments, a server fast-stop mid-run, 8 concurrent coordinators writing during nightlies. One figure line each.
+faults: build
+	@Scripts/faults
+
 db-start: deps
 	@Scripts/postgres-local start && Scripts/postgres-local env
 
@@ -48,4 +53,5 @@ db-stop:
 clean:
 	@Scripts/postgres-local destroy
 	@PG_LOCAL_DIR=.pg-test Scripts/postgres-local destroy
+	@PG_LOCAL_DIR=.pg-faults Scripts/postgres-local destroy
 	rm -rf .build

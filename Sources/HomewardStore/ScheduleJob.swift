@@ -70,9 +70,7 @@ public enum ScheduleJob {
         defer { try? store.releaseScheduleLock() }
         let problem = try store.schedulingProblem(request, settings: settings)
         try inspect(problem)
-        let solution = Scheduler.solve(problem.instance)
-        let violations = solution.violations(of: problem.instance)
-        guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
+        let solution = try solveChecked(problem)
         let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
@@ -81,8 +79,51 @@ public enum ScheduleJob {
                 placed: problem.instance.demands.count - solution.unplaced.count, unplaced: solution.unplaced.count,
                 sessionsCreated: solution.sessions.count, durationMilliseconds: milliseconds, seatsJoined: solution.joins.count)
         } else {
-            summary = try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds)
+            summary = try replanningConflicts(
+                store: store, request: request, settings: settings, startedAt: started, clock: clock,
+                first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds))
         }
         return Outcome(problem: problem, solution: solution, summary: summary)
+    }
+
+    /// Solves, and re-checks the plan with the independent checker: a plan that breaks a hard rule is never written.
+    static func solveChecked(_ problem: SchedulingProblem) throws -> Solution {
+        let solution = Scheduler.solve(problem.instance)
+        let violations = solution.violations(of: problem.instance)
+        guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
+        return solution
+    }
+
+    /// How many times a run plans again the demand that bookings made meanwhile kept it from writing.
+    public static let conflictReplans = 2
+
+    /// When bookings committed during the write took the place of some sessions (`conflict_with_booking`), the demand
+    /// they served is planned again at once against fresh supply (what is booked now), as a run of its own, under the
+    /// same lock, at most `conflictReplans` times. The summary is the night's: the first run's demand, every session
+    /// written, and what is still unplaced after the last run.
+    static func replanningConflicts(
+        store: Store, request: ScheduleRequest, settings: SchedulingSettings, startedAt: Date, clock: ContinuousClock.Instant,
+        first: ScheduleRunSummary
+    ) throws -> ScheduleRunSummary {
+        var night = first
+        var last = first
+        var replans = 0
+        while last.sessionsRefused + last.seatsRefused > 0, replans < conflictReplans {
+            replans += 1
+            let problem = try store.schedulingProblem(request, settings: settings)
+            let solution = try solveChecked(problem)
+            let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
+            last = try store.saveSchedule(problem, solution, request: request, startedAt: startedAt, durationMilliseconds: milliseconds)
+            night.runID = last.runID
+            night.sessionsCreated += last.sessionsCreated
+            night.seatsJoined += last.seatsJoined
+            night.sessionsRefused += last.sessionsRefused
+            night.seatsRefused += last.seatsRefused
+            night.unplaced = last.unplaced
+            night.placed = night.demand - last.unplaced
+            night.durationMilliseconds = milliseconds
+            night.replans = replans
+        }
+        return night
     }
 }

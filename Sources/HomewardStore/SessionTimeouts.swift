@@ -16,7 +16,12 @@ public struct SessionTimeouts: Sendable, Equatable {
     /// The longest a transaction may sit open and idle, in milliseconds; the server then ends the session.
     public var idleInTransactionMilliseconds: Int
 
-    /// Sets the three on `connection` for the rest of its session (one statement, parameterized).
+    /// How often a backend busy with a statement (or waiting for a lock) checks that its client is still there
+    /// (`client_connection_check_interval`): a client killed mid-statement leaves no backend behind holding its locks,
+    /// the scheduler's run lock among them, for longer than this.
+    public static let clientCheckMilliseconds = 1_000
+
+    /// Sets the three, and the client check, on `connection` for the rest of its session (one statement, parameterized).
     public func apply(to connection: Connection) throws(PostgresError) {
         func value(_ milliseconds: Int) -> String? { milliseconds > 0 ? "\(milliseconds)ms" : nil }
         try connection.execute(
@@ -24,9 +29,11 @@ public struct SessionTimeouts: Sendable, Equatable {
             SELECT set_config('lock_timeout', coalesce($1, current_setting('lock_timeout')), false),
                    set_config('statement_timeout', coalesce($2, current_setting('statement_timeout')), false),
                    set_config('idle_in_transaction_session_timeout',
-                              coalesce($3, current_setting('idle_in_transaction_session_timeout')), false)
+                              coalesce($3, current_setting('idle_in_transaction_session_timeout')), false),
+                   set_config('client_connection_check_interval', $4, false)
             """,
-            [value(lockTimeoutMilliseconds), value(statementTimeoutMilliseconds), value(idleInTransactionMilliseconds)])
+            [value(lockTimeoutMilliseconds), value(statementTimeoutMilliseconds), value(idleInTransactionMilliseconds),
+             "\(Self.clientCheckMilliseconds)ms"])
     }
 
     /// The setting's YAML names with their values, for messages and validation.

@@ -15,6 +15,13 @@ public struct ScheduleRunSummary: Sendable, Equatable, Codable {
     public var durationMilliseconds: Int
     /// Seats taken in group sessions that already met (newcomers joining them), counted in `placed`.
     public var seatsJoined: Int = 0
+    /// Sessions the plan held that the database refused at write time, because of bookings committed meanwhile (dropped,
+    /// their demand recorded as `conflict_with_booking`, counted in `unplaced`).
+    public var sessionsRefused: Int = 0
+    /// Open seats the plan filled that the database refused at write time (counted in `unplaced`).
+    public var seatsRefused: Int = 0
+    /// Runs that planned again, against fresh supply, the demand of refused sessions and seats (`runID` is the last).
+    public var replans: Int = 0
 }
 
 extension Store {
@@ -54,16 +61,65 @@ extension Store {
         _ = try translatingErrors { try connection.execute("SELECT pg_advisory_unlock($1)", [Self.scheduleLockKey]) }
     }
 
+    /// How many times the write is tried when the server breaks it off for a serialization failure (40001) or a deadlock
+    /// (40P01), with a backoff of 50 ms, 100 ms, 200 ms, … between tries.
+    public static let scheduleWriteAttempts = 5
+
     /// Writes a solution in ONE transaction: the run record, its sessions (staged with COPY, inserted set-based) with their
     /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts.
+    ///
+    /// The write survives bookings it did not cause: when the set-based insert is refused (a coordinator booked the room,
+    /// the staff member or a participant meanwhile, or a rule now counts differently), it is rolled back to a savepoint and
+    /// the sessions are written one by one, each under its own savepoint; those the database refuses are dropped and
+    /// recorded as unplaced with reason `conflict_with_booking` and the refusal's words, the rest is written. Open seats
+    /// are written the same way. A serialization failure or a deadlock retries the whole write against fresh data.
     public func saveSchedule(
+        _ problem: SchedulingProblem, _ solution: Solution, request: ScheduleRequest, startedAt: Date, durationMilliseconds: Int
+    ) throws -> ScheduleRunSummary {
+        var attempt = 0
+        while true {
+            do {
+                return try connection.transaction { _ in
+                    try writeSchedule(problem, solution, request: request, startedAt: startedAt, durationMilliseconds: durationMilliseconds)
+                }
+            } catch let error as PostgresError {
+                let retryable = error.condition == .serializationFailure || error.condition == .deadlockDetected
+                guard retryable, attempt + 1 < Self.scheduleWriteAttempts else { throw StoreError(error) }
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.05 * Double(1 << (attempt - 1)))
+            }
+        }
+    }
+
+    /// Refusals one session (or seat) can meet from what others committed meanwhile: integrity rules (exclusion, check,
+    /// unique, foreign key: class 23), a raised rule, or a lock wait that timed out behind an uncommitted booking.
+    private static func isConflict(_ error: PostgresError) -> Bool {
+        guard error.kind == .server, let state = error.sqlState else { return false }
+        return state.hasPrefix("23") || state == "P0001" || state == "55P03"
+    }
+
+    /// Runs `body` under a savepoint; on a conflict it rolls back to the savepoint and returns the refusal's words.
+    private func underSavepoint(_ name: String, _ body: () throws -> Void) throws -> String? {
+        try connection.execute("SAVEPOINT \(name)")
+        do {
+            try body()
+            try connection.execute("RELEASE SAVEPOINT \(name)")
+            return nil
+        } catch let error as PostgresError where Self.isConflict(error) {
+            try connection.execute("ROLLBACK TO SAVEPOINT \(name)")
+            try connection.execute("RELEASE SAVEPOINT \(name)")
+            return StoreError(error).description
+        }
+    }
+
+    /// The write itself, inside the caller's transaction.
+    private func writeSchedule(
         _ problem: SchedulingProblem, _ solution: Solution, request: ScheduleRequest, startedAt: Date, durationMilliseconds: Int
     ) throws -> ScheduleRunSummary {
         let slotSeconds = Double(problem.instance.horizon.slotMinutes * 60)
         func instant(_ slot: Int) -> Date { problem.horizonStart.addingTimeInterval(Double(slot) * slotSeconds) }
         let demand = problem.instance.demands.count
-        let placed = demand - solution.unplaced.count
-        return try transaction {
+        do {
             let scoreJSON = JSON(solution.score)
             let runID = try connection.query(
                 """
@@ -72,8 +128,8 @@ extension Store {
                 VALUES ($1, $2, $3, $4, (SELECT id FROM homeward.centres WHERE code = $5), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 RETURNING id
                 """,
-                [startedAt, request.from, request.days, request.freezeDays, request.centreCode, demand, placed,
-                 solution.unplaced.count, solution.sessions.count, scoreJSON, durationMilliseconds,
+                [startedAt, request.from, request.days, request.freezeDays, request.centreCode, demand,
+                 demand - solution.unplaced.count, solution.unplaced.count, solution.sessions.count, scoreJSON, durationMilliseconds,
                  Int64(bitPattern: problem.instance.seed), solution.stats.iterations, solution.stats.stopReason.rawValue,
                  solution.stats.upperBound]
             ).scalar(Int.self)
@@ -98,61 +154,99 @@ extension Store {
                 "COPY schedule_staging (k, session_type, requirement_id, mode, centre_code, room_code, starts_at, ends_at, family_id, staff_codes, participant_cases, session_id) FROM STDIN",
                 rows: rows)
             try connection.execute("UPDATE schedule_staging SET session_id = nextval(pg_get_serial_sequence('homeward.sessions', 'id'))")
-            let inserted = try connection.execute(
-                """
-                INSERT INTO homeward.sessions (id, session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at,
-                                               family_id, schedule_run_id)
-                OVERRIDING SYSTEM VALUE
-                SELECT g.session_id, g.session_type, g.requirement_id, g.mode, c.id, r.id, g.starts_at, g.ends_at, g.family_id, $1
-                FROM schedule_staging g
-                JOIN homeward.centres c ON c.code = g.centre_code
-                JOIN homeward.rooms r ON r.centre_id = c.id AND r.code = g.room_code
-                """, [runID])
-            guard inserted == rows.count else {
-                throw StoreError.database("scheduler produced \(rows.count) sessions but only \(inserted) matched known rooms; nothing was written")
+            // The staged sessions with index `k` (all when nil): the session rows, then their staff, then their seats.
+            func insertSessions(_ k: Int?) throws {
+                let inserted = try connection.execute(
+                    """
+                    INSERT INTO homeward.sessions (id, session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at,
+                                                   family_id, schedule_run_id)
+                    OVERRIDING SYSTEM VALUE
+                    SELECT g.session_id, g.session_type, g.requirement_id, g.mode, c.id, r.id, g.starts_at, g.ends_at, g.family_id, $1
+                    FROM schedule_staging g
+                    JOIN homeward.centres c ON c.code = g.centre_code
+                    JOIN homeward.rooms r ON r.centre_id = c.id AND r.code = g.room_code
+                    WHERE $2::int IS NULL OR g.k = $2
+                    """, [runID, k])
+                let expected = k == nil ? rows.count : 1
+                guard inserted == expected else {
+                    throw StoreError.database("scheduler produced \(expected) sessions but only \(inserted) matched known rooms; nothing was written")
+                }
+                try connection.execute(
+                    """
+                    INSERT INTO homeward.session_staff (session_id, staff_id)
+                    SELECT g.session_id, st.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.staff_codes) AS u(code)
+                    JOIN homeward.staff st ON st.code = u.code
+                    WHERE $1::int IS NULL OR g.k = $1
+                    """, [k])
+                try connection.execute(
+                    """
+                    INSERT INTO homeward.session_participants (session_id, participant_id)
+                    SELECT g.session_id, p.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.participant_cases) AS u(code)
+                    JOIN homeward.participants p ON p.case_number = u.code
+                    WHERE $1::int IS NULL OR g.k = $1
+                    """, [k])
             }
-            try connection.execute(
-                """
-                INSERT INTO homeward.session_staff (session_id, staff_id)
-                SELECT g.session_id, st.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.staff_codes) AS u(code)
-                JOIN homeward.staff st ON st.code = u.code
-                """)
-            try connection.execute(
-                """
-                INSERT INTO homeward.session_participants (session_id, participant_id)
-                SELECT g.session_id, p.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.participant_cases) AS u(code)
-                JOIN homeward.participants p ON p.case_number = u.code
-                """)
+            // What the database refused because of what others committed since the instance was read: index -> its words.
+            var refusedSessions: [Int: String] = [:]
+            if !rows.isEmpty, try underSavepoint("schedule_all", { try insertSessions(nil) }) != nil {
+                for index in rows.indices {
+                    if let refusal = try underSavepoint("schedule_one", { try insertSessions(index) }) { refusedSessions[index] = refusal }
+                }
+            }
 
             // Seats in group sessions that already meet: the newcomers join them, in this transaction, checked by the
             // booking rules and audited like any seat.
+            var refusedSeats: [Int: String] = [:]
             if !solution.joins.isEmpty {
-                let seats: [[any PostgresEncodable]] = try solution.joins.map { join in
+                let seats: [[any PostgresEncodable]] = try solution.joins.enumerated().map { index, join in
                     guard join.sessionId.hasPrefix("S"), let id = Int(join.sessionId.dropFirst()) else {
                         throw StoreError.database("scheduler joined unknown session \(join.sessionId); nothing was written")
                     }
-                    return [id, join.participantId]
+                    return [index, id, join.participantId]
                 }
-                try connection.execute("CREATE TEMP TABLE seat_staging (session_id bigint, case_number text) ON COMMIT DROP")
+                try connection.execute("CREATE TEMP TABLE seat_staging (k int, session_id bigint, case_number text) ON COMMIT DROP")
                 try connection.copy("COPY seat_staging FROM STDIN", rows: seats)
-                let seated = try connection.execute(
-                    """
-                    INSERT INTO homeward.session_participants (session_id, participant_id)
-                    SELECT j.session_id, p.id FROM seat_staging j JOIN homeward.participants p ON p.case_number = j.case_number
-                    ORDER BY j.session_id, p.id
-                    """)
-                guard seated == seats.count else {
-                    throw StoreError.database("scheduler filled \(seats.count) open seats but only \(seated) matched; nothing was written")
+                func insertSeats(_ k: Int?) throws {
+                    let seated = try connection.execute(
+                        """
+                        INSERT INTO homeward.session_participants (session_id, participant_id)
+                        SELECT j.session_id, p.id FROM seat_staging j JOIN homeward.participants p ON p.case_number = j.case_number
+                        WHERE $1::int IS NULL OR j.k = $1
+                        ORDER BY j.session_id, p.id
+                        """, [k])
+                    let expected = k == nil ? seats.count : 1
+                    guard seated == expected else {
+                        throw StoreError.database("scheduler filled \(expected) open seats but only \(seated) matched; nothing was written")
+                    }
+                }
+                if try underSavepoint("seats_all", { try insertSeats(nil) }) != nil {
+                    for index in seats.indices {
+                        if let refusal = try underSavepoint("seats_one", { try insertSeats(index) }) { refusedSeats[index] = refusal }
+                    }
                 }
             }
 
-            // Unplaced demand, one row per participant, requirement, week and reason.
+            // Unplaced demand, one row per participant, requirement, week and reason: what the scheduler could not place,
+            // and what it placed but the database refused because of a booking made meanwhile.
+            let demandsByID = Dictionary(problem.instance.demands.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var notWritten: [(demandId: String, participants: [String], reason: String, detail: String)] =
+                solution.unplaced.map { ($0.demandId, $0.participantIds, $0.reason.rawValue, $0.detail) }
+            for (index, refusal) in refusedSessions.sorted(by: { $0.key < $1.key }) {
+                for demandID in solution.sessions[index].demandIds {
+                    notWritten.append((demandID, demandsByID[demandID]?.participants ?? solution.sessions[index].participantIds,
+                                       Self.conflictReason, "placed, but not written: \(refusal)"))
+                }
+            }
+            for (index, refusal) in refusedSeats.sorted(by: { $0.key < $1.key }) {
+                let join = solution.joins[index]
+                notWritten.append((join.demandId, [join.participantId], Self.conflictReason, "seat not taken: \(refusal)"))
+            }
             var unplacedCounts: [String: (cases: [String], requirement: Int, week: String, reason: String, detail: String, count: Int)] = [:]
-            for item in solution.unplaced {
+            for item in notWritten {
                 let parts = item.demandId.split(separator: "/")
                 guard parts.count >= 3, let requirement = Int(parts[1].dropFirst()) else { continue }
-                let key = "\(item.participantIds.joined(separator: ","))|\(requirement)|\(parts[2])|\(item.reason.rawValue)"
-                unplacedCounts[key, default: (item.participantIds, requirement, String(parts[2]), item.reason.rawValue, item.detail, 0)].count += 1
+                let key = "\(item.participants.joined(separator: ","))|\(requirement)|\(parts[2])|\(item.reason)"
+                unplacedCounts[key, default: (item.participants, requirement, String(parts[2]), item.reason, item.detail, 0)].count += 1
             }
             var unplacedRows: [[any PostgresEncodable]] = unplacedCounts.keys.sorted().flatMap { key -> [[any PostgresEncodable]] in
                 let entry = unplacedCounts[key]!
@@ -175,9 +269,22 @@ extension Store {
                     GROUP BY u.run, p.id, u.requirement_id, u.week_start, u.reason
                     """)
             }
+            let unplaced = solution.unplaced.count + refusedSessions.keys.reduce(0) { $0 + solution.sessions[$1].demandIds.count }
+                + refusedSeats.count
+            let written = solution.sessions.count - refusedSessions.count
+            if !refusedSessions.isEmpty || !refusedSeats.isEmpty {
+                try connection.execute(
+                    "UPDATE homeward.schedule_runs SET placed = $2, unplaced = $3, sessions_created = $4 WHERE id = $1",
+                    [runID, demand - unplaced, unplaced, written])
+            }
             return ScheduleRunSummary(
-                runID: runID, from: request.from, days: request.days, demand: demand, placed: placed, unplaced: solution.unplaced.count,
-                sessionsCreated: solution.sessions.count, durationMilliseconds: durationMilliseconds, seatsJoined: solution.joins.count)
+                runID: runID, from: request.from, days: request.days, demand: demand, placed: demand - unplaced, unplaced: unplaced,
+                sessionsCreated: written, durationMilliseconds: durationMilliseconds,
+                seatsJoined: solution.joins.count - refusedSeats.count, sessionsRefused: refusedSessions.count,
+                seatsRefused: refusedSeats.count)
         }
     }
+
+    /// The reason code of demand the scheduler placed but the database refused, because of a booking committed meanwhile.
+    public static let conflictReason = "conflict_with_booking"
 }

@@ -17,7 +17,9 @@ struct ScheduleCommand: ParsableCommand {
                 Reads demand (each active enrolment's weekly requirements minus sessions already planned or held), staff
                 availability, rooms and calendars in a few set-based queries, solves, and writes the new sessions in ONE
                 transaction with a schedule_runs record. Existing sessions are never moved; a second run adds nothing.
-                Only one run at a time: a concurrent run exits at once with status 75.
+                Only one run at a time: a concurrent run exits at once with status 75. A session a booking made meanwhile
+                took the place of is not written (conflict_with_booking) and its demand is planned again at once; the
+                rest of the night is written.
 
                 Exit status: 0 all demand placed; 3 some demand could not be placed (see `homeward schedule gaps`);
                 75 another run holds the lock; 65/69/1 as for every command.
@@ -101,6 +103,10 @@ extension ScheduleCommand {
         return "schedule \(summary.from) +\(summary.days)d: demand \(summary.demand), placed \(summary.placed), unplaced \(summary.unplaced), "
             + "\(summary.sessionsCreated) sessions \(dryRun ? "would be " : "")created"
             + (summary.seatsJoined > 0 ? ", \(summary.seatsJoined) seat(s) \(dryRun ? "would be " : "")taken in groups that already meet" : "")
+            + (summary.sessionsRefused + summary.seatsRefused > 0
+                ? "; \(summary.sessionsRefused) session(s) and \(summary.seatsRefused) seat(s) not written: bookings made meanwhile "
+                    + "took their place (conflict_with_booking)"
+                    + (summary.replans > 0 ? ", their demand planned again against them (\(summary.replans) more run(s))" : "") : "")
             + " (\(run), \(summary.durationMilliseconds) ms)"
     }
 

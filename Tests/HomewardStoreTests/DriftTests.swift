@@ -35,8 +35,9 @@ import Testing
     }()
 
     /// Reason codes the Store writes into `homeward.schedule_unplaced` itself, not the scheduler: a birthday inside
-    /// the week ends the requirement's age band (migration 0007), a family-session requirement has no family (0016).
-    private static let storeOnlyReasonCodes: Set<String> = ["participant_ages_out", "no_family_recorded"]
+    /// the week ends the requirement's age band (migration 0007), a family-session requirement has no family (0016), a
+    /// placed session was refused at write time because a booking made meanwhile took its place (0026).
+    private static let storeOnlyReasonCodes: Set<String> = ["participant_ages_out", "no_family_recorded", "conflict_with_booking"]
 
     /// Which Swift vocabulary each text column with a CHECK list is, keyed `table.column` in schema homeward.
     private static let vocabularyColumns: [String: Set<String>] = [
