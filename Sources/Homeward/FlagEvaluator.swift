@@ -288,19 +288,74 @@ public enum FlagEvaluator {
             if let existing = byKey[key], existing.severity >= finding.severity { continue }
             byKey[key] = finding
         }
+        for combined in warningSigns(Array(byKey.values), inputs, policy) {
+            byKey["\(combined.participantID)|\(combined.rule.rawValue)|\(combined.subject)"] = combined
+        }
         return byKey.values.sorted { ($0.caseNumber, $0.rule.rawValue, $0.subject) < ($1.caseNumber, $1.rule.rawValue, $1.subject) }
+    }
+
+    /// Per participant, the independent warning signs: attendance over all session kinds together below the attendance
+    /// rule's watch rate (one sign, however many kinds flag alone: a session kind with three sessions says little), and
+    /// each of absences in a row, counselling contact and school that flags. `concernAt` signs together are a concern,
+    /// `urgentAt` urgent, raised only when that is more severe than every behaviour flag the participant has (three
+    /// signs that flag at most at watch become a concern; beside a concern flag the combination adds nothing).
+    static func warningSigns(_ findings: [FlagFinding], _ inputs: FlagInputs, _ policy: FlagPolicy) -> [FlagFinding] {
+        var signs: [Int: (caseNumber: String, worst: [String: FlagSeverity])] = [:]
+        func note(_ participantID: Int, _ caseNumber: String, _ sign: String, _ severity: FlagSeverity) {
+            var entry = signs[participantID] ?? (caseNumber, [:])
+            entry.worst[sign] = max(entry.worst[sign] ?? .watch, severity)
+            signs[participantID] = entry
+        }
+        var pooled: [Int: (caseNumber: String, attended: Int, counted: Int)] = [:]
+        for row in inputs.sessionKinds {
+            let sum = pooled[row.participantID] ?? (row.caseNumber, 0, 0)
+            pooled[row.participantID] = (row.caseNumber, sum.attended + row.attended, sum.counted + row.counted)
+        }
+        let attendance = policy.attendance
+        for (participantID, sum) in pooled where sum.counted >= attendance.minSessions {
+            if let severity = FlagPolicy.severity(below: Double(sum.attended) / Double(sum.counted), watch: attendance.watchBelow,
+                                                  concern: attendance.concernBelow, urgent: attendance.urgentBelow) {
+                note(participantID, sum.caseNumber, "attendance_all_kinds", severity)
+            }
+        }
+        for finding in findings where FlagPolicy.WarningSigns.signs.contains(finding.rule) && finding.rule != .attendanceBelowThreshold {
+            note(finding.participantID, finding.caseNumber, finding.rule.rawValue, finding.severity)
+        }
+        // Every flag the participant already has among the behaviour rules: the combination must say more than each.
+        var strongest: [Int: FlagSeverity] = [:]
+        for finding in findings where FlagPolicy.WarningSigns.signs.contains(finding.rule) {
+            strongest[finding.participantID] = max(strongest[finding.participantID] ?? .watch, finding.severity)
+        }
+        let warning = policy.warningSigns
+        return signs.compactMap { participantID, entry in
+            let count = entry.worst.count
+            let severity: FlagSeverity? = count >= warning.urgentAt ? .urgent : count >= warning.concernAt ? .concern : nil
+            guard let severity, severity > strongest[participantID] ?? .watch else { return nil }
+            let listed = entry.worst.sorted { $0.key < $1.key }
+            return FlagFinding(
+                participantID: participantID, caseNumber: entry.caseNumber, rule: .severalWarningSigns, subject: "behaviour",
+                severity: severity,
+                threshold: ["concern_at": .int(warning.concernAt), "urgent_at": .int(warning.urgentAt),
+                            "attendance_watch_below": .rate(attendance.watchBelow), "min_sessions": .int(attendance.minSessions)],
+                inputs: ["signs_at_once": .int(count), "signs": .list(listed.map { .text("\($0.key): \($0.value.rawValue)") }),
+                         "attendance_all_kinds": pooled[participantID].map { sum in
+                             .text("\(sum.attended) of \(sum.counted)") } ?? .null])
+        }
     }
 
     static func attendance(_ row: FlagInputs.SessionKindAttendance, _ policy: FlagPolicy.Attendance) -> FlagFinding? {
         guard row.counted >= policy.minSessions else { return nil }
         let rate = Double(row.attended) / Double(row.counted)
-        guard let severity = FlagPolicy.severity(below: rate, watch: policy.watchBelow, concern: policy.concernBelow, urgent: policy.urgentBelow)
+        guard var severity = FlagPolicy.severity(below: rate, watch: policy.watchBelow, concern: policy.concernBelow, urgent: policy.urgentBelow)
         else { return nil }
+        // A kind with few sessions in the window can say "watch" alone, not more: two missed of four is noise as often as not.
+        if row.counted < policy.minSessionsAboveWatch { severity = .watch }
         return FlagFinding(
             participantID: row.participantID, caseNumber: row.caseNumber, rule: .attendanceBelowThreshold, subject: row.sessionType.rawValue,
             severity: severity,
             threshold: ["watch_below": .rate(policy.watchBelow), "concern_below": .rate(policy.concernBelow),
-                        "urgent_below": .rate(policy.urgentBelow), "min_sessions": .int(policy.minSessions), "window_days": .int(28)],
+                        "urgent_below": .rate(policy.urgentBelow), "min_sessions": .int(policy.minSessions),
+                        "min_sessions_above_watch": .int(policy.minSessionsAboveWatch), "window_days": .int(28)],
             inputs: ["rate": .rate(rate), "attended": .int(row.attended), "counted": .int(row.counted), "missed_since_phase_start": .int(row.missed),
                      "excused_since_phase_start": .int(row.excused),
                      "cancelled_by_participant_since_phase_start": .int(row.cancelledByParticipant),

@@ -11,6 +11,8 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         public var urgentBelow: Double = 0.40
         /// Fewer counted sessions in the window than this: too early to judge.
         public var minSessions: Int = 3
+        /// Fewer than this: the kind flags at watch at most (a concern needs more evidence, or several signs at once).
+        public var minSessionsAboveWatch: Int = 6
         public init() {}
     }
 
@@ -93,6 +95,22 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         public init() {}
     }
 
+    /// Several independent warning signs of one participant at once: attendance over all session kinds together below
+    /// the attendance rule's watch rate, absences in a row, counselling contact, school. `concernAt` signs together are a
+    /// concern, `urgentAt` urgent. The combined flag is raised only when it is more severe than every behaviour flag the
+    /// participant has, so it never repeats what a single flag already says.
+    public struct WarningSigns: Sendable, Equatable, Codable {
+        public var concernAt: Int = 3
+        public var urgentAt: Int = 4
+        /// The rules that count as signs: the participant's own behaviour from week to week, never what the programme
+        /// fails to offer. Modules behind pace are left out: a course's pace is judged over months, and one module behind
+        /// beside one missed week is ordinary in prison education.
+        public static let signs: Set<FlagRule> = [
+            .attendanceBelowThreshold, .consecutiveUnexcusedAbsences, .noCounsellingContact, .schoolAttendance,
+        ]
+        public init() {}
+    }
+
     public var attendance = Attendance()
     public var consecutiveAbsences = ConsecutiveAbsences()
     public var counsellingContact = CounsellingContact()
@@ -101,6 +119,7 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
     public var unplaced = Unplaced()
     public var assessment = Assessment()
     public var forecast = Forecast()
+    public var warningSigns = WarningSigns()
 
     public init() {}
 
@@ -129,6 +148,10 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         if attendance.minSessions < 1 {
             errors.append(InvalidInput(field: "flags.attendance.min_sessions", value: "\(attendance.minSessions)", reason: "must be at least 1"))
         }
+        if attendance.minSessionsAboveWatch < attendance.minSessions {
+            errors.append(InvalidInput(field: "flags.attendance.min_sessions_above_watch", value: "\(attendance.minSessionsAboveWatch)",
+                                       reason: "must be at least min_sessions (\(attendance.minSessions))"))
+        }
         counts("consecutive_absences", ["watch_at", "concern_at", "urgent_at"],
                consecutiveAbsences.watchAt, consecutiveAbsences.concernAt, consecutiveAbsences.urgentAt)
         counts("counselling_contact", ["watch_days", "concern_days", "urgent_days"],
@@ -155,6 +178,14 @@ public struct FlagPolicy: Sendable, Equatable, Codable {
         }
         if !(0...1).contains(forecast.minElapsedShare) {
             errors.append(InvalidInput(field: "flags.forecast.min_elapsed_share", value: "\(forecast.minElapsedShare)", reason: "must be from 0 to 1"))
+        }
+        if warningSigns.concernAt < 2 {
+            errors.append(InvalidInput(field: "flags.warning_signs.concern_at", value: "\(warningSigns.concernAt)",
+                                       reason: "must be at least 2 (one sign alone is its own rule's flag)"))
+        }
+        if warningSigns.urgentAt < warningSigns.concernAt {
+            errors.append(InvalidInput(field: "flags.warning_signs", value: "\(warningSigns.concernAt)/\(warningSigns.urgentAt)",
+                                       reason: "tiers must grow: concern_at ≤ urgent_at"))
         }
         return errors
     }

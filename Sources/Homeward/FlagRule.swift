@@ -18,6 +18,9 @@ public enum FlagRule: String, Vocabulary {
     case assessmentOverdue = "assessment_overdue"
     /// At the current pace the phase ends more than N days after its planned end.
     case forecastLateCompletion = "forecast_late_completion"
+    /// Several of the participant's own behaviour rules (attendance, absences in a row, counselling contact, school)
+    /// flag at once, each at a lower severity than their combination: two watch signs are a concern.
+    case severalWarningSigns = "several_warning_signs"
 
     /// One line for coordinators: what the rule watches.
     public var summary: String {
@@ -30,6 +33,7 @@ public enum FlagRule: String, Vocabulary {
         case .requirementUnplaced: return "requirement left unplaced on consecutive nights by the scheduler"
         case .assessmentOverdue: return "assessment overdue for the phase's review interval"
         case .forecastLateCompletion: return "phase projected to end well after its planned end at the current pace"
+        case .severalWarningSigns: return "several behaviour rules flag at once (attendance, absences in a row, counselling contact, school)"
         }
     }
 }

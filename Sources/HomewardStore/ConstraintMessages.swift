@@ -110,7 +110,7 @@ enum ConstraintMessages {
         "flags_reopen_count_not_negative": "(internal) a flag's re-open count cannot be negative",
         "flags_resolution_iff_resolved": "a resolved flag needs who resolved it, when and why, and only a resolved flag can have them",
         "flags_resolve_reason_not_blank": "the reason for resolving the flag cannot be blank",
-        "flags_rule_check": "the flag rule must be attendance_below_threshold, consecutive_unexcused_absences, no_counselling_contact, school_attendance, education_module_overdue, requirement_unplaced, assessment_overdue or forecast_late_completion",
+        "flags_rule_check": "the flag rule must be attendance_below_threshold, consecutive_unexcused_absences, no_counselling_contact, school_attendance, education_module_overdue, requirement_unplaced, assessment_overdue, forecast_late_completion or several_warning_signs",
         "flags_severity_check": "the severity must be watch, concern or urgent",
         "flags_status_check": "the flag status must be open, acknowledged or resolved",
         "flags_subject_not_blank": "the flag needs a subject (what within the rule it is about)",

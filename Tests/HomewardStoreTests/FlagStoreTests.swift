@@ -132,6 +132,34 @@ import Testing
         }
     }
 
+    /// Three signs, none above watch alone (the bug: a participant drifting away on every front at once stayed at watch):
+    /// two unexcused absences in a row, 18 days without counselling, 2 of 4 attended. One concern flag says it, with them.
+    @Test func severalWarningSignsAtOnce() throws {
+        try withWorld { store, world in
+            try world.participant("KZ-A-0001", enrolled: "2026-10-03")
+            try world.session("KZ-A-0001", day: "2026-10-10", attendance: "attended")
+            try world.session("KZ-A-0001", day: "2026-10-13", attendance: "attended")
+            try world.session("KZ-A-0001", day: "2026-10-27", attendance: "absent_unexcused")
+            try world.session("KZ-A-0001", day: "2026-10-29", attendance: "absent_unexcused")
+            _ = try store.evaluateFlags(policy: FlagPolicy())
+            let single = try store.flags(caseNumber: "KZ-A-0001").filter { FlagPolicy.WarningSigns.signs.contains($0.rule) }
+            #expect(Set(single.map(\.rule)) == [.attendanceBelowThreshold, .consecutiveUnexcusedAbsences, .noCounsellingContact])
+            #expect(single.allSatisfy { $0.severity == .watch }, "2 of 4 in one kind is too few sessions to be a concern alone")
+            try expectLifecycle(
+                store, "KZ-A-0001", .severalWarningSigns, subject: "behaviour", severity: .concern,
+                inputs: ["signs_at_once": .int(3), "attendance_all_kinds": .text("2 of 4"),
+                         "signs": .list([.text("attendance_all_kinds: concern"), .text("consecutive_unexcused_absences: watch"),
+                                         .text("no_counselling_contact: watch")])],
+                clear: { try world.session("KZ-A-0001", day: "2026-10-30", attendance: "attended") },
+                bringBack: {
+                    try world.session("KZ-A-0001", day: "2026-10-31", attendance: "absent_unexcused")
+                    try world.session("KZ-A-0001", day: "2026-10-31", attendance: "absent_unexcused")
+                    try world.today("2026-11-15")
+                })
+            #expect(try store.flags(caseNumber: "KZ-A-0001").contains { $0.rule == .severalWarningSigns && $0.kind == .fallingBehind })
+        }
+    }
+
     /// The morning digest lists what is new or worse since yesterday, and what did not change stays out.
     @Test func theDigestHoldsWhatIsNewOrWorse() throws {
         try withWorld { store, world in

@@ -39,8 +39,51 @@ import Testing
         #expect(below.first?.severity == .watch, "60% is not below the concern tier of 60%")
         #expect(below.first?.inputs["rate"] == .number(0.6) && below.first?.threshold["watch_below"] == .number(0.8))
         #expect(below.first?.inputs["cancelled_by_staff_or_centre_since_phase_start"] == .int(4), "shown, never counted")
-        let urgent = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .artTherapy, attended: 1, counted: 4)] }
+        let urgent = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .artTherapy, attended: 2, counted: 6)] }
         #expect(urgent.first?.severity == .urgent)
+    }
+
+    @Test func aKindWithFewSessionsFlagsAtWatchAtMost() {
+        let few = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .artTherapy, attended: 1, counted: 5)] }
+        #expect(few.map(\.severity) == [.watch], "1 of 5 is 20%, but five sessions of one kind are too few to call a concern alone")
+        #expect(few.first?.threshold["min_sessions_above_watch"] == .int(6))
+        let enough = evaluate { $0.sessionKinds = [.init(participantID: 1, caseNumber: "A", sessionType: .artTherapy, attended: 3, counted: 6)] }
+        #expect(enough.map(\.severity) == [.concern], "3 of 6 is 50%")
+    }
+
+    @Test func severalWarningSignsAtWatchAreOneConcern() {
+        func signs(attended: Int, counted: Int, streak: Int, enrolled: String, kinds: Int = 2) -> [FlagFinding] {
+            evaluate { inputs in
+                // The sessions split over kinds, each too small to flag above watch alone.
+                inputs.sessionKinds = (0..<kinds).map { index in
+                    .init(participantID: 1, caseNumber: "A", sessionType: index == 0 ? .individualCounselling : .religiousConsultation,
+                          attended: attended / kinds + (index == 0 ? attended % kinds : 0), counted: counted / kinds + (index == 0 ? counted % kinds : 0))
+                }
+                inputs.absenceStreaks = streak < 1 ? [] : [.init(participantID: 1, caseNumber: "A", count: streak, sessionIDs: Array(1...streak),
+                                                                firstDay: LocalDate("2026-10-20")!, lastDay: LocalDate("2026-10-27")!)]
+                inputs.counselling = [.init(participantID: 1, caseNumber: "A", enrolledSince: LocalDate(enrolled)!, lastContactOn: nil,
+                                            missedSinceContact: 1)]
+            }
+        }
+        // 2 of 4 attended over both kinds (one sign), two unexcused in a row (watch), 15 days without counselling (watch).
+        let three = signs(attended: 2, counted: 4, streak: 2, enrolled: "2026-10-16")
+        let combined = three.first { $0.rule == .severalWarningSigns }
+        #expect(combined?.severity == .concern && combined?.subject == "behaviour")
+        #expect(combined?.inputs["signs_at_once"] == .int(3))
+        #expect(combined?.inputs["signs"] == .list([.text("attendance_all_kinds: concern"), .text("consecutive_unexcused_absences: watch"),
+                                                     .text("no_counselling_contact: watch")]))
+        #expect(three.filter { $0.rule != .severalWarningSigns }.allSatisfy { $0.severity == .watch }, "no single rule says concern")
+        // Two signs only: the rules' own watch flags say it all.
+        #expect(!signs(attended: 4, counted: 4, streak: 2, enrolled: "2026-10-16").contains { $0.rule == .severalWarningSigns })
+        // Beside a flag already at concern (three in a row), the combination adds nothing.
+        #expect(!signs(attended: 2, counted: 4, streak: 3, enrolled: "2026-10-16").contains { $0.rule == .severalWarningSigns })
+        // Attendance over all kinds is one sign, however many kinds: four kinds at 0 of 1 do not make four signs.
+        let kinds = evaluate { inputs in
+            inputs.sessionKinds = [SessionType.individualCounselling, .religiousConsultation, .artTherapy, .socialWorkMeeting].map {
+                .init(participantID: 1, caseNumber: "A", sessionType: $0, attended: 0, counted: 1)
+            }
+        }
+        #expect(kinds.isEmpty)
     }
 
     @Test func attendanceNeedsEnoughSessionsToJudge() {
@@ -179,6 +222,10 @@ import Testing
         let fields = bad.validationErrors().map(\.field)
         #expect(fields.contains("flags.attendance.watch_below"))
         #expect(fields.contains("flags.consecutive_absences"))
+        var signs = FlagPolicy()
+        signs.warningSigns.concernAt = 1
+        signs.attendance.minSessionsAboveWatch = 2
+        #expect(signs.validationErrors().map(\.field).sorted() == ["flags.attendance.min_sessions_above_watch", "flags.warning_signs.concern_at"])
         #expect(FlagPolicy().validationErrors().isEmpty)
     }
 }
