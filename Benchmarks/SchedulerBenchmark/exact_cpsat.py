@@ -5,7 +5,8 @@ Individual, family and group demands, with every hard rule of the scheduler's ch
 (Solution.violations(of:)): role, paediatric-only, child clearance, language (one language common to the staff member
 and every member of a group; each person sharing one with the staff member otherwise), room kind and seats, centre,
 availability of people, staff and rooms, no double booking, participants' daily limits, staff weekly limits, group
-sizes (groupMin..groupMax of one pool: same group key, centre and window), and existing sessions.
+sizes (groupMin..groupMax of one pool: same group key, centre and window), and existing sessions (as fixed
+busy time; seats in existing groups, the scheduler's joins, are not modelled: the generated instances have none).
 
 Model: one Boolean per feasible start of an individual or family demand, with its staff and room choices linked per
 start; for groups one Boolean per (pool, start, staff member) that opens a session, with its room and language chosen
