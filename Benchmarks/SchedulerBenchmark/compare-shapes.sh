@@ -3,8 +3,8 @@
 # heavy leave (ScenarioGenerator's --shape), 7 days each. Both plans go through one validator, the scheduler's
 # independent checker (`SchedulerBenchmark --check`, Solution.violations(of:)), which also counts what each placed.
 # Target: ours >= 99 % of CP-SAT where CP-SAT proves optimality, and >= CP-SAT's best where it does not (in
-# EXACT_SECONDS, default 60). Writes a Markdown table to stdout and to compare-shapes.md; exits 1 if either plan breaks a
-# hard rule (a missed target is reported in the table, not an error). `make bench-exact` runs it.
+# EXACT_SECONDS, default 60). Writes a Markdown table to stdout and to compare-shapes.md (or $OUT); exits 1 if either
+# plan breaks a hard rule (a missed target is reported in the table, not an error). `make bench-exact` runs it.
 # Usage: Benchmarks/SchedulerBenchmark/compare-shapes.sh [SHAPE N STAFFING ROOMS SEED]...   (default: the list below)
 # Installs ortools from PyPI when it is missing (pip install --user if not root).
 set -euo pipefail
@@ -30,7 +30,7 @@ fi
 seconds="${EXACT_SECONDS:-60}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-out="compare-shapes.md"
+out="${OUT:-compare-shapes.md}"
 broken=0 met=0 cases=0
 {
     echo "| shape | participants | staffing, rooms, seed | demand units | ours (2 s) | CP-SAT best | CP-SAT bound | CP-SAT status | ours / CP-SAT | target | violations ours / CP-SAT |"
