@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: deps build demo test test-dates flags-eval bench faults db-start db-stop clean
+.PHONY: deps build demo test test-dates flags-eval bench bench-exact faults db-start db-stop clean
 
 ## Install the system packages Homeward needs (PostgreSQL server and client, libpq-dev, pkg-config).
 deps:
@@ -37,8 +37,14 @@ flags-eval: build
 	@Scripts/postgres-local start
 	@eval "$$(Scripts/postgres-local env)" && Scripts/flags-eval
 
+## The scheduler against the exact CP-SAT optimum on five shapes (groups, families, school hours, many languages, heavy
+## leave) and the standard scenario at 200: Benchmarks/SchedulerBenchmark/compare-shapes.sh, which pip-installs ortools
+## when missing, checks both plans with the scheduler's checker and writes the table (about 12 minutes, 60 s per case).
+bench-exact: deps
+	@Benchmarks/SchedulerBenchmark/compare-shapes.sh
+
 ## Every benchmark that writes Benchmarks/RESULTS.md.
-bench: flags-eval
+bench: flags-eval bench-exact
 
 ## The nightly under faults (Scripts/faults, a few minutes, its own throwaway cluster in .pg-faults): SIGKILL at random
 ## moments, a server fast-stop mid-run, 8 concurrent coordinators writing during nightlies. One figure line each.

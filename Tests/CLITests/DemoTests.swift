@@ -128,11 +128,7 @@ import Testing
             #expect(grant.status == 0, "\(grant)")
             defer { database.dropLogin(login, using: connection) }
             let oversight = try database.connect(as: login)
-            let examples = try String(
-                contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("SQL/oversight/examples.sql"), encoding: .utf8)
-            let statements = examples.components(separatedBy: ";\n")
-                .map { $0.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n") }
-                .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            let statements = try OversightExamples.statements()
             #expect(statements.count >= 12)
             var answered = 0
             for statement in statements {

@@ -178,12 +178,9 @@ import Testing
     }
 
     @Test func everyExampleQuestionRunsAsTheOversightRole() throws {
-        let file = TestDatabase.repositoryRoot.appendingPathComponent("SQL/oversight/examples.sql")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        // Statements end with ';' at the end of a line; comment lines are dropped.
-        let statements = text.components(separatedBy: ";\n")
-            .map { $0.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n") }
-            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let text = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("SQL/oversight/examples.sql"), encoding: .utf8)
+        let statements = try OversightExamples.statements()
         #expect(statements.count >= 20)
         #expect(text.contains("school attendance fell below 90% last month, by region"))
         #expect(text.contains("Share of women completing residential rehabilitation on time, by centre"))

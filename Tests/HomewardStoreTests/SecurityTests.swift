@@ -217,11 +217,7 @@ import Testing
     }
 
     @Test func everyOversightExampleRunsAsTheOversightRole() throws {
-        let file = TestDatabase.repositoryRoot.appendingPathComponent("SQL/oversight/examples.sql")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        let statements = text.components(separatedBy: ";\n")
-            .map { $0.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n") }
-            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let statements = try OversightExamples.statements()
         #expect(statements.count >= 12)
         try Self.withLogin(.oversight) { _, oversight, _ throws in
             for statement in statements {

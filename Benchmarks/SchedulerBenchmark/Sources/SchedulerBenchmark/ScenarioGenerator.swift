@@ -11,6 +11,25 @@ struct ScenarioGenerator {
     var staffing: Double = 1.1
     /// Rooms supplied per unit of expected room demand.
     var roomSupply: Double = 1.0
+    /// What the population and supply look like (`standard` is the scenario described in README.md).
+    var shape: Shape = .standard
+
+    /// Shapes of instance for the comparison with the exact solver (compare-shapes.sh). `standard` draws exactly the
+    /// random numbers it always drew, so its instances are unchanged.
+    enum Shape: String, CaseIterable {
+        /// The described scenario: women, children and men, groups included.
+        case standard
+        /// Group-heavy: two men in five (two education groups each), and women's religious groups.
+        case groups
+        /// Every woman has one to three children; two family sessions a week (psychologist, then play).
+        case families
+        /// Three children per woman, no men: school hours decide most of the week.
+        case school
+        /// Eight languages spread evenly over participants; each staff member speaks kk or ru and one or two others.
+        case languages
+        /// Staff away three days in ten and on half days one day in five; rooms closed one day in ten.
+        case leave
+    }
 
     struct Rng {
         var state: UInt64
@@ -35,8 +54,11 @@ struct ScenarioGenerator {
         func isWeekend(_ d: Int) -> Bool { d % 7 >= 5 }
         let weeks = stride(from: 0, to: days, by: 7).map { SlotRange(start: $0 * spd, end: Swift.min(days, $0 + 7) * spd) }
 
-        let men = participants / 5
-        let women = (participants - men) / 2
+        let men = shape == .school || shape == .families ? 0 : (shape == .groups ? participants * 2 / 5 : participants / 5)
+        let women = shape == .school ? (participants - men) / 4 : (participants - men) / 2
+        let maxKids = shape == .school ? 4 : 3
+        let moreKids = shape == .school ? 0.9 : (shape == .families ? 0.6 : 0.3)
+        let manyLanguages = ["ar", "en", "kk", "ky", "ru", "tg", "tr", "uz"]
         let children = participants - men - women
         let residential = Swift.max(1, (women + children + 250) / 500)
         let prisons = Swift.max(1, (men + 250) / 500)
@@ -44,6 +66,10 @@ struct ScenarioGenerator {
         let prisonNames = (0..<prisons).map { String(format: "PR-%02d", $0 + 1) }
 
         func languages() -> [String] {
+            if shape == .languages {
+                let main = g.pick(manyLanguages)
+                return main != "ru" && g.chance(0.3) ? [main, "ru"].sorted() : [main]
+            }
             let main = g.chance(0.55) ? "kk" : (g.chance(0.75) ? "ru" : (g.chance(0.7) ? "ar" : "uz"))
             var ls = [main]
             if main != "ru" && g.chance(0.5) { ls.append("ru") }
@@ -64,10 +90,10 @@ struct ScenarioGenerator {
             var free: [SlotRange] = []
             for d in 0..<days { free.append(at(d, 8, 13)); free.append(at(d, 14, 20)) }
             var kids: [String] = []
-            while childCount < children && (kids.isEmpty || g.chance(0.3)) && kids.count < 3 {
+            while childCount < children && (kids.isEmpty || g.chance(moreKids)) && kids.count < maxKids {
                 kids.append("C\(childCount)")
                 childCount += 1
-                if w < women - 1 && g.chance(0.3) { break }
+                if w < women - 1 && shape != .school && g.chance(0.3) { break }
             }
             people.append(Participant(id: womanId, languages: ls, ageYears: g.int(18...45), sex: .female, maxSessionsPerDay: 2,
                                       available: [centre: free], behindScore: Double(g.int(0...10)) / 10, familyId: "F\(w)",
@@ -89,6 +115,12 @@ struct ScenarioGenerator {
                     demands.append(Demand(id: nextId(), requirementId: "family", sessionType: "family_session", mode: .family,
                                           participants: [womanId] + kids, staffRole: "psychologist", requiresChildClearance: true,
                                           durationSlots: 4, window: week, weekLabel: label, roomKinds: ["family"], centreId: centre))
+                }
+                if !kids.isEmpty && shape == .families {
+                    demands.append(Demand(id: nextId(), requirementId: "family-play", sessionType: "family_play", mode: .family,
+                                          participants: [womanId] + kids, staffRole: "paediatric_psychologist",
+                                          requiresChildClearance: true, durationSlots: 3, window: week, weekLabel: label,
+                                          roomKinds: ["family", "play"], centreId: centre, priority: 1))
                 }
             }
             for (j, kid) in kids.enumerated() {
@@ -166,14 +198,19 @@ struct ScenarioGenerator {
                 for _ in 0..<count {
                     sid += 1
                     var ls = ["kk", "ru"]
-                    if g.chance(0.3) { ls = [g.pick(["kk", "ru"])] }
-                    if g.chance(0.12) { ls.append("ar") }
-                    if g.chance(0.05) { ls.append("uz") }
+                    if shape == .languages {
+                        ls = Array(Set([g.pick(["kk", "ru"]), g.pick(manyLanguages)] + (g.chance(0.4) ? [g.pick(manyLanguages)] : [])))
+                    } else {
+                        if g.chance(0.3) { ls = [g.pick(["kk", "ru"])] }
+                        if g.chance(0.12) { ls.append("ar") }
+                        if g.chance(0.05) { ls.append("uz") }
+                    }
                     var avail: [SlotRange] = []
                     let start = prison ? 9.0 : Double(g.pick([8, 9, 10, 11]))
                     for d in 0..<days where !isWeekend(d) || (!prison && g.chance(0.3)) {
-                        if g.chance(0.06) { continue }
-                        avail.append(at(d, start, Swift.min(prison ? 17 : 20, start + 8)))
+                        if g.chance(shape == .leave ? 0.3 : 0.06) { continue }
+                        let end = Swift.min(prison ? 17 : 20, start + 8)
+                        avail.append(at(d, start, shape == .leave && g.chance(0.2) ? start + 4 : end))
                     }
                     let roles = role == "paediatric_psychologist" ? ["paediatric_psychologist", "psychologist"] : [role]
                     staff.append(Staff(id: String(format: "S%04d", sid), roles: roles, languages: ls.sorted(),
@@ -197,8 +234,9 @@ struct ScenarioGenerator {
                     case "classroom": cap = g.pick([10, 15])
                     default: cap = g.pick([8, 12])
                     }
+                    let open = (0..<days).filter { (!prison || !isWeekend($0)) && (shape != .leave || !g.chance(0.1)) }
                     rooms.append(Room(id: "\(centre)-R\(rid)", centreId: centre, kind: kind, capacity: cap,
-                                      available: (0..<days).filter { !prison || !isWeekend($0) }.map { at($0, openFrom, openTo) }))
+                                      available: open.map { at($0, openFrom, openTo) }))
                 }
             }
         }
