@@ -83,6 +83,8 @@ extension ScheduleCommand {
                 }
                 if Log.isInteractive { Log.info("solving \(problem.demandCount) session units…") }
             }
+            let phases = outcome.phaseMilliseconds
+            Log.debug("schedule phases: read \(phases.read) ms, solve \(phases.solve) ms, write \(phases.write) ms")
             if outcome.stoppedByTimeCap {
                 Log.warning("the safety cap of \(settings.budgetMilliseconds) ms stopped the search before its work budget "
                             + "(\(outcome.iterations) of \(settings.budgetIterations) iterations): this plan depends on the "
