@@ -451,3 +451,33 @@ SELECT enrolment_id, participant_id, case_number, centre_code, programme_code, p
            phase_started_on + ceil((planned_phase_end - phase_started_on) * required_to_date::numeric / attended)::int
        END AS projected_completion_on
 FROM counted;
+
+------------------------------------------------------------------------------------------------
+-- The hard-rule checks, planned for the sessions they are given
+------------------------------------------------------------------------------------------------
+
+-- The booking rules (0019, 0022, 0024) are SQL functions of an array of session ids. Called with a variable (from the
+-- statement-level triggers and the checks), the planner guessed the array held 10 ids, and for a night's thousands of
+-- sessions chose row-by-row plans: one rule joined every participant's seat with every centre, which grows with the
+-- square of the country. Each function keeps its body under a new name (…_of) and is now a plpgsql function that runs
+-- it with the ids bound as a value (EXECUTE … USING): the SQL body is inlined with the actual array, and the plan fits
+-- its size. The rules themselves are unchanged; a later change to a rule restates the …_of function.
+DO $$
+DECLARE
+    f text;
+BEGIN
+    FOREACH f IN ARRAY ARRAY['session_rule_violations', 'session_rule_violations_people', 'session_rule_violations_closures'] LOOP
+        EXECUTE format('ALTER FUNCTION homeward.%I(bigint[]) RENAME TO %I', f, f || '_of');
+        EXECUTE format($body$
+            CREATE FUNCTION homeward.%1$I(p_session_ids bigint[]) RETURNS TABLE (rule text, session_id bigint, detail text)
+            LANGUAGE plpgsql STABLE SET jit = off AS $fn$
+            BEGIN
+                RETURN QUERY EXECUTE 'SELECT v.rule, v.session_id, v.detail FROM homeward.%2$I($1) v' USING p_session_ids;
+            END $fn$ $body$, f, f || '_of');
+        EXECUTE format('COMMENT ON FUNCTION homeward.%I(bigint[]) IS %L', f,
+                       (SELECT obj_description(format('homeward.%I(bigint[])', f || '_of')::regprocedure, 'pg_proc'))
+                       || ' (Runs homeward.' || f || '_of, planned for the ids given.)');
+        EXECUTE format('GRANT EXECUTE ON FUNCTION homeward.%I(bigint[]) TO PUBLIC', f);
+    END LOOP;
+END
+$$;
