@@ -388,7 +388,8 @@ WITH base AS (
            greatest(0, least(t.today, least(e.phase_started_on + ph.duration_days, greatest(e.planned_end_on, e.phase_started_on + 1)))
                        - e.phase_started_on) AS elapsed_days
     FROM homeward.enrolments e
-    CROSS JOIN (SELECT homeward.today() AS today) t
+    -- OFFSET 0: the reference day is read once, not at every use (homeward.today() reads the planning zone)
+    CROSS JOIN (SELECT homeward.today() AS today OFFSET 0) t
     JOIN homeward.participants p ON p.id = e.participant_id
     JOIN homeward.programmes pg ON pg.id = e.programme_id
     JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
@@ -481,3 +482,83 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- 0017's view, unchanged but for the reference day read once (OFFSET 0), not at every use.
+CREATE OR REPLACE VIEW homeward.enrolment_progress WITH (security_invoker = true) AS
+WITH rolled AS (
+    SELECT r.enrolment_id, count(*)::int AS requirements,
+           sum(r.required_to_date)::int AS required_to_date, sum(r.planned)::int AS planned, sum(r.attended)::int AS attended,
+           sum(r.missed)::int AS missed, sum(r.excused)::int AS excused,
+           sum(r.cancelled_by_participant)::int AS cancelled_by_participant,
+           sum(r.cancelled_by_staff_or_centre)::int AS cancelled_by_staff_or_centre, sum(r.unrecorded)::int AS unrecorded,
+           sum(r.counted_last_28_days)::int AS counted_last_28_days, sum(r.attended_last_28_days)::int AS attended_last_28_days,
+           sum(r.counted_since_phase_start)::int AS counted_since_phase_start,
+           count(*) FILTER (WHERE r.required_to_date > 0 AND r.attended = 0)::int AS stalled_requirements,
+           max(r.projected_completion_on) AS latest_projection
+    FROM homeward.requirement_progress r
+    GROUP BY r.enrolment_id
+), base AS (
+    SELECT e.id AS enrolment_id, e.participant_id, p.case_number, p.birth_date,
+           (SELECT c.code FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
+             WHERE pl.participant_id = e.participant_id AND pl.during @> t.today
+             ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_code,
+           pg.code AS programme_code, ph.code AS phase_code, e.started_on, e.phase_started_on,
+           least(e.phase_started_on + ph.duration_days, greatest(e.planned_end_on, e.phase_started_on + 1)) AS planned_phase_end,
+           ph.review_interval_days, t.today
+    FROM homeward.enrolments e
+    CROSS JOIN (SELECT homeward.today() AS today OFFSET 0) t
+    JOIN homeward.participants p ON p.id = e.participant_id
+    JOIN homeward.programmes pg ON pg.id = e.programme_id
+    JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
+    WHERE e.status = 'active'
+)
+SELECT b.enrolment_id, b.participant_id, b.case_number, b.centre_code, b.programme_code, b.phase_code, b.started_on,
+       b.phase_started_on, b.planned_phase_end, b.today,
+       coalesce(r.requirements, 0) AS requirements,
+       coalesce(r.required_to_date, 0) AS required_to_date, coalesce(r.planned, 0) AS planned,
+       coalesce(r.attended, 0) AS attended, coalesce(r.missed, 0) AS missed, coalesce(r.excused, 0) AS excused,
+       coalesce(r.cancelled_by_participant, 0) AS cancelled_by_participant,
+       coalesce(r.cancelled_by_staff_or_centre, 0) AS cancelled_by_staff_or_centre,
+       coalesce(r.unrecorded, 0) AS unrecorded,
+       coalesce(r.counted_last_28_days, 0) AS counted_last_28_days,
+       coalesce(r.attended_last_28_days, 0) AS attended_last_28_days,
+       round(r.attended_last_28_days::numeric / nullif(r.counted_last_28_days, 0), 4) AS attendance_rate_last_28_days,
+       coalesce(r.counted_since_phase_start, 0) AS counted_since_phase_start,
+       round(r.attended::numeric / nullif(r.counted_since_phase_start, 0), 4) AS attendance_rate_since_phase_start,
+       round(r.attended::numeric / nullif(r.required_to_date, 0), 4) AS pace,
+       coalesce(r.stalled_requirements, 0) AS stalled_requirements,
+       CASE WHEN coalesce(r.stalled_requirements, 0) = 0 THEN r.latest_projection END AS projected_completion_on,
+       sc.days_recorded AS school_days_recorded_last_28_days,
+       sc.days_present AS school_days_present_last_28_days,
+       round(sc.days_present::numeric / nullif(sc.days_recorded, 0), 4) AS school_attendance_rate_last_28_days,
+       sc.unexcused_in_a_row AS school_unexcused_days_in_a_row,
+       md.passed AS modules_passed, md.expected AS modules_expected,
+       la.last_assessed_on,
+       greatest(b.phase_started_on, la.last_assessed_on) + b.review_interval_days AS assessment_due_on
+FROM base b
+LEFT JOIN rolled r ON r.enrolment_id = b.enrolment_id
+-- School: children only; every school day recorded in the 28 days ending on the reference day, whichever school.
+LEFT JOIN LATERAL (
+    SELECT count(*)::int AS days_recorded,
+           count(*) FILTER (WHERE sa.status = 'present')::int AS days_present,
+           count(*) FILTER (WHERE sa.status = 'absent_unexcused'
+                              AND sa.day > coalesce((SELECT max(o.day) FROM homeward.school_attendance o
+                                                     WHERE o.participant_id = b.participant_id AND o.day <= b.today
+                                                       AND o.status <> 'absent_unexcused'), '-infinity'::date))::int AS unexcused_in_a_row
+    FROM homeward.school_attendance sa
+    WHERE sa.participant_id = b.participant_id AND sa.day > b.today - 28 AND sa.day <= b.today
+    HAVING homeward.is_child_on(b.birth_date, b.today)
+       AND EXISTS (SELECT 1 FROM homeward.school_enrolments se WHERE se.participant_id = b.participant_id AND se.enrolled_from <= b.today)
+) sc ON true
+-- Prison education: every course enrolment still active, modules passed against modules due by now.
+LEFT JOIN LATERAL (
+    SELECT sum(cp.passed)::int AS passed, sum(cp.expected)::int AS expected
+    FROM homeward.course_enrolments ce
+    CROSS JOIN LATERAL homeward.course_progress_on(ce.id, b.today) cp
+    WHERE ce.participant_id = b.participant_id AND ce.status = 'active'
+    HAVING count(*) > 0
+) md ON true
+LEFT JOIN LATERAL (
+    SELECT max(a.assessed_on) AS last_assessed_on FROM homeward.assessments a
+    WHERE a.participant_id = b.participant_id AND a.assessed_on <= b.today
+) la ON true;
