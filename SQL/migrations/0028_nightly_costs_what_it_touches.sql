@@ -562,3 +562,11 @@ LEFT JOIN LATERAL (
     SELECT max(a.assessed_on) AS last_assessed_on FROM homeward.assessments a
     WHERE a.participant_id = b.participant_id AND a.assessed_on <= b.today
 ) la ON true;
+
+------------------------------------------------------------------------------------------------
+-- A rerun with nothing new is cheap
+------------------------------------------------------------------------------------------------
+
+ALTER TABLE homeward.schedule_runs ADD COLUMN rerun_fingerprint bigint;
+COMMENT ON COLUMN homeward.schedule_runs.rerun_fingerprint IS
+    'What the next run of the same request reads if nothing changes (HomewardStore''s RerunFingerprint: supply, booked sessions and the demand this run left unplaced, as a 64-bit hash); NULL when the run took seats in existing groups or bookings took some of its sessions. A run that reads exactly this retries only known-unplaceable demand, and plans it without the improvement budget.';

@@ -44,6 +44,10 @@ public enum ScheduleJob {
         /// Improvement iterations the search ran (the work `scheduling.budget_iterations` counts).
         public var iterations: Int { solution.stats.iterations }
 
+        /// True when the run only retried demand the run before could not place, nothing changed since (`RerunFingerprint`):
+        /// it was planned without the improvement budget.
+        public var retriedKnownGapsOnly = false
+
         /// How long each phase of the first run took, in milliseconds (read the instance, solve and check, write).
         public var phaseMilliseconds: (read: Int, solve: Int, write: Int) = (0, 0, 0)
     }
@@ -75,8 +79,13 @@ public enum ScheduleJob {
         let read = ContinuousClock.now
         try inspect(problem)
         let inspected = ContinuousClock.now
-        let solution = try solveChecked(problem)
-        let solved = ContinuousClock.now
+        // A rerun with nothing new retries only what the run before could not place against the same supply: planned
+        // without the improvement budget (construction and diagnosis), since that search just found nothing for it.
+        let knownGaps = try !problem.instance.demands.isEmpty && store.isRerunOfLastRun(problem.instance, request: request)
+        var solved = problem
+        if knownGaps { solved.instance.budget.maxIterations = 0 }
+        let solution = try solveChecked(solved)
+        let solvedAt = ContinuousClock.now
         let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
@@ -90,8 +99,9 @@ public enum ScheduleJob {
                 first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds))
         }
         var outcome = Outcome(problem: problem, solution: solution, summary: summary)
+        outcome.retriedKnownGapsOnly = knownGaps
         func ms(_ duration: Duration) -> Int { Int(duration / .milliseconds(1)) }
-        outcome.phaseMilliseconds = (ms(read - clock), ms(solved - inspected), ms(ContinuousClock.now - solved))
+        outcome.phaseMilliseconds = (ms(read - clock), ms(solvedAt - inspected), ms(ContinuousClock.now - solvedAt))
         return outcome
     }
 
