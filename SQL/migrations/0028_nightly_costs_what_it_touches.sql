@@ -46,11 +46,6 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
         p_on_day)
 $$;
 
--- Pauses per plan, aggregated once.
-CREATE VIEW homeward.plan_paused_days WITH (security_invoker = true) AS
-    SELECT pp.participant_id, pp.requirement_id, range_agg(pp.during) AS paused
-    FROM homeward.plan_pauses pp GROUP BY pp.participant_id, pp.requirement_id;
-COMMENT ON VIEW homeward.plan_paused_days IS 'The paused days of each individual plan (participant, requirement), as one multirange.';
 
 ------------------------------------------------------------------------------------------------
 -- The scheduler's demand, set-based
@@ -88,7 +83,8 @@ LANGUAGE sql STABLE AS $$
         JOIN homeward.phase_requirements q ON q.phase_id = ph.id
         JOIN weeks w ON w.week_start + 7 > e.phase_started_on AND w.week_start < e.phase_started_on + ph.duration_days
         LEFT JOIN homeward.individual_plans ip ON ip.participant_id = p.id AND ip.requirement_id = q.id
-        LEFT JOIN homeward.plan_paused_days pa ON pa.participant_id = p.id AND pa.requirement_id = q.id
+        -- the paused days of each plan, aggregated once
+    LEFT JOIN (SELECT pp.participant_id, pp.requirement_id, range_agg(pp.during) AS paused FROM homeward.plan_pauses pp GROUP BY 1, 2) pa ON pa.participant_id = p.id AND pa.requirement_id = q.id
         -- OFFSET 0: the age band is computed once per row, not once per use
         CROSS JOIN LATERAL (SELECT homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) AS days OFFSET 0) el
         CROSS JOIN LATERAL (SELECT daterange(w.week_start, least(w.week_start + 7, p_from + p_days)) * el.days AS plan_days) d
@@ -405,7 +401,8 @@ WITH base AS (
     JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
     JOIN homeward.phase_requirements q ON q.phase_id = ph.id
     LEFT JOIN homeward.individual_plans ip ON ip.participant_id = e.participant_id AND ip.requirement_id = q.id
-    LEFT JOIN homeward.plan_paused_days pa ON pa.participant_id = e.participant_id AND pa.requirement_id = q.id
+    -- the paused days of each plan, aggregated once
+    LEFT JOIN (SELECT pp.participant_id, pp.requirement_id, range_agg(pp.during) AS paused FROM homeward.plan_pauses pp GROUP BY 1, 2) pa ON pa.participant_id = e.participant_id AND pa.requirement_id = q.id
     -- once per requirement row, below the counting join
     LEFT JOIN LATERAL (SELECT c.code FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
                        WHERE pl.participant_id = e.participant_id AND pl.during @> t.today
