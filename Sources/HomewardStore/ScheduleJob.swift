@@ -43,6 +43,13 @@ public enum ScheduleJob {
 
         /// Improvement iterations the search ran (the work `scheduling.budget_iterations` counts).
         public var iterations: Int { solution.stats.iterations }
+
+        /// True when the run only retried demand the run before could not place, nothing changed since (`RerunFingerprint`):
+        /// it was planned without the improvement budget.
+        public var retriedKnownGapsOnly = false
+
+        /// How long each phase of the first run took, in milliseconds (read the instance, solve and check, write).
+        public var phaseMilliseconds: (read: Int, solve: Int, write: Int) = (0, 0, 0)
     }
 
     /// One session a plan adds, in the store's words.
@@ -69,8 +76,16 @@ public enum ScheduleJob {
         guard try store.tryScheduleLock() else { throw Failure.busy }
         defer { try? store.releaseScheduleLock() }
         let problem = try store.schedulingProblem(request, settings: settings)
+        let read = ContinuousClock.now
         try inspect(problem)
-        let solution = try solveChecked(problem)
+        let inspected = ContinuousClock.now
+        // A rerun with nothing new retries only what the run before could not place against the same supply: planned
+        // without the improvement budget (construction and diagnosis), since that search just found nothing for it.
+        let knownGaps = try !problem.instance.demands.isEmpty && store.isRerunOfLastRun(problem.instance, request: request)
+        var solved = problem
+        if knownGaps { solved.instance.budget.maxIterations = 0 }
+        let solution = try solveChecked(solved)
+        let solvedAt = ContinuousClock.now
         let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
@@ -83,7 +98,11 @@ public enum ScheduleJob {
                 store: store, request: request, settings: settings, startedAt: started, clock: clock,
                 first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds))
         }
-        return Outcome(problem: problem, solution: solution, summary: summary)
+        var outcome = Outcome(problem: problem, solution: solution, summary: summary)
+        outcome.retriedKnownGapsOnly = knownGaps
+        func ms(_ duration: Duration) -> Int { Int(duration / .milliseconds(1)) }
+        outcome.phaseMilliseconds = (ms(read - clock), ms(solvedAt - inspected), ms(ContinuousClock.now - solvedAt))
+        return outcome
     }
 
     /// Solves, and re-checks the plan with the independent checker: a plan that breaks a hard rule is never written.

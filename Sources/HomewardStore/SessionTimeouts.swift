@@ -21,7 +21,7 @@ public struct SessionTimeouts: Sendable, Equatable {
     /// the scheduler's run lock among them, for longer than this.
     public static let clientCheckMilliseconds = 1_000
 
-    /// Sets the three, and the client check, on `connection` for the rest of its session (one statement, parameterized).
+    /// Sets the three, the client check, no JIT and at least 32 MB of work memory on `connection` for the rest of its session (one statement, parameterized).
     public func apply(to connection: Connection) throws(PostgresError) {
         func value(_ milliseconds: Int) -> String? { milliseconds > 0 ? "\(milliseconds)ms" : nil }
         try connection.execute(
@@ -30,7 +30,11 @@ public struct SessionTimeouts: Sendable, Equatable {
                    set_config('statement_timeout', coalesce($2, current_setting('statement_timeout')), false),
                    set_config('idle_in_transaction_session_timeout',
                               coalesce($3, current_setting('idle_in_transaction_session_timeout')), false),
-                   set_config('client_connection_check_interval', $4, false)
+                   set_config('client_connection_check_interval', $4, false),
+                   -- the nightly's set-based statements run once each: compiling them (JIT) cost up to a second apiece
+                   set_config('jit', 'off', false),
+                   -- room for their sorts and hashes (a national night's seats, demand and flags) in memory, not on disk
+                   set_config('work_mem', (greatest(pg_size_bytes(current_setting('work_mem')), pg_size_bytes('32MB')) / 1024)::text || 'kB', false)
             """,
             [value(lockTimeoutMilliseconds), value(statementTimeoutMilliseconds), value(idleInTransactionMilliseconds),
              "\(Self.clientCheckMilliseconds)ms"])

@@ -340,6 +340,10 @@ extension Store {
                     [finding.participantID, finding.rule.rawValue, finding.subject, finding.severity.rawValue,
                      json(finding.threshold), json(finding.inputs)]
                 })
+            // A staging table the planner knows: indexed on the flag's key and analysed, so every step below joins it to
+            // homeward.flags by hash or index on (participant, rule, subject), never by a guess about an unread table.
+            try connection.execute("CREATE INDEX ON flag_findings (participant_id, rule, subject)")
+            try connection.execute("ANALYZE flag_findings")
             let match = "f.participant_id = n.participant_id AND f.rule = n.rule AND f.subject = n.subject"
             let reopened = try connection.execute(
                 """

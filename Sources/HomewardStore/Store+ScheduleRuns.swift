@@ -112,6 +112,20 @@ extension Store {
         }
     }
 
+    /// Whether `instance` is what the last run of the same request left for its rerun (`RerunFingerprint`): the demand it
+    /// could not place, against the same supply and sessions, nothing changed since.
+    func isRerunOfLastRun(_ instance: Instance, request: ScheduleRequest) throws -> Bool {
+        let last = try connection.query(
+            """
+            SELECT r.rerun_fingerprint FROM homeward.schedule_runs r
+            WHERE r.horizon_from = $1 AND r.horizon_days = $2 AND r.freeze_days = $3
+              AND r.centre_id IS NOT DISTINCT FROM (SELECT c.id FROM homeward.centres c WHERE c.code = $4)
+            ORDER BY r.id DESC LIMIT 1
+            """, [request.from, request.days, request.freezeDays, request.centreCode]
+        ).rows.first.flatMap { try $0.decode(0, as: Int64?.self) }
+        return last == Int64(bitPattern: RerunFingerprint.of(instance))
+    }
+
     /// The write itself, inside the caller's transaction.
     private func writeSchedule(
         _ problem: SchedulingProblem, _ solution: Solution, request: ScheduleRequest, startedAt: Date, durationMilliseconds: Int
@@ -124,14 +138,15 @@ extension Store {
             let runID = try connection.query(
                 """
                 INSERT INTO homeward.schedule_runs (started_at, horizon_from, horizon_days, freeze_days, centre_id, demand, placed,
-                                                    unplaced, sessions_created, score, duration_ms, seed, iterations, stop_reason, upper_bound)
-                VALUES ($1, $2, $3, $4, (SELECT id FROM homeward.centres WHERE code = $5), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                                    unplaced, sessions_created, score, duration_ms, seed, iterations, stop_reason, upper_bound,
+                                                    rerun_fingerprint)
+                VALUES ($1, $2, $3, $4, (SELECT id FROM homeward.centres WHERE code = $5), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                 RETURNING id
                 """,
                 [startedAt, request.from, request.days, request.freezeDays, request.centreCode, demand,
                  demand - solution.unplaced.count, solution.unplaced.count, solution.sessions.count, scoreJSON, durationMilliseconds,
                  Int64(bitPattern: problem.instance.seed), solution.stats.iterations, solution.stats.stopReason.rawValue,
-                 solution.stats.upperBound]
+                 solution.stats.upperBound, RerunFingerprint.after(problem.instance, solution).map { Int64(bitPattern: $0) }]
             ).scalar(Int.self)
 
             try connection.execute(
@@ -274,7 +289,8 @@ extension Store {
             let written = solution.sessions.count - refusedSessions.count
             if !refusedSessions.isEmpty || !refusedSeats.isEmpty {
                 try connection.execute(
-                    "UPDATE homeward.schedule_runs SET placed = $2, unplaced = $3, sessions_created = $4 WHERE id = $1",
+                    // what was refused is planned again: the next run does not read what this one planned
+                    "UPDATE homeward.schedule_runs SET placed = $2, unplaced = $3, sessions_created = $4, rerun_fingerprint = NULL WHERE id = $1",
                     [runID, demand - unplaced, unplaced, written])
             }
             return ScheduleRunSummary(

@@ -53,6 +53,9 @@ enum OpenSeats {
         var busy: [String: [SlotRange]] = [:]
         var perDay: [String: [Int: Int]] = [:]
         var typePerDay: [String: [Int: Int]] = [:]
+        /// Existing group sessions by requirement and centre, in instance order: the only ones a demand may join, so
+        /// finding a demand's options costs its group's sessions, not every session of the country.
+        var groups: [String: [Int]] = [:]
 
         init(_ instance: Instance) {
             self.instance = instance
@@ -61,12 +64,17 @@ enum OpenSeats {
             slotsPerDay = Swift.max(1, instance.horizon.slotsPerDay)
             seatsLeft = instance.existingSessions.map { $0.groupKey == nil ? 0 : Swift.max(0, $0.openSeats ?? 0) }
             guard hasSeats else { return }
+            for (k, e) in instance.existingSessions.enumerated() where e.groupKey != nil {
+                groups[Self.groupKey(e.requirementId, e.centreId ?? ""), default: []].append(k)
+            }
             for e in instance.existingSessions {
                 for p in Set(e.participantIds) { note(p, e.slots, type: e.sessionType) }
             }
         }
 
         var hasSeats: Bool { seatsLeft.contains { $0 > 0 } }
+
+        private static func groupKey(_ requirement: String, _ centre: String) -> String { requirement + "\u{1F}" + centre }
 
         private mutating func note(_ p: String, _ slots: SlotRange, type: String) {
             busy[p, default: []].append(slots)
@@ -79,7 +87,7 @@ enum OpenSeats {
         /// Existing sessions demand `d` may join now, best first: its preferred staff member's, then on the day
         /// with fewest sessions of the type for her, then earliest, then by id.
         func options(for d: Demand) -> [Int] {
-            let found = instance.existingSessions.indices.filter { refusal(d, $0) == nil }
+            let found = (groups[Self.groupKey(d.requirementId, d.centreId)] ?? []).filter { refusal(d, $0) == nil }
             guard let p = d.participants.first else { return [] }
             func key(_ k: Int) -> (Int, Int, Int, String) {
                 let e = instance.existingSessions[k]

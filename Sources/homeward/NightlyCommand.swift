@@ -47,16 +47,25 @@ struct NightlyCommand: ParsableCommand {
         guard try store.tryScheduleLock() else { throw CommandFailure(ScheduleJob.Failure.busy.description, status: .busy) }
         defer { try? store.releaseScheduleLock() }
 
+        var lap = ContinuousClock.now
+        func phase(_ name: String) {
+            Log.debug("nightly \(name): \(Int((ContinuousClock.now - lap) / .milliseconds(1))) ms")
+            lap = ContinuousClock.now
+        }
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
+        phase("unrecorded sessions")
         let flags = try store.evaluateFlags(policy: flagSettings.policy)
+        phase("flags")
         let repair = try ScheduleCommand.Repair.repair(
             store: store, request: RepairRequest(from: try store.today(), days: days), settings: scheduling, dryRun: false)
+        phase("repair")
         if (!quiet && repair.broken > 0) || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
         try store.retireDepartedStaff()
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)
         let summary = outcome.summary
+        phase("schedule")
 
         let newlyUnplaced = try summary.runID.map { try store.newlyUnplacedRequirements(runID: $0) } ?? 0
         if !quiet || newlyUnplaced > 0 {

@@ -83,6 +83,9 @@ extension ScheduleCommand {
                 }
                 if Log.isInteractive { Log.info("solving \(problem.demandCount) session units…") }
             }
+            let phases = outcome.phaseMilliseconds
+            Log.debug("schedule phases: read \(phases.read) ms, solve \(phases.solve) ms, write \(phases.write) ms"
+                      + (outcome.retriedKnownGapsOnly ? " (only the demand the run before left unplaced, nothing changed: no search)" : ""))
             if outcome.stoppedByTimeCap {
                 Log.warning("the safety cap of \(settings.budgetMilliseconds) ms stopped the search before its work budget "
                             + "(\(outcome.iterations) of \(settings.budgetIterations) iterations): this plan depends on the "
