@@ -63,7 +63,7 @@ let package = Package(
         /// BadInput/ holds the bad-input corpus: one file per case, read by BadInputTests from the source tree.
         .testTarget(
             name: "CLITests",
-            dependencies: ["homeward", "Homeward", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["homeward", "Homeward", "TestSupport", "WorldGenerator", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["BadInput"]
         ),
         .testTarget(

@@ -43,6 +43,9 @@ public enum ScheduleJob {
 
         /// Improvement iterations the search ran (the work `scheduling.budget_iterations` counts).
         public var iterations: Int { solution.stats.iterations }
+
+        /// Milliseconds of the run's phases: reading demand and supply, solving (with the independent check), writing.
+        public var phaseMilliseconds: (read: Int, solve: Int, write: Int) = (0, 0, 0)
     }
 
     /// One session a plan adds, in the store's words.
@@ -69,8 +72,10 @@ public enum ScheduleJob {
         guard try store.tryScheduleLock() else { throw Failure.busy }
         defer { try? store.releaseScheduleLock() }
         let problem = try store.schedulingProblem(request, settings: settings)
+        let read = ContinuousClock.now
         try inspect(problem)
         let solution = try solveChecked(problem)
+        let solved = ContinuousClock.now
         let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
@@ -83,7 +88,10 @@ public enum ScheduleJob {
                 store: store, request: request, settings: settings, startedAt: started, clock: clock,
                 first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds))
         }
-        return Outcome(problem: problem, solution: solution, summary: summary)
+        var outcome = Outcome(problem: problem, solution: solution, summary: summary)
+        let ms = { (from: ContinuousClock.Instant, to: ContinuousClock.Instant) in Int((to - from) / .milliseconds(1)) }
+        outcome.phaseMilliseconds = (ms(clock, read), ms(read, solved), ms(solved, ContinuousClock.now))
+        return outcome
     }
 
     /// Solves, and re-checks the plan with the independent checker: a plan that breaks a hard rule is never written.
