@@ -76,11 +76,19 @@ extension Store {
         if !copies.isEmpty { try copyHistory(shape, ids: generator.ids, copies: copies) }
         lap("history copied")
         try translatingErrors {
-            for table in ["centres", "rooms", "staff", "participants", "relatives", "families", "schools", "school_enrolments", "sessions"] {
-                try connection.execute(
-                    "SELECT setval(pg_get_serial_sequence($1, 'id'), greatest((SELECT max(id) FROM homeward.\(table)), 1))",
-                    ["homeward.\(table)"])
-            }
+            // Identity sequences past the ids the generator chose.
+            try connection.execute(
+                """
+                SELECT setval(pg_get_serial_sequence('homeward.centres', 'id'), greatest((SELECT max(id) FROM homeward.centres), 1)),
+                       setval(pg_get_serial_sequence('homeward.rooms', 'id'), greatest((SELECT max(id) FROM homeward.rooms), 1)),
+                       setval(pg_get_serial_sequence('homeward.staff', 'id'), greatest((SELECT max(id) FROM homeward.staff), 1)),
+                       setval(pg_get_serial_sequence('homeward.participants', 'id'), greatest((SELECT max(id) FROM homeward.participants), 1)),
+                       setval(pg_get_serial_sequence('homeward.relatives', 'id'), greatest((SELECT max(id) FROM homeward.relatives), 1)),
+                       setval(pg_get_serial_sequence('homeward.families', 'id'), greatest((SELECT max(id) FROM homeward.families), 1)),
+                       setval(pg_get_serial_sequence('homeward.schools', 'id'), greatest((SELECT max(id) FROM homeward.schools), 1)),
+                       setval(pg_get_serial_sequence('homeward.school_enrolments', 'id'), greatest((SELECT max(id) FROM homeward.school_enrolments), 1)),
+                       setval(pg_get_serial_sequence('homeward.sessions', 'id'), greatest((SELECT max(id) FROM homeward.sessions), 1))
+                """)
             try connection.execute("ANALYZE")
         }
         lap("analysed")
@@ -235,48 +243,61 @@ extension Store {
     private func copyHistory(_ shape: WorldShape, ids: WorldIDs, copies: [Int]) throws {
         try transaction {
             let highest = try connection.query("SELECT coalesce(max(id), 0) FROM homeward.sessions").scalar(Int.self)
-            try connection.execute("CREATE TEMP TABLE generate_copies (k int PRIMARY KEY, t int NOT NULL) ON COMMIT DROP")
-            _ = try connection.copy("COPY generate_copies (k, t) FROM STDIN", rows: copies.map { [$0, shape.template(ofCluster: $0)] })
+            // Per copy: its template, and how far each kind of id shifts from the template's.
+            try connection.execute(
+                """
+                CREATE TEMP TABLE generate_copies (k int PRIMARY KEY, t int NOT NULL, sessions bigint NOT NULL, centres bigint NOT NULL,
+                    rooms bigint NOT NULL, staff bigint NOT NULL, people bigint NOT NULL) ON COMMIT DROP
+                """)
+            _ = try connection.copy(
+                "COPY generate_copies (k, t, sessions, centres, rooms, staff, people) FROM STDIN",
+                rows: copies.map { k -> [any PostgresEncodable] in
+                    let shift = k - shape.template(ofCluster: k)
+                    return [k, shape.template(ofCluster: k), k * highest, shift * WorldIDs.centres, shift * WorldIDs.rooms,
+                            shift * ids.staff, shift * ids.participants]
+                })
+            // The template of each session there is (all are the templates'), by its centre.
+            try connection.execute("CREATE TEMP TABLE generate_templates (session_id bigint PRIMARY KEY, t int NOT NULL) ON COMMIT DROP")
+            try connection.execute("INSERT INTO generate_templates SELECT id, (centre_id - 1) / $1 FROM homeward.sessions", [WorldIDs.centres])
+            try connection.execute("ANALYZE generate_copies")
+            try connection.execute("ANALYZE generate_templates")
             try connection.execute("SET LOCAL session_replication_role = replica")
-            let (sessionShift, centres, rooms, staff, people) =
-                ("c.k::bigint * \(highest)", "(c.k - c.t)::bigint * \(WorldIDs.centres)", "(c.k - c.t)::bigint * \(WorldIDs.rooms)",
-                 "(c.k - c.t)::bigint * \(ids.staff)", "(c.k - c.t)::bigint * \(ids.participants)")
-            let ofSession = "JOIN generate_copies c ON c.t = (s.centre_id - 1) / \(WorldIDs.centres)"
+            let template = "JOIN generate_templates g ON g.session_id = s.id JOIN generate_copies c ON c.t = g.t"
             try connection.execute(
                 """
                 INSERT INTO homeward.sessions (id, session_type, requirement_id, mode, centre_id, room_id, starts_at, ends_at, status,
                     cancel_reason, cancelled_by, replaced_by_session_id, family_id, schedule_run_id, created_at, updated_at,
                     override_reason, override_by, repair_of_session_id) OVERRIDING SYSTEM VALUE
-                SELECT s.id + \(sessionShift), s.session_type, s.requirement_id, s.mode, s.centre_id + \(centres), s.room_id + \(rooms),
-                       s.starts_at, s.ends_at, s.status, s.cancel_reason, s.cancelled_by, s.replaced_by_session_id + \(sessionShift),
-                       s.family_id + \(people), s.schedule_run_id, s.created_at, s.updated_at, s.override_reason, s.override_by,
-                       s.repair_of_session_id + \(sessionShift)
-                FROM homeward.sessions s \(ofSession)
+                SELECT s.id + c.sessions, s.session_type, s.requirement_id, s.mode, s.centre_id + c.centres, s.room_id + c.rooms,
+                       s.starts_at, s.ends_at, s.status, s.cancel_reason, s.cancelled_by, s.replaced_by_session_id + c.sessions,
+                       s.family_id + c.people, s.schedule_run_id, s.created_at, s.updated_at, s.override_reason, s.override_by,
+                       s.repair_of_session_id + c.sessions
+                FROM homeward.sessions s \(template)
                 """)
             try connection.execute(
                 """
                 INSERT INTO homeward.session_staff (session_id, staff_id, during, occupies)
-                SELECT x.session_id + \(sessionShift), x.staff_id + \(staff), x.during, x.occupies
-                FROM homeward.session_staff x JOIN homeward.sessions s ON s.id = x.session_id AND s.id <= \(highest) \(ofSession)
+                SELECT x.session_id + c.sessions, x.staff_id + c.staff, x.during, x.occupies
+                FROM homeward.session_staff x JOIN homeward.sessions s ON s.id = x.session_id \(template)
                 """)
             try connection.execute(
                 """
                 INSERT INTO homeward.session_participants (session_id, participant_id, during, occupies)
-                SELECT x.session_id + \(sessionShift), x.participant_id + \(people), x.during, x.occupies
-                FROM homeward.session_participants x JOIN homeward.sessions s ON s.id = x.session_id AND s.id <= \(highest) \(ofSession)
+                SELECT x.session_id + c.sessions, x.participant_id + c.people, x.during, x.occupies
+                FROM homeward.session_participants x JOIN homeward.sessions s ON s.id = x.session_id \(template)
                 """)
             try connection.execute(
                 """
                 INSERT INTO homeward.attendance (session_id, participant_id, status, note, recorded_by, recorded_at)
-                SELECT x.session_id + \(sessionShift), x.participant_id + \(people), x.status, x.note, x.recorded_by, x.recorded_at
-                FROM homeward.attendance x JOIN homeward.sessions s ON s.id = x.session_id AND s.id <= \(highest) \(ofSession)
+                SELECT x.session_id + c.sessions, x.participant_id + c.people, x.status, x.note, x.recorded_by, x.recorded_at
+                FROM homeward.attendance x JOIN homeward.sessions s ON s.id = x.session_id \(template)
                 """)
             try connection.execute(
                 """
                 INSERT INTO homeward.school_attendance (participant_id, school_enrolment_id, day, status, reported_by, reported_at)
-                SELECT x.participant_id + \(people), x.school_enrolment_id + \(people), x.day, x.status, x.reported_by, x.reported_at
-                FROM homeward.school_attendance x JOIN generate_copies c ON c.t = (x.participant_id - 1) / \(ids.participants)
-                """)
+                SELECT x.participant_id + c.people, x.school_enrolment_id + c.people, x.day, x.status, x.reported_by, x.reported_at
+                FROM homeward.school_attendance x JOIN generate_copies c ON c.t = (x.participant_id - 1) / $1
+                """, [ids.participants])
             try connection.execute("SET LOCAL session_replication_role = DEFAULT")
         }
     }
