@@ -3,7 +3,7 @@
 
 -- The programme-fit rule in one place, given a programme's audience and age band (0025's fits_programme, unchanged in
 -- its words): NULL when it fits.
-CREATE FUNCTION homeward.programme_fit_reason(p_code text, p_audience text, p_max_age int, p_min_age int, p_sex text, p_age int,
+CREATE FUNCTION homeward.programme_fit_reason(p_code text, p_audience text, p_oldest int, p_youngest int, p_sex text, p_age int,
                                               p_on date) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -14,10 +14,10 @@ AS $$
             THEN format('%s is for men of %s or older; the participant is %s and %s on %s', p_code, homeward.adult_age(), p_sex, p_age, p_on)
         WHEN p_audience = 'children' AND p_age >= homeward.adult_age()
             THEN format('%s is for children; the participant is %s on %s', p_code, p_age, p_on)
-        WHEN p_age > p_max_age
-            THEN format('%s is for ages up to %s; the participant is %s on %s', p_code, p_max_age, p_age, p_on)
-        WHEN p_age < p_min_age
-            THEN format('%s is for ages from %s; the participant is %s on %s', p_code, p_min_age, p_age, p_on)
+        WHEN p_age > p_oldest
+            THEN format('%s is for ages up to %s; the participant is %s on %s', p_code, p_oldest, p_age, p_on)
+        WHEN p_age < p_youngest
+            THEN format('%s is for ages from %s; the participant is %s on %s', p_code, p_youngest, p_age, p_on)
     END
 $$;
 COMMENT ON FUNCTION homeward.programme_fit_reason(text, text, int, int, text, int, date) IS
@@ -42,14 +42,14 @@ DECLARE
     r record;
 BEGIN
     WITH bands AS MATERIALIZED (
-        SELECT pg.id, pg.code, pg.audience, homeward.programme_max_age(pg.id) AS max_age, homeward.programme_min_age(pg.id) AS min_age
+        SELECT pg.id, pg.code, pg.audience, homeward.programme_max_age(pg.id) AS oldest, homeward.programme_min_age(pg.id) AS youngest
         FROM homeward.programmes pg WHERE pg.id IN (SELECT DISTINCT programme_id FROM new_rows)
     )
     SELECT p.case_number, w.why INTO r
     FROM new_rows n
     JOIN homeward.participants p ON p.id = n.participant_id
     JOIN bands b ON b.id = n.programme_id
-    CROSS JOIN LATERAL (SELECT homeward.programme_fit_reason(b.code, b.audience, b.max_age, b.min_age, p.sex,
+    CROSS JOIN LATERAL (SELECT homeward.programme_fit_reason(b.code, b.audience, b.oldest, b.youngest, p.sex,
                                                              homeward.age_on(p.birth_date, n.started_on), n.started_on) AS why) w
     WHERE w.why IS NOT NULL
     LIMIT 1;
