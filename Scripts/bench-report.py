@@ -101,6 +101,13 @@ def plot(figures, sizes, path):
         points = [(size, median(figures, size, metric)) for size in sizes if median(figures, size, metric) is not None]
         if points:
             ax.plot([p[0] for p in points], [max(p[1], 1) / 1000 for p in points], marker="o", label=label)
+    # A nightly stopped unfinished: at least that long, drawn as a triangle pointing up.
+    for size in sizes:
+        note = NOTES.get(size, {}).get("nightly.failed", "")
+        stopped = re.search(r"after (\d+) min", note)
+        if stopped:
+            ax.plot([size], [int(stopped.group(1)) * 60], marker="^", color="C0", linestyle="none",
+                    label=f"nightly at {size:,}: stopped unfinished")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("participants (generated, demo's proportions)")
