@@ -11,6 +11,8 @@ import statistics
 import sys
 
 HEADING = "## National scale (`make bench`)"
+# Lines of each plan shown in RESULTS.md; the whole plan stays in the bench's log.
+PLAN_LINES = 60
 
 
 def load(path):
@@ -177,7 +179,8 @@ def main():
               "`Config/demo/participants.csv`), checked row by row then written; `\\copy` loads the same file into a table "
               "of plain columns, with no checks: the floor.", "", "![time against size](growth.png)", ""]
 
-    plans = slowest_plans(os.path.join(out_dir, f"explain-{explain_size}.log"))
+    log_path = os.path.join(out_dir, f"explain-{explain_size}.log")
+    plans = slowest_plans(log_path)
     lines += [f"### The three slowest statements of the nightly at {explain_size:,} participants", "",
               "From `auto_explain` (log_analyze, log_buffers, nested statements, over 250 ms) during one more nightly "
               "on a fresh copy; plans as the server logged them. Timing every node slows the run down, so these durations "
@@ -186,8 +189,11 @@ def main():
         lines += ["(none logged)", ""]
     for number, (duration, query, plan) in enumerate(plans, 1):
         short = re.sub(r"\s+", " ", query)
+        rows = plan.split("\n")
+        shown = "\n".join(rows[:PLAN_LINES]) + (f"\n… ({len(rows) - PLAN_LINES} more lines: {os.path.basename(log_path)})"
+                                                if len(rows) > PLAN_LINES else "")
         lines += [f"{number}. **{duration / 1000:.2f} s**: `{short[:160]}{'…' if len(short) > 160 else ''}`", "",
-                  "```", plan, "```", ""]
+                  "```", shown, "```", ""]
     text = "\n".join(lines)
     print(text)
     write_section(os.path.join(bench_dir, "RESULTS.md"), HEADING, text)
