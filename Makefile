@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: deps build demo test test-dates flags-eval bench bench-exact faults db-start db-stop clean
+.PHONY: deps build demo test test-dates flags-eval bench bench-exact bench-scale faults db-start db-stop clean
 
 ## Install the system packages Homeward needs (PostgreSQL server and client, libpq-dev, pkg-config).
 deps:
@@ -43,8 +43,16 @@ flags-eval: build
 bench-exact: deps
 	@Benchmarks/SchedulerBenchmark/compare-shapes.sh
 
+## National scale (Scripts/bench): generated worlds (`homeward demo generate`) at BENCH_SIZES participants (default
+## "1000 10000"; add 100000 for the issue's top size), four weeks of history, release build, its own throwaway cluster in
+## .pg-bench; the nightly and its phases with peak RSS, the coordinators' commands, import against \copy, median of 3,
+## and the plans of the three slowest statements, into Benchmarks/RESULTS.md and Benchmarks/growth.png.
+BENCH_SIZES ?= 1000 10000
+bench-scale: deps
+	@BENCH_SIZES='$(BENCH_SIZES)' Scripts/bench
+
 ## Every benchmark that writes Benchmarks/RESULTS.md.
-bench: flags-eval bench-exact
+bench: flags-eval bench-scale bench-exact
 
 ## The nightly under faults (Scripts/faults, a few minutes, its own throwaway cluster in .pg-faults): SIGKILL at random
 ## moments, a server fast-stop mid-run, 8 concurrent coordinators writing during nightlies. One figure line each.
@@ -61,4 +69,5 @@ clean:
 	@Scripts/postgres-local destroy
 	@PG_LOCAL_DIR=.pg-test Scripts/postgres-local destroy
 	@PG_LOCAL_DIR=.pg-faults Scripts/postgres-local destroy
+	@PG_LOCAL_DIR=.pg-bench Scripts/postgres-local destroy
 	rm -rf .build

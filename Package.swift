@@ -32,11 +32,13 @@ let package = Package(
         .target(name: "Homeward", dependencies: ["CivilCalendar"]),
         /// The pure scheduling algorithm: Instance → Solution. No I/O.
         .target(name: "Scheduler"),
+        /// Generates a world in the demo's proportions (`homeward demo generate`): rows from a seed. No I/O.
+        .target(name: "WorldGenerator", dependencies: ["Homeward"]),
         /// Maps between the domain and SQL; runs migrations.
         .target(
             name: "HomewardStore",
             dependencies: [
-                "Homeward", "Postgres", "Scheduler", .product(name: "Yams", package: "Yams"),
+                "Homeward", "Postgres", "Scheduler", "WorldGenerator", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "homeward",
             dependencies: [
-                "Homeward", "HomewardStore",
+                "Homeward", "HomewardStore", "WorldGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +63,7 @@ let package = Package(
         /// BadInput/ holds the bad-input corpus: one file per case, read by BadInputTests from the source tree.
         .testTarget(
             name: "CLITests",
-            dependencies: ["homeward", "Homeward", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["homeward", "Homeward", "TestSupport", "WorldGenerator", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["BadInput"]
         ),
         .testTarget(

@@ -25,7 +25,7 @@ struct HomewardCommand: ParsableCommand {
             SessionCommand.self, AttendanceCommand.self, AssessmentCommand.self, MilestoneCommand.self,
             ScheduleCommand.self, NightlyCommand.self,
             ProgressCommand.self, FlagsCommand.self,
-            UserCommand.self, AuditCommand.self,
+            UserCommand.self, AuditCommand.self, DemoCommand.self,
         ]
     )
 

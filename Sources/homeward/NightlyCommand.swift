@@ -47,25 +47,27 @@ struct NightlyCommand: ParsableCommand {
         guard try store.tryScheduleLock() else { throw CommandFailure(ScheduleJob.Failure.busy.description, status: .busy) }
         defer { try? store.releaseScheduleLock() }
 
-        var lap = ContinuousClock.now
-        func phase(_ name: String) {
-            Log.debug("nightly \(name): \(Int((ContinuousClock.now - lap) / .milliseconds(1))) ms")
-            lap = ContinuousClock.now
-        }
+        var timings = PhaseTimings()
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
-        phase("unrecorded sessions")
+        timings.lap("mark")
         let flags = try store.evaluateFlags(policy: flagSettings.policy)
-        phase("flags")
+        timings.lap("flags")
         let repair = try ScheduleCommand.Repair.repair(
             store: store, request: RepairRequest(from: try store.today(), days: days), settings: scheduling, dryRun: false)
-        phase("repair")
+        timings.lap("repair")
         if (!quiet && repair.broken > 0) || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
         try store.retireDepartedStaff()
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)
         let summary = outcome.summary
-        phase("schedule")
+        timings.lap("schedule")
+        defer {
+            timings.lap("summary")
+            timings.report(command: "nightly", parts: [
+                ("read", outcome.phaseMilliseconds.read), ("solve", outcome.phaseMilliseconds.solve),
+                ("write", outcome.phaseMilliseconds.write)])
+        }
 
         let newlyUnplaced = try summary.runID.map { try store.newlyUnplacedRequirements(runID: $0) } ?? 0
         if !quiet || newlyUnplaced > 0 {
