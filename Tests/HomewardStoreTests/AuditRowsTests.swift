@@ -78,6 +78,24 @@ import Testing
             #expect(try row.decode(0) == #"{"a": 1, "b": "x"}"#)
             #expect(try row.decode(1) == 7)
             #expect(try row.decode(2) == #"{"note": {"new": "now set", "old": null}}"#)
+
+            // A row whose key changed shows as an unpaired old and new, every column in each.
+            try connection.execute("UPDATE homeward.audit_probe SET b = 'w' WHERE a = 2")
+            let moved = try connection.query(
+                """
+                SELECT primary_key::text, changed -> 'b' ->> 'old', changed -> 'b' ->> 'new', changed -> 'note' ->> 'old',
+                       changed -> 'note' ->> 'new', (SELECT count(*)::int FROM jsonb_object_keys(changed))
+                FROM audit.changes WHERE table_name = 'homeward.audit_probe' AND operation = 'update' AND primary_key ->> 'a' = '2'
+                ORDER BY primary_key ->> 'b'
+                """).rows
+            #expect(moved.count == 2)
+            #expect(try moved.map { try $0.decode(0) as String } == [#"{"a": 2, "b": "w"}"#, #"{"a": 2, "b": "y"}"#])
+            #expect(try moved[0].decode(1) as String? == nil)
+            #expect(try moved[0].decode(2) as String? == "w")
+            #expect(try moved[1].decode(1) as String? == "y")
+            #expect(try moved[1].decode(2) as String? == nil)
+            #expect(try moved[1].decode(3) as String? == "n")
+            #expect(try moved.map { try $0.decode(5) as Int } == [50, 50])
         }
     }
 }
