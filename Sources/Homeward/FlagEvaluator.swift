@@ -282,15 +282,13 @@ public enum FlagEvaluator {
         findings += inputs.enrolments.compactMap { assessment($0, today: inputs.today, policy.assessment) }
         findings += inputs.enrolments.compactMap { forecast($0, today: inputs.today, policy.forecast) }
         // One finding per key: the most severe wins (a participant in two programmes can meet a rule twice).
+        func key(_ finding: FlagFinding) -> String { "\(finding.participantID)|\(finding.rule.rawValue)|\(finding.subject)" }
         var byKey: [String: FlagFinding] = [:]
         for finding in findings {
-            let key = "\(finding.participantID)|\(finding.rule.rawValue)|\(finding.subject)"
-            if let existing = byKey[key], existing.severity >= finding.severity { continue }
-            byKey[key] = finding
+            if let existing = byKey[key(finding)], existing.severity >= finding.severity { continue }
+            byKey[key(finding)] = finding
         }
-        for combined in warningSigns(Array(byKey.values), inputs, policy) {
-            byKey["\(combined.participantID)|\(combined.rule.rawValue)|\(combined.subject)"] = combined
-        }
+        for combined in warningSigns(Array(byKey.values), inputs, policy) { byKey[key(combined)] = combined }
         return byKey.values.sorted { ($0.caseNumber, $0.rule.rawValue, $0.subject) < ($1.caseNumber, $1.rule.rawValue, $1.subject) }
     }
 
@@ -318,13 +316,14 @@ public enum FlagEvaluator {
                 note(participantID, sum.caseNumber, "attendance_all_kinds", severity)
             }
         }
-        for finding in findings where FlagPolicy.WarningSigns.signs.contains(finding.rule) && finding.rule != .attendanceBelowThreshold {
-            note(finding.participantID, finding.caseNumber, finding.rule.rawValue, finding.severity)
-        }
-        // Every flag the participant already has among the behaviour rules: the combination must say more than each.
+        // Every flag the participant already has among the behaviour rules (the combination must say more than each);
+        // each but attendance, whose sign is the pooled rate above, is a sign.
         var strongest: [Int: FlagSeverity] = [:]
         for finding in findings where FlagPolicy.WarningSigns.signs.contains(finding.rule) {
             strongest[finding.participantID] = max(strongest[finding.participantID] ?? .watch, finding.severity)
+            if finding.rule != .attendanceBelowThreshold {
+                note(finding.participantID, finding.caseNumber, finding.rule.rawValue, finding.severity)
+            }
         }
         let warning = policy.warningSigns
         return signs.compactMap { participantID, entry in
