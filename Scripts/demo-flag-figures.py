@@ -22,12 +22,12 @@ people = [r[0] for r in q("SELECT case_number FROM homeward.participants")]
 children = [r[0] for r in q("SELECT DISTINCT p.case_number FROM homeward.participants p "
                             "JOIN homeward.school_enrolments se ON se.participant_id = p.id")]
 chronic = set(sorted(children, key=lambda c: history.score("chronic", c))[:2])
-# The history makes a drifting participant miss sessions; one with fewer than 3 sessions recorded in it (arrived days
-# ago, or an infant with no sessions of her own) has nothing to drift from, and no rule could see it: not labelled.
+# The history makes a drifting participant miss sessions; one with no session recorded in it (arrived days ago) has
+# nothing to drift from, and no rule could see it: not labelled. Everyone else it makes drift is.
 recorded = {r[0]: int(r[1]) for r in q("SELECT p.case_number, count(*) FROM homeward.attendance a "
                                        "JOIN homeward.participants p ON p.id = a.participant_id GROUP BY 1")}
 chosen = {p for p in people if history.drifting(p)}
-unlabelled = {p for p in chosen if recorded.get(p, 0) < 3}
+unlabelled = {p for p in chosen if recorded.get(p, 0) < 1}
 truth = (chosen - unlabelled) | chronic
 flagged = {r[0] for r in q("""SELECT DISTINCT p.case_number FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id
     WHERE f.status <> 'resolved' AND f.severity IN ('concern', 'urgent')
@@ -38,5 +38,5 @@ urgent = int(q("SELECT count(DISTINCT participant_id) FROM homeward.flags WHERE 
 print(f"behaviour flags at concern or urgent: precision {tp / max(1, len(flagged)):.2f} ({tp}/{len(flagged)}), "
       f"recall {tp / max(1, len(truth)):.2f} ({tp}/{len(truth)})")
 print(f"missed: {', '.join(sorted(truth - flagged)) or 'none'}; flagged but not labelled: {', '.join(sorted(flagged - truth)) or 'none'}")
-print(f"drifting in the history but with fewer than 3 sessions recorded, not labelled: {', '.join(sorted(unlabelled)) or 'none'}")
+print(f"drifting in the history but with no session recorded, not labelled: {', '.join(sorted(unlabelled)) or 'none'}")
 print(f"participants with an urgent flag: {urgent} of {len(people)} ({100 * urgent / max(1, len(people)):.0f}%)")

@@ -10,6 +10,12 @@
       `homeward import school-attendance` rows for every school day from FIRST_DAY to yesterday for the children with a
       school enrolment (case numbers read from participants.csv with centre ALM-NGO, aged 7+); two children are
       chronically absent.
+
+  demo-history.py reviews TODAY < enrolments.csv > reviews.csv
+      The periodic reviews the centres' psychologists held: enrolments.csv has case_number, phase_started_on,
+      review_interval_days and assessor; a review falls due every interval from the phase start and is held on its due
+      day or up to three days before. One review in ten was not held (an assessment to chase). Writes the most recent
+      review held before TODAY per participant (case_number, staff, day): earlier ones do not change what is due.
 """
 import csv
 import datetime as dt
@@ -78,9 +84,29 @@ def school(today, first):
         day += dt.timedelta(days=1)
 
 
+def reviews(today):
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["case_number", "staff", "day"])
+    for row in csv.DictReader(sys.stdin):
+        start, interval = dt.date.fromisoformat(row["phase_started_on"]), int(row["review_interval_days"])
+        held = None
+        due = start + dt.timedelta(days=interval)
+        while True:
+            day = max(start, due - dt.timedelta(days=int(4 * score("review-day", row["case_number"], due.isoformat()))))
+            if day >= today:
+                break
+            if score("review", row["case_number"], due.isoformat()) >= 0.1:
+                held = day
+            due += dt.timedelta(days=interval)
+        if held is not None:
+            out.writerow([row["case_number"], row["assessor"], held.isoformat()])
+
+
 if __name__ == "__main__":
     mode, today = sys.argv[1], dt.date.fromisoformat(sys.argv[2])
     if mode == "sessions":
         sessions(today)
+    elif mode == "reviews":
+        reviews(today)
     else:
         school(today, dt.date.fromisoformat(sys.argv[3]))

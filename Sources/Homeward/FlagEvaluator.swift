@@ -293,7 +293,8 @@ public enum FlagEvaluator {
     }
 
     /// Per participant, the independent warning signs: attendance over all session kinds together below the attendance
-    /// rule's watch rate (one sign, however many kinds flag alone: a session kind with three sessions says little), and
+    /// rule's watch rate, over at least `minSessionsAboveWatch` sessions (one sign, however many kinds flag alone: a
+    /// session kind with three sessions says little), and
     /// each of absences in a row, counselling contact and school that flags. `concernAt` signs together are a concern,
     /// `urgentAt` urgent, raised only when that is more severe than every behaviour flag the participant has (three
     /// signs that flag at most at watch become a concern; beside a concern flag the combination adds nothing).
@@ -310,7 +311,9 @@ public enum FlagEvaluator {
             pooled[row.participantID] = (row.caseNumber, sum.attended + row.attended, sum.counted + row.counted)
         }
         let attendance = policy.attendance
-        for (participantID, sum) in pooled where sum.counted >= attendance.minSessions {
+        // The pooled rate is a sign on as many sessions as a kind needs to flag above watch alone: over fewer, two
+        // missed of four is noise as often as not.
+        for (participantID, sum) in pooled where sum.counted >= attendance.minSessionsAboveWatch {
             if let severity = FlagPolicy.severity(below: Double(sum.attended) / Double(sum.counted), watch: attendance.watchBelow,
                                                   concern: attendance.concernBelow, urgent: attendance.urgentBelow) {
                 note(participantID, sum.caseNumber, "attendance_all_kinds", severity)
@@ -335,7 +338,8 @@ public enum FlagEvaluator {
                 participantID: participantID, caseNumber: entry.caseNumber, rule: .severalWarningSigns, subject: "behaviour",
                 severity: severity,
                 threshold: ["concern_at": .int(warning.concernAt), "urgent_at": .int(warning.urgentAt),
-                            "attendance_watch_below": .rate(attendance.watchBelow), "min_sessions": .int(attendance.minSessions)],
+                            "attendance_watch_below": .rate(attendance.watchBelow),
+                            "attendance_min_sessions": .int(attendance.minSessionsAboveWatch)],
                 inputs: ["signs_at_once": .int(count), "signs": .list(listed.map { .text("\($0.key): \($0.value.rawValue)") }),
                          "attendance_all_kinds": pooled[participantID].map { sum in
                              .text("\(sum.attended) of \(sum.counted)") } ?? .null])

@@ -19,7 +19,7 @@ public enum FlagRule: String, Vocabulary {
     /// At the current pace the phase ends more than N days after its planned end.
     case forecastLateCompletion = "forecast_late_completion"
     /// Several of the participant's own behaviour rules (attendance, absences in a row, counselling contact, school)
-    /// flag at once, each at a lower severity than their combination: two watch signs are a concern.
+    /// flag at once, each at a lower severity than their combination: three signs are a concern, four urgent.
     case severalWarningSigns = "several_warning_signs"
 
     /// One line for coordinators: what the rule watches.

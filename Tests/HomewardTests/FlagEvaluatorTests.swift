@@ -65,8 +65,8 @@ import Testing
                                             missedSinceContact: 1)]
             }
         }
-        // 2 of 4 attended over both kinds (one sign), two unexcused in a row (watch), 15 days without counselling (watch).
-        let three = signs(attended: 2, counted: 4, streak: 2, enrolled: "2026-10-16")
+        // 3 of 6 attended over both kinds (one sign), two unexcused in a row (watch), 15 days without counselling (watch).
+        let three = signs(attended: 3, counted: 6, streak: 2, enrolled: "2026-10-16")
         let combined = three.first { $0.rule == .severalWarningSigns }
         #expect(combined?.severity == .concern && combined?.subject == "behaviour")
         #expect(combined?.inputs["signs_at_once"] == .int(3))
@@ -74,13 +74,15 @@ import Testing
                                                      .text("no_counselling_contact: watch")]))
         #expect(three.filter { $0.rule != .severalWarningSigns }.allSatisfy { $0.severity == .watch }, "no single rule says concern")
         // Two signs only: the rules' own watch flags say it all.
-        #expect(!signs(attended: 4, counted: 4, streak: 2, enrolled: "2026-10-16").contains { $0.rule == .severalWarningSigns })
+        #expect(!signs(attended: 6, counted: 6, streak: 2, enrolled: "2026-10-16").contains { $0.rule == .severalWarningSigns })
         // Beside a flag already at concern (three in a row), the combination adds nothing.
-        #expect(!signs(attended: 2, counted: 4, streak: 3, enrolled: "2026-10-16").contains { $0.rule == .severalWarningSigns })
-        // Attendance over all kinds is one sign, however many kinds: four kinds at 0 of 1 do not make four signs.
+        #expect(!signs(attended: 3, counted: 6, streak: 3, enrolled: "2026-10-16").contains { $0.rule == .severalWarningSigns })
+        // Over fewer than min_sessions_above_watch sessions (2 of 5) the pooled rate is no sign: two signs, nothing.
+        #expect(!signs(attended: 2, counted: 5, streak: 2, enrolled: "2026-10-16").contains { $0.rule == .severalWarningSigns })
+        // Attendance over all kinds is one sign, however many kinds: four kinds at 0 of 2 (0 of 8 pooled) do not make four signs.
         let kinds = evaluate { inputs in
             inputs.sessionKinds = [SessionType.individualCounselling, .religiousConsultation, .artTherapy, .socialWorkMeeting].map {
-                .init(participantID: 1, caseNumber: "A", sessionType: $0, attended: 0, counted: 1)
+                .init(participantID: 1, caseNumber: "A", sessionType: $0, attended: 0, counted: 2)
             }
         }
         #expect(kinds.isEmpty)
