@@ -158,8 +158,8 @@ extension CentreCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close centres for a day or days (a public holiday): nothing is planned there; prints the sessions affected.",
             discussion: """
-                A centre's closed days are its holiday calendar (`homeward centre closures`). Several centres close in one
-                transaction (all or none). The sessions already planned on those days are listed; `homeward schedule
+                A centre's closed days are its holiday calendar (`homeward centre closures`). Several centres close in one \
+                transaction (all or none). The sessions already planned on those days are listed; `homeward schedule \
                 repair` (and tonight's nightly) moves them.
 
                 Examples:

@@ -24,7 +24,7 @@ struct DatabaseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply pending migrations, each in its own transaction.",
             discussion: """
-                Takes an advisory lock, so two runs never apply the same file twice; refuses to run when an
+                Takes an advisory lock, so two runs never apply the same file twice; refuses to run when an \
                 already-applied file has changed (fix mistakes with a new migration).
 
                 Examples:

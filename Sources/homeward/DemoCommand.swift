@@ -15,15 +15,15 @@ struct DemoCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fill an empty, migrated database with a generated world and weeks of history, deterministically from a seed.",
             discussion: """
-                The world is the demo's replicated: clusters of three centres (residential, NGO day centre, prison) with
-                about 120 participants and 37 staff each, rooms, opening hours and blocks, staff availability, families,
-                enrolments, schools and the prison course. Rows are written with COPY. The history is what the nightly
-                would have left: the past weeks of one template cluster per size are planned by the scheduler itself and
-                their attendance (and school days) recorded, then copied set-based to every other cluster, whose rooms,
+                The world is the demo's replicated: clusters of three centres (residential, NGO day centre, prison) with \
+                about 120 participants and 37 staff each, rooms, opening hours and blocks, staff availability, families, \
+                enrolments, schools and the prison course. Rows are written with COPY. The history is what the nightly \
+                would have left: the past weeks of one template cluster per size are planned by the scheduler itself and \
+                their attendance (and school days) recorded, then copied set-based to every other cluster, whose rooms, \
                 staff and participants agree with the template's in everything the booking rules read.
 
-                Run it as the database owner or a superuser (as the demo's setup does): it writes past row-level security
-                and copies the history with triggers off. The database must be migrated and hold no centres, staff or
+                Run it as the database owner or a superuser (as the demo's setup does): it writes past row-level security \
+                and copies the history with triggers off. The database must be migrated and hold no centres, staff or \
                 participants. --centres is rounded to whole clusters of three; --staff to a whole number per cluster.
 
                 Examples:

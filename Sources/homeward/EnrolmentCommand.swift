@@ -13,7 +13,7 @@ struct EnrolmentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Enrol a participant in a programme.",
             discussion: """
-                The enrolment starts in the first phase unless --phase says otherwise; its planned end is the start plus
+                The enrolment starts in the first phase unless --phase says otherwise; its planned end is the start plus \
                 the days of that phase and every phase after it.
 
                 Examples:
@@ -107,7 +107,7 @@ struct EnrolmentCommand: ParsableCommand {
             commandName: "void",
             abstract: "Void an enrolment entered by mistake: it counts nowhere (unlike a withdrawal) and its planned sessions go.",
             discussion: """
-                The audit trail keeps the enrolment, who voided it and why. Its sessions still to come are cancelled (a group
+                The audit trail keeps the enrolment, who voided it and why. Its sessions still to come are cancelled (a group \
                 keeps meeting without the participant when it stays large enough).
 
                 Example:

@@ -61,7 +61,7 @@ struct FamilyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A member leaves a family from a day: family sessions from then on expect only those who remain.",
             discussion: """
-                The member's seats in the family's planned sessions from that day are released (a session left with
+                The member's seats in the family's planned sessions from that day are released (a session left with \
                 nobody is cancelled), and the scheduler plans the family's sessions without them.
 
                 Example:
@@ -113,7 +113,7 @@ struct FamilyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Say who is related to a participant: a relative (by id) or another participant (by case number).",
             discussion: """
-                The relationship is what the linked person is TO the participant: --relationship grandmother means
+                The relationship is what the linked person is TO the participant: --relationship grandmother means \
                 the relative is the participant's grandmother.
 
                 Examples:

@@ -9,8 +9,8 @@ struct FlagsCommand: ParsableCommand {
         commandName: "flags",
         abstract: "Evaluate, list and follow up the flags raised on participants who fall behind.",
         discussion: """
-            Rules and thresholds live in the flags: section of \(HomewardSettings.defaultPath). A flag is open until someone
-            acknowledges it (flags ack) and resolved when its condition clears (automatically) or by hand (flags resolve).
+            Rules and thresholds live in the flags: section of \(HomewardSettings.defaultPath). A flag is open until someone \
+            acknowledges it (flags ack) and resolved when its condition clears (automatically) or by hand (flags resolve). \
             A condition that returns re-opens the same flag.
 
             Example:
@@ -22,7 +22,7 @@ struct FlagsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate every flag rule for every participant (idempotent; run nightly).",
             discussion: """
-                Opens flags for new conditions, updates the inputs of open ones, re-opens resolved ones whose condition
+                Opens flags for new conditions, updates the inputs of open ones, re-opens resolved ones whose condition \
                 returned and resolves those whose condition cleared, all in one transaction. Prints a summary on stderr.
 
                 Examples:
@@ -156,7 +156,7 @@ struct FlagsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resolve a flag by hand, with a reason.",
             discussion: """
-                The flag stays resolved while its condition holds; it re-opens if the condition clears and returns,
+                The flag stays resolved while its condition holds; it re-opens if the condition clears and returns, \
                 or grows more severe.
 
                 Example:
@@ -214,7 +214,7 @@ extension AttendanceCommand {
             commandName: "mark-unrecorded",
             abstract: "Mark past planned sessions still missing attendance after the grace period (nightly).",
             discussion: """
-                The grace period defaults to flags.unrecorded_grace_days in \(HomewardSettings.defaultPath) (2 days).
+                The grace period defaults to flags.unrecorded_grace_days in \(HomewardSettings.defaultPath) (2 days). \
                 Marks clear by themselves once attendance is recorded or the session is marked held or cancelled.
 
                 Examples:

@@ -10,7 +10,7 @@ struct HomewardCommand: ParsableCommand {
         abstract: "Schedule and track the rehabilitation programme of people returned from conflict zones.",
         discussion: """
             Homeward connects to PostgreSQL through libpq, so it honours what psql users already have:
-            PGHOST, PGDATABASE, PGUSER, PGSERVICE (pg_service.conf), ~/.pgpass, conninfo strings and URIs, SSL modes.
+            PGHOST, PGDATABASE, PGUSER, PGSERVICE (pg_service.conf), ~/.pgpass, conninfo strings and URIs, SSL modes. \
             Pass --db to give a conninfo or URI explicitly.
 
             Examples:

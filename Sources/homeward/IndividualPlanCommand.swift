@@ -15,8 +15,8 @@ extension ParticipantCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Adjust one requirement for one participant; the scheduler and progress follow it.",
                 discussion: """
-                    Only what is given changes. A pause needs --pause-from, --pause-to and --reason; no session is due on
-                    those days. --per-week 0 stops the requirement for the participant. Preferences are soft: the
+                    Only what is given changes. A pause needs --pause-from, --pause-to and --reason; no session is due on \
+                    those days. --per-week 0 stops the requirement for the participant. Preferences are soft: the \
                     scheduler prefers that staff member (or one speaking that language) when it can.
 
                     Examples:
@@ -186,7 +186,7 @@ extension ParticipantCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-admit someone who left or was discharged: a new placement at your centre from a day.",
             discussion: """
-                Someone still placed at another centre is not re-admitted: the message names that centre, whose
+                Someone still placed at another centre is not re-admitted: the message names that centre, whose \
                 coordinator transfers them. Enrol them again with `homeward enrolment add`.
 
                 Example:

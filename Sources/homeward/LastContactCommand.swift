@@ -8,7 +8,7 @@ extension ParticipantCommand {
             commandName: "last-contact",
             abstract: "When each participant last attended a session with each kind of staff their phase asks for.",
             discussion: """
-                Longest without first. Days count from the enrolment's start when there was no contact since; the day is
+                Longest without first. Days count from the enrolment's start when there was no contact since; the day is \
                 the database's today (or the what-if setting homeward.today).
 
                 Examples:

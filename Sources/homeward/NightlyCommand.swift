@@ -9,19 +9,19 @@ struct NightlyCommand: ParsableCommand {
         commandName: "nightly",
         abstract: "The nightly job: mark unrecorded sessions, evaluate flags, repair what disruptions broke, then generate the schedule.",
         discussion: """
-            In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The repair
-            (`homeward schedule repair` over the same days) re-places the planned sessions that leave, sickness, a departure
-            or a closure made impossible; what it cannot re-place is cancelled and planned again by the generation after it.
-            Staff whose day of leaving the programme has come are then marked inactive. The whole job
-            holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent
-            and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. Prints
-            one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the run before
-            (last night's, or tonight's earlier one) also left unplaced: cron mails what is printed, so only news and
+            In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The repair \
+            (`homeward schedule repair` over the same days) re-places the planned sessions that leave, sickness, a departure \
+            or a closure made impossible; what it cannot re-place is cancelled and planned again by the generation after it. \
+            Staff whose day of leaving the programme has come are then marked inactive. The whole job \
+            holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent \
+            and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. Prints \
+            one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the run before \
+            (last night's, or tonight's earlier one) also left unplaced: cron mails what is printed, so only news and \
             failures.
 
-            Exit status: 0 all done, and no demand that could be served is newly unplaced; 3 demand that could be served
-            (not for want of a role, language, cleared staff, room kind or family) is newly unplaced since the run before
-            (see `homeward schedule gaps`); 75 another nightly or schedule run was in progress, so nothing was done; 78 a
+            Exit status: 0 all done, and no demand that could be served is newly unplaced; 3 demand that could be served \
+            (not for want of a role, language, cleared staff, room kind or family) is newly unplaced since the run before \
+            (see `homeward schedule gaps`); 75 another nightly or schedule run was in progress, so nothing was done; 78 a \
             bad settings file; 69 no database.
 
             Examples:

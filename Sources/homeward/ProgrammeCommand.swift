@@ -14,9 +14,9 @@ struct ProgrammeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load every programme template and prison education course from a folder of YAML files.",
             discussion: """
-                Every file is checked before anything is written; then programmes, phases, requirements, courses and
-                modules are matched by code and written in one transaction. Running it again changes nothing.
-                A phase, requirement or module removed from the files is deleted only if nothing uses it.
+                Every file is checked before anything is written; then programmes, phases, requirements, courses and \
+                modules are matched by code and written in one transaction. Running it again changes nothing. \
+                A phase, requirement or module removed from the files is deleted only if nothing uses it. \
                 The YAML's `version` is stored as written: raise it when you change a template.
 
                 Examples:

@@ -9,8 +9,8 @@ struct ProgressCommand: ParsableCommand {
         commandName: "progress",
         abstract: "Show progress of a participant's active enrolments, or of a centre's caseload worst first.",
         discussion: """
-            Numbers come from the views homeward.enrolment_progress and homeward.requirement_progress, so psql shows the same.
-            required = sessions due to date (weekly rate × weeks of the phase, less sessions cancelled by staff or the centre);
+            Numbers come from the views homeward.enrolment_progress and homeward.requirement_progress, so psql shows the same. \
+            required = sessions due to date (weekly rate × weeks of the phase, less sessions cancelled by staff or the centre); \
             pace = attended ÷ required; rates count attended ÷ (attended + absences + participant cancellations).
 
             Examples:

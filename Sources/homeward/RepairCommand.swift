@@ -9,16 +9,16 @@ extension ScheduleCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-place planned sessions that leave, sickness, a departure, a closure or a move made impossible.",
             discussion: """
-                Finds planned sessions from now on that break a rule a disruption causes (staff on leave or sick, staff who
-                left the programme, a closed room or centre, changed hours or availability, a participant placed elsewhere)
-                and re-places each with the scheduler's own engine and as little change as it can: the same day first, then
-                the same week; the same staff member where possible, else another qualified one; the same room where
-                possible. It acts inside the freeze window too, never before the database's now. The old session is marked
-                rescheduled with the reason `repair: …` and its replacement booked in the same transaction; a session that
-                finds no place is cancelled with the reason, so that tonight's run plans its requirement again. `nightly`
+                Finds planned sessions from now on that break a rule a disruption causes (staff on leave or sick, staff who \
+                left the programme, a closed room or centre, changed hours or availability, a participant placed elsewhere) \
+                and re-places each with the scheduler's own engine and as little change as it can: the same day first, then \
+                the same week; the same staff member where possible, else another qualified one; the same room where \
+                possible. It acts inside the freeze window too, never before the database's now. The old session is marked \
+                rescheduled with the reason `repair: …` and its replacement booked in the same transaction; a session that \
+                finds no place is cancelled with the reason, so that tonight's run plans its requirement again. `nightly` \
                 runs this first.
 
-                Exit status: 0 nothing broken, or everything re-placed; 3 some sessions could not be re-placed (listed);
+                Exit status: 0 nothing broken, or everything re-placed; 3 some sessions could not be re-placed (listed); \
                 75 another schedule run holds the lock; 65/69/1 as for every command.
 
                 Examples:

@@ -14,14 +14,14 @@ struct ScheduleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Place the programme's required sessions with staff, rooms and times (run nightly from cron).",
             discussion: """
-                Reads demand (each active enrolment's weekly requirements minus sessions already planned or held), staff
-                availability, rooms and calendars in a few set-based queries, solves, and writes the new sessions in ONE
-                transaction with a schedule_runs record. Existing sessions are never moved; a second run adds nothing.
-                Only one run at a time: a concurrent run exits at once with status 75. A session a booking made meanwhile
-                took the place of is not written (conflict_with_booking) and its demand is planned again at once; the
+                Reads demand (each active enrolment's weekly requirements minus sessions already planned or held), staff \
+                availability, rooms and calendars in a few set-based queries, solves, and writes the new sessions in ONE \
+                transaction with a schedule_runs record. Existing sessions are never moved; a second run adds nothing. \
+                Only one run at a time: a concurrent run exits at once with status 75. A session a booking made meanwhile \
+                took the place of is not written (conflict_with_booking) and its demand is planned again at once; the \
                 rest of the night is written.
 
-                Exit status: 0 all demand placed; 3 some demand could not be placed (see `homeward schedule gaps`);
+                Exit status: 0 all demand placed; 3 some demand could not be placed (see `homeward schedule gaps`); \
                 75 another run holds the lock; 65/69/1 as for every command.
 
                 Examples:

@@ -8,7 +8,7 @@ struct SessionCommand: ParsableCommand {
         commandName: "session",
         abstract: "Book, list, show, cancel and reschedule sessions; mark them held; join groups; suggest options.",
         discussion: """
-            Times are typed and shown in the local time of the session's centre. A room, a staff member or a participant
+            Times are typed and shown in the local time of the session's centre. A room, a staff member or a participant \
             can never be in two planned or held sessions at once; the database refuses double bookings.
 
             Example:

@@ -91,9 +91,9 @@ struct StaffCommand: ParsableCommand {
                   homeward staff update ST-0042 --add-role social-worker --add-centre ATY-CO
                   homeward staff update ST-0042 --inactive --from 2026-12-14
 
-                --inactive --from D records that the person leaves the programme on D (default today): their planned
-                sessions from D on are listed and repaired at once (`homeward schedule repair`: moved to another qualified
-                staff member, or cancelled with the reason when none can take them), and the scheduler gives them none
+                --inactive --from D records that the person leaves the programme on D (default today): their planned \
+                sessions from D on are listed and repaired at once (`homeward schedule repair`: moved to another qualified \
+                staff member, or cancelled with the reason when none can take them), and the scheduler gives them none \
                 from D on. Once D has come they are also marked inactive. --active undoes a recorded departure.
                 """)
         @OptionGroup var connection: ConnectionOptions

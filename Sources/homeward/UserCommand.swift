@@ -9,7 +9,7 @@ struct UserCommand: ParsableCommand {
         commandName: "user",
         abstract: "Grant, revoke and list Homeward roles of database logins and coordinators' centres.",
         discussion: """
-            Roles: admin, coordinator (sees only participants placed at their centres), scheduler (the nightly job),
+            Roles: admin, coordinator (sees only participants placed at their centres), scheduler (the nightly job), \
             oversight (pseudonymised views only), auditor (the audit trail). Run as a login with CREATEROLE.
 
             Example:

@@ -18,25 +18,46 @@ import Testing
         }.filter { $0 != "help" }
     }
 
-    /// Every leaf command as a coordinator reaches it (`db migrate`), with its --help text, found by running the binary.
-    private func leafCommands() throws -> [(path: String, help: String)] {
+    /// Every command as a coordinator reaches it (`db migrate`, and the groups such as `db`), with its --help text and
+    /// whether it is a leaf, found by running the binary.
+    private func commands() throws -> [(path: String, help: String, isLeaf: Bool)] {
         var pending: [[String]] = [[]]
-        var leaves: [(path: String, help: String)] = []
+        var found: [(path: String, help: String, isLeaf: Bool)] = []
         while let path = pending.popLast() {
-            guard path.count <= 3, leaves.count < 500 else {
+            guard path.count <= 3, found.count < 600 else {
                 Issue.record("command tree deeper or larger than expected at \(path)")
                 break
             }
             let help = try CLI.run(path + ["--help"])
             #expect(help.status == 0, "\(path.joined(separator: " ")): \(help)")
             let children = subcommands(of: help.stdout)
-            if children.isEmpty {
-                leaves.append((path.joined(separator: " "), help.stdout))
-            } else {
-                pending += children.map { path + [$0] }
+            found.append((path.joined(separator: " "), help.stdout, children.isEmpty))
+            pending += children.map { path + [$0] }
+        }
+        return found
+    }
+
+    /// Every leaf command as a coordinator reaches it (`db migrate`), with its --help text.
+    private func leafCommands() throws -> [(path: String, help: String)] {
+        try commands().filter(\.isLeaf).map { ($0.path, $0.help) }
+    }
+
+    /// The bug: discussions hard-wrapped at 115 columns came out of the parser's 80-column wrapping as a long line and a
+    /// stub ("The whole job" / "holds the scheduler's lock"). A prose line may end a sentence or introduce a list; any
+    /// other line followed by prose whose first word would have fitted well within the width was broken by hand.
+    @Test func helpProseIsWrappedByTheParserNotByHand() throws {
+        var broken: [String] = []
+        for command in try commands() {
+            let lines = command.help.split(separator: "\n", omittingEmptySubsequences: false)
+            for (line, next) in zip(lines, lines.dropFirst()) {
+                guard let first = line.first, !first.isWhitespace, let nextFirst = next.first, !nextFirst.isWhitespace,
+                      !line.hasSuffix(":"), !line.hasSuffix("."), !next.hasPrefix("-"),
+                      let word = next.split(separator: " ").first, line.count + 1 + word.count <= 70
+                else { continue }
+                broken.append("homeward \(command.path): \"\(line.suffix(30))\" / \"\(next.prefix(30))\"")
             }
         }
-        return leaves
+        #expect(broken.isEmpty, "\(broken.count) help lines broken by hand:\n\(broken.joined(separator: "\n"))")
     }
 
     @Test func everyLeafCommandHasHelpWithAnExample() throws {
