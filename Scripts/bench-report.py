@@ -172,9 +172,9 @@ def main():
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size in sizes:
         imp, copy = median(figures, size, "import_participants"), median(figures, size, "psql_copy")
-        load = median(figures, size, "psql_load")
+        psql_load = median(figures, size, "psql_load")
         ratio = f"{copy / imp:.2f}× the speed" if imp and copy else "—"
-        load_ratio = f"{load / imp:.2f}× the speed" if imp and load else "—"
+        load_ratio = f"{psql_load / imp:.2f}× the speed" if imp and psql_load else "—"
         lines.append(f"| {size:,} | " + " | ".join(timed(figures, size, m) for m in [
             "nightly_rerun", "flags_evaluate", "progress_centre", "schedule_show", "participant_show", "psql_select_1",
             "import_participants", "psql_copy"]) + f" | {ratio} | {timed(figures, size, 'psql_load')} | {load_ratio} |")
@@ -183,6 +183,21 @@ def main():
               "of plain columns, with no checks: the floor. The psql load (`Scripts/bench-psql-load.sql`) is what a psql user "
               "writes to put the same file into the same tables: `\\copy` into a staging table, then the participants and "
               "their placements in one transaction, through the same constraints, triggers and audit.", "", "![time against size](growth.png)", ""]
+    lines += ["Attendance import: rows of the generated history (up to 1,000,000) exported, removed from a fresh copy and "
+              "imported again with `homeward import attendance`, against a psql load of the same file into the same table "
+              "(`Scripts/bench-psql-load-attendance.sql`: `\\copy` to staging, one INSERT through the same triggers):", "",
+              "| participants | rows | `import attendance` | psql load | import ÷ psql load | rows per second |",
+              "|---|---|---|---|---|---|"]
+    for size in sizes:
+        rows = median(figures, size, "attendance_import_rows")
+        imp, loaded = median(figures, size, "import_attendance"), median(figures, size, "psql_load_attendance")
+        if not rows:
+            continue
+        ratio = f"{loaded / imp:.2f}× the speed" if imp and loaded else "—"
+        rate = f"{rows / (imp / 1000):,.0f}" if imp else "—"
+        lines.append(f"| {size:,} | {rows:,.0f} | {timed(figures, size, 'import_attendance')} | "
+                     f"{timed(figures, size, 'psql_load_attendance')} | {ratio} | {rate} |")
+    lines += [""]
 
     log_path = os.path.join(out_dir, f"explain-{explain_size}.log")
     plans = slowest_plans(log_path)
