@@ -18,6 +18,15 @@ public struct AuditEntry: Sendable, Equatable, Codable {
 }
 
 extension Store {
+    /// Creates the audit trail's monthly partitions that do not exist yet, from this month to three months ahead
+    /// (`audit.ensure_month_partitions`, which the scheduler login may call); returns how many were new.
+    @discardableResult
+    public func ensureAuditPartitions() throws -> Int {
+        try translatingErrors {
+            try connection.query("SELECT audit.ensure_month_partitions((now() + interval '3 months')::date)").scalar(Int.self)
+        }
+    }
+
     /// A participant's history from the audit trail, oldest first: every change to their rows by anyone.
     ///
     /// The participant is found in the trail itself (so auditors, who cannot read `homeward`, can use it), falling back to

@@ -12,7 +12,8 @@ struct NightlyCommand: ParsableCommand {
             In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The repair \
             (`homeward schedule repair` over the same days) re-places the planned sessions that leave, sickness, a departure \
             or a closure made impossible; what it cannot re-place is cancelled and planned again by the generation after it. \
-            Staff whose day of leaving the programme has come are then marked inactive. The whole job \
+            Staff whose day of leaving the programme has come are then marked inactive, and the audit trail gets its \
+            monthly partitions three months ahead. The whole job \
             holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent \
             and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. Prints \
             one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the run before \
@@ -57,6 +58,7 @@ struct NightlyCommand: ParsableCommand {
         timings.lap("repair")
         if (!quiet && repair.broken > 0) || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
         try store.retireDepartedStaff()
+        try store.ensureAuditPartitions()
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)
