@@ -66,7 +66,7 @@ extension Store {
     public static let scheduleWriteAttempts = 5
 
     /// Writes a solution in ONE transaction: the run record, its sessions (staged with COPY, inserted set-based) with their
-    /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts.
+    /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts (the booking rules once per batch, at its end).
     ///
     /// The write survives bookings it did not cause: when the set-based insert is refused (a coordinator booked the room,
     /// the staff member or a participant meanwhile, or a rule now counts differently), it is rolled back to a savepoint and
@@ -112,6 +112,13 @@ extension Store {
         }
     }
 
+    /// Runs the booking-rule check (`homeward.booking_rules_checked`, deferred by the write) now, once, for every session
+    /// queued since the last check, so that a refusal is met under the savepoint of what caused it; then defers it again.
+    private func checkBookingRules() throws {
+        try connection.execute("SET CONSTRAINTS homeward.booking_rules_checked IMMEDIATE")
+        try connection.execute("SET CONSTRAINTS homeward.booking_rules_checked DEFERRED")
+    }
+
     /// Whether `instance` is what the last run of the same request left for its rerun (`RerunFingerprint`): the demand it
     /// could not place, against the same supply and sessions, nothing changed since.
     func isRerunOfLastRun(_ instance: Instance, request: ScheduleRequest) throws -> Bool {
@@ -149,6 +156,9 @@ extension Store {
                  solution.stats.upperBound, RerunFingerprint.after(problem.instance, solution).map { Int64(bitPattern: $0) }]
             ).scalar(Int.self)
 
+            // The booking rules are checked once per batch, for all the sessions it touched (`checkBookingRules`), not
+            // after each of its statements; COMMIT would check whatever is still queued (0033).
+            try connection.execute("SET CONSTRAINTS homeward.booking_rules_checked DEFERRED")
             try connection.execute(
                 """
                 CREATE TEMP TABLE schedule_staging (
@@ -200,6 +210,7 @@ extension Store {
                     JOIN homeward.participants p ON p.case_number = u.code
                     WHERE $1::int IS NULL OR g.k = $1
                     """, [k])
+                try checkBookingRules()
             }
             // What the database refused because of what others committed since the instance was read: index -> its words.
             var refusedSessions: [Int: String] = [:]
@@ -233,6 +244,7 @@ extension Store {
                     guard seated == expected else {
                         throw StoreError.database("scheduler filled \(expected) open seats but only \(seated) matched; nothing was written")
                     }
+                    try checkBookingRules()
                 }
                 if try underSavepoint("seats_all", { try insertSeats(nil) }) != nil {
                     for index in seats.indices {
