@@ -66,7 +66,8 @@ extension Store {
     public static let scheduleWriteAttempts = 5
 
     /// Writes a solution in ONE transaction: the run record, its sessions (staged with COPY, inserted set-based) with their
-    /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts (the booking rules once per batch, at its end).
+    /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts (the booking
+    /// rules once per batch, at its end).
     ///
     /// The write survives bookings it did not cause: when the set-based insert is refused (a coordinator booked the room,
     /// the staff member or a participant meanwhile, or a rule now counts differently), it is rolled back to a savepoint and
