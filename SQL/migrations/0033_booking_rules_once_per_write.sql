@@ -159,3 +159,12 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION homeward.check_booking_rules(bigint[]) IS
     'Refuses the first planning-rule violation among the given planned sessions that carry no override; run for every writer by homeward.booking_rules_checked (at the statement''s end, or once per transaction when deferred), computing only the rules it refuses.';
+
+-- 0002's copy of the session's time and state into each staff and seat row, now only for a writer that does not give
+-- them: the foreign key (session_id, during, occupies) → sessions already holds whatever a writer gives to the
+-- session's own values, so copying them again cost a query a row for nothing (the nightly gives them: some 130k rows
+-- at 10k participants).
+CREATE OR REPLACE TRIGGER session_staff_copy_session BEFORE INSERT ON homeward.session_staff
+    FOR EACH ROW WHEN (NEW.during IS NULL OR NEW.occupies IS NULL) EXECUTE FUNCTION homeward.session_member_copy_session();
+CREATE OR REPLACE TRIGGER session_participants_copy_session BEFORE INSERT ON homeward.session_participants
+    FOR EACH ROW WHEN (NEW.during IS NULL OR NEW.occupies IS NULL) EXECUTE FUNCTION homeward.session_member_copy_session();

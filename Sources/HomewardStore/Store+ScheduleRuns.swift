@@ -180,7 +180,9 @@ extension Store {
                 "COPY schedule_staging (k, session_type, requirement_id, mode, centre_code, room_code, starts_at, ends_at, family_id, staff_codes, participant_cases, session_id) FROM STDIN",
                 rows: rows)
             try connection.execute("UPDATE schedule_staging SET session_id = nextval(pg_get_serial_sequence('homeward.sessions', 'id'))")
-            // The staged sessions with index `k` (all when nil): the session rows, then their staff, then their seats.
+            // The staged sessions with index `k` (all when nil): the session rows, then their staff, then their seats. Staff
+            // and seats carry their session's time and state (its foreign key holds them to the session's; a session the
+            // login cannot read gets them from the database's trigger).
             func insertSessions(_ k: Int?) throws {
                 let inserted = try connection.execute(
                     """
@@ -199,16 +201,18 @@ extension Store {
                 }
                 try connection.execute(
                     """
-                    INSERT INTO homeward.session_staff (session_id, staff_id)
-                    SELECT g.session_id, st.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.staff_codes) AS u(code)
+                    INSERT INTO homeward.session_staff (session_id, staff_id, during, occupies)
+                    SELECT g.session_id, st.id, s.during, s.occupies FROM schedule_staging g CROSS JOIN LATERAL unnest(g.staff_codes) AS u(code)
                     JOIN homeward.staff st ON st.code = u.code
+                    LEFT JOIN homeward.sessions s ON s.id = g.session_id
                     WHERE $1::int IS NULL OR g.k = $1
                     """, [k])
                 try connection.execute(
                     """
-                    INSERT INTO homeward.session_participants (session_id, participant_id)
-                    SELECT g.session_id, p.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.participant_cases) AS u(code)
+                    INSERT INTO homeward.session_participants (session_id, participant_id, during, occupies)
+                    SELECT g.session_id, p.id, s.during, s.occupies FROM schedule_staging g CROSS JOIN LATERAL unnest(g.participant_cases) AS u(code)
                     JOIN homeward.participants p ON p.case_number = u.code
+                    LEFT JOIN homeward.sessions s ON s.id = g.session_id
                     WHERE $1::int IS NULL OR g.k = $1
                     """, [k])
                 try checkBookingRules()
@@ -236,8 +240,10 @@ extension Store {
                 func insertSeats(_ k: Int?) throws {
                     let seated = try connection.execute(
                         """
-                        INSERT INTO homeward.session_participants (session_id, participant_id)
-                        SELECT j.session_id, p.id FROM seat_staging j JOIN homeward.participants p ON p.case_number = j.case_number
+                        INSERT INTO homeward.session_participants (session_id, participant_id, during, occupies)
+                        SELECT j.session_id, p.id, s.during, s.occupies
+                        FROM seat_staging j JOIN homeward.participants p ON p.case_number = j.case_number
+                        LEFT JOIN homeward.sessions s ON s.id = j.session_id
                         WHERE $1::int IS NULL OR j.k = $1
                         ORDER BY j.session_id, p.id
                         """, [k])

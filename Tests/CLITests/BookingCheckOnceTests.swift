@@ -69,6 +69,20 @@ import Testing
             if atCommit == nil { _ = try? psql.execute("ROLLBACK") }
             #expect(try admin.query("SELECT count(*)::int FROM homeward.sessions").scalar(Int.self) == 0)
 
+            // A seat that gives its session's time itself must give the session's own (the foreign key holds it to it).
+            try psql.execute("BEGIN")
+            let timed = try psql.query(Self.insertSession, [slot.start]).scalar(Int.self)
+            let wrongTime = Self.refusal {
+                try psql.execute(
+                    """
+                    INSERT INTO homeward.session_staff (session_id, staff_id, during, occupies)
+                    SELECT s.id, st.id, tstzrange(s.starts_at, s.ends_at + interval '1 hour'), true
+                    FROM homeward.sessions s, homeward.staff st WHERE s.id = $1 AND st.code = $2
+                    """, [timed, slot.staff])
+            }
+            #expect(wrongTime?.sqlState == "23503" && wrongTime?.constraint == "session_staff_session_fk", "\(String(describing: wrongTime))")
+            try psql.execute("ROLLBACK")
+
             // The queue is nobody's to empty, read or switch off.
             for statement in ["DELETE FROM homeward.booking_checks_due", "SELECT * FROM homeward.booking_checks_due",
                               "ALTER TABLE homeward.booking_checks_due DISABLE TRIGGER booking_rules_checked",
