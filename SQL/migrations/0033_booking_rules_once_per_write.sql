@@ -20,7 +20,9 @@
 --     savepoint is fired again (PostgreSQL re-arms it) and finds the rows the rollback restored. No login may read or
 --     change the queue (no grants; the trigger functions are SECURITY DEFINER).
 --   * homeward.check_booking_rules computes only the rules it refuses: homeward.session_rule_violations_of filtered by
---     rule, planned for the ids given (EXECUTE … USING), so the planner drops the other rules' branches.
+--     rule, planned for the ids given (EXECUTE … USING), so the planner drops the other rules' branches;
+--   * a staff or seat row that gives its session's time and state skips the per-row copy trigger (its foreign key
+--     already holds them to the session's).
 -- The nightly's writer (HomewardStore's saveSchedule) defers the check and runs it at the end of each savepoint: once
 -- for all the night's new sessions, once for the seats it takes in existing groups; when one session breaks a rule,
 -- the per-session fallback runs it per session, under that session's savepoint, as before.
