@@ -66,7 +66,8 @@ extension Store {
     public static let scheduleWriteAttempts = 5
 
     /// Writes a solution in ONE transaction: the run record, its sessions (staged with COPY, inserted set-based) with their
-    /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts.
+    /// staff and participants, and the unplaced demand. The database re-checks every hard rule as it inserts (the booking
+    /// rules once per batch, at its end).
     ///
     /// The write survives bookings it did not cause: when the set-based insert is refused (a coordinator booked the room,
     /// the staff member or a participant meanwhile, or a rule now counts differently), it is rolled back to a savepoint and
@@ -112,6 +113,13 @@ extension Store {
         }
     }
 
+    /// Runs the booking-rule check (`homeward.booking_rules_checked`, deferred by the write) now, once, for every session
+    /// queued since the last check, so that a refusal is met under the savepoint of what caused it; then defers it again.
+    private func checkBookingRules() throws {
+        try connection.execute("SET CONSTRAINTS homeward.booking_rules_checked IMMEDIATE")
+        try connection.execute("SET CONSTRAINTS homeward.booking_rules_checked DEFERRED")
+    }
+
     /// Whether `instance` is what the last run of the same request left for its rerun (`RerunFingerprint`): the demand it
     /// could not place, against the same supply and sessions, nothing changed since.
     func isRerunOfLastRun(_ instance: Instance, request: ScheduleRequest) throws -> Bool {
@@ -149,6 +157,9 @@ extension Store {
                  solution.stats.upperBound, RerunFingerprint.after(problem.instance, solution).map { Int64(bitPattern: $0) }]
             ).scalar(Int.self)
 
+            // The booking rules are checked once per batch, for all the sessions it touched (`checkBookingRules`), not
+            // after each of its statements; COMMIT would check whatever is still queued (0033).
+            try connection.execute("SET CONSTRAINTS homeward.booking_rules_checked DEFERRED")
             try connection.execute(
                 """
                 CREATE TEMP TABLE schedule_staging (
@@ -169,7 +180,9 @@ extension Store {
                 "COPY schedule_staging (k, session_type, requirement_id, mode, centre_code, room_code, starts_at, ends_at, family_id, staff_codes, participant_cases, session_id) FROM STDIN",
                 rows: rows)
             try connection.execute("UPDATE schedule_staging SET session_id = nextval(pg_get_serial_sequence('homeward.sessions', 'id'))")
-            // The staged sessions with index `k` (all when nil): the session rows, then their staff, then their seats.
+            // The staged sessions with index `k` (all when nil): the session rows, then their staff, then their seats. Staff
+            // and seats carry their session's time and state (its foreign key holds them to the session's; a session the
+            // login cannot read gets them from the database's trigger).
             func insertSessions(_ k: Int?) throws {
                 let inserted = try connection.execute(
                     """
@@ -188,18 +201,21 @@ extension Store {
                 }
                 try connection.execute(
                     """
-                    INSERT INTO homeward.session_staff (session_id, staff_id)
-                    SELECT g.session_id, st.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.staff_codes) AS u(code)
+                    INSERT INTO homeward.session_staff (session_id, staff_id, during, occupies)
+                    SELECT g.session_id, st.id, s.during, s.occupies FROM schedule_staging g CROSS JOIN LATERAL unnest(g.staff_codes) AS u(code)
                     JOIN homeward.staff st ON st.code = u.code
+                    LEFT JOIN homeward.sessions s ON s.id = g.session_id
                     WHERE $1::int IS NULL OR g.k = $1
                     """, [k])
                 try connection.execute(
                     """
-                    INSERT INTO homeward.session_participants (session_id, participant_id)
-                    SELECT g.session_id, p.id FROM schedule_staging g CROSS JOIN LATERAL unnest(g.participant_cases) AS u(code)
+                    INSERT INTO homeward.session_participants (session_id, participant_id, during, occupies)
+                    SELECT g.session_id, p.id, s.during, s.occupies FROM schedule_staging g CROSS JOIN LATERAL unnest(g.participant_cases) AS u(code)
                     JOIN homeward.participants p ON p.case_number = u.code
+                    LEFT JOIN homeward.sessions s ON s.id = g.session_id
                     WHERE $1::int IS NULL OR g.k = $1
                     """, [k])
+                try checkBookingRules()
             }
             // What the database refused because of what others committed since the instance was read: index -> its words.
             var refusedSessions: [Int: String] = [:]
@@ -224,8 +240,10 @@ extension Store {
                 func insertSeats(_ k: Int?) throws {
                     let seated = try connection.execute(
                         """
-                        INSERT INTO homeward.session_participants (session_id, participant_id)
-                        SELECT j.session_id, p.id FROM seat_staging j JOIN homeward.participants p ON p.case_number = j.case_number
+                        INSERT INTO homeward.session_participants (session_id, participant_id, during, occupies)
+                        SELECT j.session_id, p.id, s.during, s.occupies
+                        FROM seat_staging j JOIN homeward.participants p ON p.case_number = j.case_number
+                        LEFT JOIN homeward.sessions s ON s.id = j.session_id
                         WHERE $1::int IS NULL OR j.k = $1
                         ORDER BY j.session_id, p.id
                         """, [k])
@@ -233,6 +251,7 @@ extension Store {
                     guard seated == expected else {
                         throw StoreError.database("scheduler filled \(expected) open seats but only \(seated) matched; nothing was written")
                     }
+                    try checkBookingRules()
                 }
                 if try underSavepoint("seats_all", { try insertSeats(nil) }) != nil {
                     for index in seats.indices {

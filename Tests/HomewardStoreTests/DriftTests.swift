@@ -99,6 +99,13 @@ import Testing
             WHERE c.connamespace = 'homeward'::regnamespace AND c.conrelid = 'homeward.schema_migrations'::regclass
             """
         ),
+        (
+            "a constraint trigger (0033's homeward.booking_rules_checked): it never refuses in its own name; the check it "
+                + "runs raises the booking rules, each with its own sentence",
+            """
+            SELECT c.conname::text FROM pg_constraint c WHERE c.connamespace = 'homeward'::regnamespace AND c.contype = 't'
+            """
+        ),
     ]
 
     @Test func theSwiftVocabulariesTheCheckListsAndTheSentencesAgree() throws {
