@@ -130,3 +130,155 @@ COMMENT ON FUNCTION homeward.nightly_complete(pg_snapshot, timestamptz, text, te
 REVOKE ALL ON FUNCTION homeward.nightly_unchanged(text, timestamptz), homeward.nightly_complete(pg_snapshot, timestamptz, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION homeward.nightly_unchanged(text, timestamptz), homeward.nightly_complete(pg_snapshot, timestamptz, text, text),
     homeward.nightly_start(), homeward.tables_without_change_note() TO homeward_admin, homeward_scheduler;
+
+------------------------------------------------------------------------------------------------
+-- The read: what a birthday cuts short is looked for among those who have one in the plan
+------------------------------------------------------------------------------------------------
+
+-- 0028's instance_need, for the participants given (all when NULL): the body moves here unchanged but for that filter,
+-- and instance_need calls it with NULL (both inline, so the demand's plan is the one of 0028).
+CREATE FUNCTION homeward.instance_need_of(p_from date, p_days int, p_freeze int, p_participants bigint[])
+RETURNS TABLE (enrolment_id bigint, participant_id bigint, case_number text, requirement_id bigint, requirement_code text,
+               session_type text, mode text, staff_role text, group_min int, group_max int, duration_minutes int,
+               room_kind text, requires_child_clearance boolean, paediatric_only boolean, week_start date,
+               window_from date, window_to date, required int, due_in_week int, eligible_until date, family_id bigint)
+LANGUAGE sql STABLE AS $$
+    WITH weeks AS (
+        SELECT DISTINCT date_trunc('week', g)::date AS week_start
+        FROM generate_series(p_from, p_from + (p_days - 1), interval '1 day') g
+    ), base AS MATERIALIZED (
+        SELECT e.id AS enrolment_id, p.id AS participant_id, p.case_number, q.id AS requirement_id, q.code, q.session_type, q.mode,
+               q.staff_role, q.group_min, q.group_max, q.duration_minutes, q.room_kind, q.requires_child_clearance, q.paediatric_only,
+               w.week_start, e.phase_started_on, coalesce(ip.sessions_per_week, q.sessions_per_week) AS rate, pa.paused,
+               lower(d.plan_days) AS plan_from, upper(d.plan_days) AS plan_to, upper(el.days) AS eligible_until,
+               greatest(win.first_day, pz.pause_ends) AS window_from, least(win.end_day, pz.pause_starts) AS window_to,
+               (SELECT min(fm.family_id) FROM homeward.family_members fm
+                WHERE fm.participant_id = p.id AND homeward.family_member_on(fm.left_on, w.week_start)) AS family_id
+        FROM homeward.enrolments e
+        JOIN homeward.participants p ON p.id = e.participant_id AND p.status NOT IN ('completed', 'withdrawn')
+        JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
+        JOIN homeward.phase_requirements q ON q.phase_id = ph.id
+        JOIN weeks w ON w.week_start + 7 > e.phase_started_on AND w.week_start < e.phase_started_on + ph.duration_days
+        LEFT JOIN homeward.individual_plans ip ON ip.participant_id = p.id AND ip.requirement_id = q.id
+        -- the paused days of each plan, aggregated once
+    LEFT JOIN (SELECT pp.participant_id, pp.requirement_id, range_agg(pp.during) AS paused FROM homeward.plan_pauses pp GROUP BY 1, 2) pa ON pa.participant_id = p.id AND pa.requirement_id = q.id
+        -- OFFSET 0: the age band is computed once per row, not once per use
+        CROSS JOIN LATERAL (SELECT homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) AS days OFFSET 0) el
+        CROSS JOIN LATERAL (SELECT daterange(w.week_start, least(w.week_start + 7, p_from + p_days)) * el.days AS plan_days) d
+        CROSS JOIN LATERAL (SELECT greatest(w.week_start, p_from + p_freeze, e.phase_started_on, lower(el.days)) AS first_day,
+                                   least(w.week_start + 7, p_from + p_days, e.phase_started_on + ph.duration_days, upper(el.days)) AS end_day) win
+        -- a pause at the start or the end of the window narrows it: no session is planned on a paused day
+        CROSS JOIN LATERAL (SELECT CASE WHEN pa.paused IS NOT NULL THEN
+                                       (SELECT max(upper(pp.during)) FROM homeward.plan_pauses pp
+                                        WHERE pp.participant_id = p.id AND pp.requirement_id = q.id AND pp.during @> win.first_day) END AS pause_ends,
+                                   CASE WHEN pa.paused IS NOT NULL THEN
+                                       (SELECT min(lower(pp.during)) FROM homeward.plan_pauses pp
+                                        WHERE pp.participant_id = p.id AND pp.requirement_id = q.id AND pp.during @> (win.end_day - 1)) END AS pause_starts) pz
+        WHERE e.status = 'active' AND el.days && daterange(w.week_start, w.week_start + 7)
+          AND (p_participants IS NULL OR p.id = ANY (p_participants))
+    )
+    SELECT b.enrolment_id, b.participant_id, b.case_number, b.requirement_id, b.code, b.session_type, b.mode, b.staff_role,
+           b.group_min, b.group_max, b.duration_minutes, b.room_kind, b.requires_child_clearance, b.paediatric_only, b.week_start,
+           b.window_from, b.window_to,
+           coalesce(homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.plan_to)
+                    - homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.plan_from), 0),
+           homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.week_start + 7)
+               - homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.week_start),
+           b.eligible_until, b.family_id
+    FROM base b
+$$;
+COMMENT ON FUNCTION homeward.instance_need_of(date, int, int, bigint[]) IS
+    'Scheduling instance: homeward.instance_need for the participants given (all when NULL).';
+
+CREATE OR REPLACE FUNCTION homeward.instance_need(p_from date, p_days int, p_freeze int)
+RETURNS TABLE (enrolment_id bigint, participant_id bigint, case_number text, requirement_id bigint, requirement_code text,
+               session_type text, mode text, staff_role text, group_min int, group_max int, duration_minutes int,
+               room_kind text, requires_child_clearance boolean, paediatric_only boolean, week_start date,
+               window_from date, window_to date, required int, due_in_week int, eligible_until date, family_id bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM homeward.instance_need_of(p_from, p_days, p_freeze, NULL)
+$$;
+
+-- 0018's function with the same rows: a requirement-week is cut short by the end of an age band inside the plan, the
+-- day someone turns an age (homeward.eligible_during's upper bound is homeward.day_turning's day). Only someone whose
+-- age on the plan's last day differs from their age on its first has such a day, so the need is computed for them
+-- (a few hundred at 10,000 participants), not again for everyone as the demand read already did.
+CREATE OR REPLACE FUNCTION homeward.instance_ages_out(p_from date, p_days int, p_centre text, p_freeze int)
+RETURNS TABLE (case_number text, requirement_id bigint, week_start date, sessions int, eligible_until date,
+               requirement_code text, centre text)
+LANGUAGE sql STABLE AS $$
+    SELECT n.case_number, n.requirement_id, n.week_start, n.due_in_week - n.required, n.eligible_until, n.requirement_code, c.code
+    FROM homeward.instance_need_of(p_from, p_days, p_freeze,
+                                   ARRAY(SELECT p.id FROM homeward.participants p
+                                         WHERE homeward.age_on(p.birth_date, p_from) <> homeward.age_on(p.birth_date, p_from + (p_days - 1)))) n
+    JOIN homeward.participant_placements pl ON pl.participant_id = n.participant_id AND pl.during @> p_from
+    JOIN homeward.centres c ON c.id = pl.centre_id
+    WHERE n.eligible_until > greatest(n.week_start, p_from)
+      AND n.eligible_until < least(n.week_start + 7, p_from + p_days)
+      AND n.due_in_week > n.required
+      AND (p_centre IS NULL OR c.code = p_centre)
+    ORDER BY 1, 2, 3
+$$;
+GRANT EXECUTE ON FUNCTION homeward.instance_need_of(date, int, int, bigint[]) TO PUBLIC;
+
+-- 0028's function with the same rows: school hours and busy times are looked up for the participants who have any
+-- (1,583 of 10,000), not for every participant and day of the plan before keeping theirs.
+CREATE OR REPLACE FUNCTION homeward.instance_participant_windows(p_from date, p_days integer, p_centre text, p_slot integer)
+ RETURNS TABLE(case_number text, centre text, start_slot integer, end_slot integer)
+ LANGUAGE sql
+ STABLE
+AS $function$
+    WITH placed AS (
+        SELECT p.id AS participant_id, p.case_number, d.day, c.id AS centre_id, c.code AS centre, c.time_zone
+        FROM homeward.participants p
+        JOIN homeward.participant_placements pl ON pl.participant_id = p.id
+        CROSS JOIN generate_series(p_from, p_from + (p_days - 1), interval '1 day') g
+        CROSS JOIN LATERAL (SELECT g::date AS day) d
+        JOIN homeward.centres c ON c.id = pl.centre_id
+        WHERE pl.during @> d.day AND p.status NOT IN ('completed', 'withdrawn') AND (p_centre IS NULL OR c.code = p_centre)
+          AND EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
+    ), centre_days AS MATERIALIZED (
+        -- opening hours and timetable blocks once per centre and day (0028), not once per participant and day
+        SELECT x.centre_id, x.day,
+               (SELECT range_agg(tstzrange((x.day + h.opens_at) AT TIME ZONE x.time_zone, (x.day + h.closes_at) AT TIME ZONE x.time_zone))
+                FROM homeward.centre_opening_hours h
+                WHERE h.centre_id = x.centre_id AND h.weekday = extract(isodow FROM x.day)) AS open,
+               (SELECT range_agg(tstzrange((x.day + b.starts_at) AT TIME ZONE x.time_zone, (x.day + b.ends_at) AT TIME ZONE x.time_zone))
+                FROM homeward.centre_timetable_blocks b
+                WHERE b.centre_id = x.centre_id AND b.weekday = extract(isodow FROM x.day)) AS blocked
+        FROM (SELECT DISTINCT pl.centre_id, pl.day, pl.time_zone FROM placed pl) x
+    ), personal AS MATERIALIZED (
+        -- school hours (plus travel) and personal busy times, for those who have any
+        SELECT pl.participant_id, pl.day, range_agg(y.x) AS m
+        -- only those who have any, found before the lookups (OFFSET 0), not after them for everyone and every day
+        FROM (SELECT * FROM placed pl
+              WHERE pl.participant_id IN (SELECT se.participant_id FROM homeward.school_enrolments se
+                                          UNION SELECT bt.participant_id FROM homeward.participant_busy_times bt)
+              OFFSET 0) pl
+        CROSS JOIN LATERAL (
+            SELECT tstzrange((pl.day + se.school_day_starts_at) AT TIME ZONE pl.time_zone,
+                             (pl.day + se.school_day_ends_at) AT TIME ZONE pl.time_zone + homeward.after_school_buffer()) AS x
+            FROM homeward.school_enrolments se
+            WHERE se.participant_id = pl.participant_id AND se.enrolled_from <= pl.day
+              AND (se.enrolled_to IS NULL OR se.enrolled_to >= pl.day)
+              AND extract(isodow FROM pl.day)::smallint = ANY (se.school_weekdays)
+            UNION ALL
+            -- an adult's (or child's) personal busy times: court hearings, medical appointments (0024)
+            SELECT bt.during
+            FROM homeward.participant_busy_times bt
+            WHERE bt.participant_id = pl.participant_id
+              AND bt.during && tstzrange(pl.day::timestamp AT TIME ZONE pl.time_zone, (pl.day + 1)::timestamp AT TIME ZONE pl.time_zone)
+        ) y
+        GROUP BY pl.participant_id, pl.day
+    ), free AS (
+        -- open hours minus blocks minus the person's own hours: the same set as minus their union
+        SELECT pl.case_number, pl.centre,
+               cd.open - coalesce(cd.blocked, '{}'::tstzmultirange) - coalesce(pe.m, '{}'::tstzmultirange) AS m
+        FROM placed pl
+        JOIN centre_days cd ON cd.centre_id = pl.centre_id AND cd.day = pl.day
+        LEFT JOIN personal pe ON pe.participant_id = pl.participant_id AND pe.day = pl.day
+    )
+    SELECT f.case_number, f.centre, homeward.slot_at(lower(r), (SELECT homeward.horizon_start(p_from)), p_slot, true), homeward.slot_at(upper(r), (SELECT homeward.horizon_start(p_from)), p_slot, false)
+    FROM free f CROSS JOIN LATERAL unnest(f.m) AS r
+    ORDER BY 1, lower(r)
+$function$;
