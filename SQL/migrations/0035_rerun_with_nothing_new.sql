@@ -11,6 +11,9 @@
 --   * no session began or ended in between (the repair and the progress views look at what has started by now).
 -- A write that commits while a nightly runs, by another connection, makes that nightly record nothing: what it read may
 -- predate the write. Only the last completion counts; older ones and the change notes below its horizon are pruned.
+--
+-- And the read costs less of what the night does not touch: ages-out gaps are computed for those whose age changes
+-- inside the plan, school hours looked up for those who go to school (instance_ages_out, instance_participant_windows).
 
 CREATE TABLE homeward.data_changes (
     xact    xid8 PRIMARY KEY,
@@ -33,6 +36,11 @@ CREATE TABLE homeward.nightly_completions (
 COMMENT ON TABLE homeward.nightly_completions IS
     'The last nightly that ran all its steps with no other writer meanwhile: its day, settings, the snapshot it ended on and its summary line. A rerun finding nothing written since ends after checking it (homeward.nightly_unchanged).';
 REVOKE ALL ON homeward.nightly_completions FROM PUBLIC;
+-- Read-only for every role (0008's default privileges would let the admin role write them): only the trigger and the
+-- nightly's functions below write them.
+REVOKE ALL ON homeward.data_changes, homeward.nightly_completions
+    FROM homeward_admin, homeward_coordinator, homeward_scheduler, homeward_auditor;
+GRANT SELECT ON homeward.data_changes, homeward.nightly_completions TO homeward_admin, homeward_scheduler, homeward_auditor;
 
 CREATE FUNCTION homeward.note_data_change() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -60,6 +68,8 @@ BEGIN
     LOOP
         EXECUTE format('CREATE TRIGGER zz_note_data_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON homeward.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION homeward.note_data_change()', t);
+        -- ALWAYS: a bulk copy with the other triggers off (session_replication_role = replica) is noted too
+        EXECUTE format('ALTER TABLE homeward.%I ENABLE ALWAYS TRIGGER zz_note_data_change', t);
     END LOOP;
 END
 $$;
@@ -69,11 +79,11 @@ CREATE FUNCTION homeward.tables_without_change_note() RETURNS SETOF text
 AS $$
     SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'homeward' AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('data_changes', 'nightly_completions')
-      AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'zz_note_data_change')
+      AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'zz_note_data_change' AND g.tgenabled = 'A')
     ORDER BY 1
 $$;
 COMMENT ON FUNCTION homeward.tables_without_change_note() IS
-    'Tables of the homeward schema whose writes would not be noted in homeward.data_changes (should be none).';
+    'Tables of the homeward schema whose writes would not be noted in homeward.data_changes, always (even under session_replication_role = replica): should be none.';
 
 -- The last completed nightly, when nothing has changed since it ended: same day, same settings, no write it did not
 -- see, no session begun or ended since it started. No row: the nightly must do the full work.

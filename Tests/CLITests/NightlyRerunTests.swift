@@ -1,4 +1,5 @@
 import Foundation
+import Homeward
 import Postgres
 import TestSupport
 import Testing
@@ -79,21 +80,21 @@ import Testing
     }
 
     @Test(arguments: [
-        // a sick day for a psychologist of AKT-RC inside the horizon
-        """
-        INSERT INTO homeward.staff_leave (staff_id, first_day, last_day, kind)
-        SELECT st.id, '2026-12-09', '2026-12-09', 'sick' FROM homeward.staff st WHERE st.code = 'ST-01'
-        """,
-        // a planned session cancelled by the centre
-        """
+        // a planned session cancelled by the centre's coordinator
+        (UserRole.coordinator, """
         UPDATE homeward.sessions SET status = 'cancelled', cancelled_by = 'centre', cancel_reason = 'room flooded'
         WHERE id = (SELECT min(s.id) FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
                     WHERE s.status = 'planned' AND c.code = 'AKT-RC')
-        """,
-        // a statement that happens to change no row is a write too
-        "UPDATE homeward.attendance SET note = note WHERE false",
+        """),
+        // attendance: a statement that happens to change no row is a write too
+        (UserRole.coordinator, "UPDATE homeward.attendance SET note = note WHERE false"),
+        // a sick day for a psychologist inside the horizon (leave is the admin's to record)
+        (UserRole.admin, """
+        INSERT INTO homeward.staff_leave (staff_id, first_day, last_day, kind)
+        SELECT st.id, '2026-12-09', '2026-12-09', 'sick' FROM homeward.staff st WHERE st.code = 'ST-01'
+        """),
     ])
-    func aWriteByACoordinatorWithPsqlBetweenRunsMakesTheRerunDoTheFullWork(write: String) throws {
+    func aWriteWithPsqlBetweenRunsMakesTheRerunDoTheFullWork(role: UserRole, write: String) throws {
         try ScheduleFixture.withWorld { database in
             let settings = try ScheduleFixture.config()
             defer { try? FileManager.default.removeItem(at: settings) }
@@ -101,7 +102,7 @@ import Testing
             let first = try nightly(database, settings: settings)
             #expect([0, 3].contains(first.status), "\(first)")
             let runs = try admin.query("SELECT count(*)::int FROM homeward.schedule_runs").scalar(Int.self)
-            try database.withLogin(.coordinator, centres: ["AKT-RC"], prefix: "rerun_coordinator", using: admin) { _, login in
+            try database.withLogin(role, centres: role == .coordinator ? ["AKT-RC"] : [], prefix: "rerun_\(role)", using: admin) { _, login in
                 try psql(database, as: login, write)
             }
             let again = try nightly(database, settings: settings)
