@@ -13,7 +13,7 @@
 -- predate the write. Only the last completion counts; older ones and the change notes below its horizon are pruned.
 --
 -- And the read costs less of what the night does not touch: ages-out gaps are computed for those whose age changes
--- inside the plan, school hours looked up for those who go to school (instance_ages_out, instance_participant_windows).
+-- inside the plan (instance_ages_out), not from the whole population's need a second time.
 
 CREATE TABLE homeward.data_changes (
     xact    xid8 PRIMARY KEY,
@@ -231,64 +231,3 @@ LANGUAGE sql STABLE AS $$
 $$;
 GRANT EXECUTE ON FUNCTION homeward.instance_need_of(date, int, int, bigint[]) TO PUBLIC;
 
--- 0028's function with the same rows: school hours and busy times are looked up for the participants who have any
--- (1,583 of 10,000), not for every participant and day of the plan before keeping theirs.
-CREATE OR REPLACE FUNCTION homeward.instance_participant_windows(p_from date, p_days integer, p_centre text, p_slot integer)
- RETURNS TABLE(case_number text, centre text, start_slot integer, end_slot integer)
- LANGUAGE sql
- STABLE
-AS $function$
-    WITH placed AS (
-        SELECT p.id AS participant_id, p.case_number, d.day, c.id AS centre_id, c.code AS centre, c.time_zone
-        FROM homeward.participants p
-        JOIN homeward.participant_placements pl ON pl.participant_id = p.id
-        CROSS JOIN generate_series(p_from, p_from + (p_days - 1), interval '1 day') g
-        CROSS JOIN LATERAL (SELECT g::date AS day) d
-        JOIN homeward.centres c ON c.id = pl.centre_id
-        WHERE pl.during @> d.day AND p.status NOT IN ('completed', 'withdrawn') AND (p_centre IS NULL OR c.code = p_centre)
-          AND EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
-    ), centre_days AS MATERIALIZED (
-        -- opening hours and timetable blocks once per centre and day (0028), not once per participant and day
-        SELECT x.centre_id, x.day,
-               (SELECT range_agg(tstzrange((x.day + h.opens_at) AT TIME ZONE x.time_zone, (x.day + h.closes_at) AT TIME ZONE x.time_zone))
-                FROM homeward.centre_opening_hours h
-                WHERE h.centre_id = x.centre_id AND h.weekday = extract(isodow FROM x.day)) AS open,
-               (SELECT range_agg(tstzrange((x.day + b.starts_at) AT TIME ZONE x.time_zone, (x.day + b.ends_at) AT TIME ZONE x.time_zone))
-                FROM homeward.centre_timetable_blocks b
-                WHERE b.centre_id = x.centre_id AND b.weekday = extract(isodow FROM x.day)) AS blocked
-        FROM (SELECT DISTINCT pl.centre_id, pl.day, pl.time_zone FROM placed pl) x
-    ), personal AS MATERIALIZED (
-        -- school hours (plus travel) and personal busy times, for those who have any
-        SELECT pl.participant_id, pl.day, range_agg(y.x) AS m
-        -- only those who have any, found before the lookups (OFFSET 0), not after them for everyone and every day
-        FROM (SELECT * FROM placed pl
-              WHERE pl.participant_id IN (SELECT se.participant_id FROM homeward.school_enrolments se
-                                          UNION SELECT bt.participant_id FROM homeward.participant_busy_times bt)
-              OFFSET 0) pl
-        CROSS JOIN LATERAL (
-            SELECT tstzrange((pl.day + se.school_day_starts_at) AT TIME ZONE pl.time_zone,
-                             (pl.day + se.school_day_ends_at) AT TIME ZONE pl.time_zone + homeward.after_school_buffer()) AS x
-            FROM homeward.school_enrolments se
-            WHERE se.participant_id = pl.participant_id AND se.enrolled_from <= pl.day
-              AND (se.enrolled_to IS NULL OR se.enrolled_to >= pl.day)
-              AND extract(isodow FROM pl.day)::smallint = ANY (se.school_weekdays)
-            UNION ALL
-            -- an adult's (or child's) personal busy times: court hearings, medical appointments (0024)
-            SELECT bt.during
-            FROM homeward.participant_busy_times bt
-            WHERE bt.participant_id = pl.participant_id
-              AND bt.during && tstzrange(pl.day::timestamp AT TIME ZONE pl.time_zone, (pl.day + 1)::timestamp AT TIME ZONE pl.time_zone)
-        ) y
-        GROUP BY pl.participant_id, pl.day
-    ), free AS (
-        -- open hours minus blocks minus the person's own hours: the same set as minus their union
-        SELECT pl.case_number, pl.centre,
-               cd.open - coalesce(cd.blocked, '{}'::tstzmultirange) - coalesce(pe.m, '{}'::tstzmultirange) AS m
-        FROM placed pl
-        JOIN centre_days cd ON cd.centre_id = pl.centre_id AND cd.day = pl.day
-        LEFT JOIN personal pe ON pe.participant_id = pl.participant_id AND pe.day = pl.day
-    )
-    SELECT f.case_number, f.centre, homeward.slot_at(lower(r), (SELECT homeward.horizon_start(p_from)), p_slot, true), homeward.slot_at(upper(r), (SELECT homeward.horizon_start(p_from)), p_slot, false)
-    FROM free f CROSS JOIN LATERAL unnest(f.m) AS r
-    ORDER BY 1, lower(r)
-$function$;
