@@ -128,7 +128,7 @@ BEGIN
         RETURN false;
     END IF;
     INSERT INTO homeward.nightly_completions (planning_day, settings_fingerprint, started_at, completed_at, seen, summary)
-    VALUES (homeward.today(), p_settings, p_started_at, clock_timestamp(), v_seen, p_summary);
+    VALUES (homeward.today(), p_settings, p_started_at, homeward.now(), v_seen, p_summary);
     -- Below the snapshot's horizon every transaction is visible to it: those notes can never count again.
     DELETE FROM homeward.data_changes WHERE xact < pg_snapshot_xmin(v_seen);
     RETURN true;

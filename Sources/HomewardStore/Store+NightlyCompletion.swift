@@ -29,7 +29,7 @@ extension Store {
     /// The snapshot a nightly starts from: take it under the lock, before any step reads.
     public func nightlyStart() throws -> NightlyStart {
         try translatingErrors {
-            let row = try connection.query("SELECT homeward.nightly_start()::text, clock_timestamp()").rows[0]
+            let row = try connection.query("SELECT homeward.nightly_start()::text, homeward.now()").rows[0]
             return NightlyStart(snapshot: try row.decode(0), startedAt: try row.decode(1))
         }
     }
