@@ -65,6 +65,7 @@ enum ConstraintMessages {
         "courses_code_format": "a course code uses capital letters, digits and dashes, 2 to 32 characters",
         "courses_code_key": "another course already uses this code",
         "courses_name_not_blank": "the course needs a name",
+        "data_changes_pkey": "(internal) one change note per writing transaction (the nightly's rerun check)",
         "enrolment_phases_end_after_start": "(internal) a phase of an enrolment cannot end before it starts",
         "enrolment_phases_ended_iff_outcome": "(internal) a phase of an enrolment that ended needs its outcome, and only one that ended",
         "enrolment_phases_enrolment_fk": "unknown enrolment",

@@ -15,7 +15,9 @@ struct NightlyCommand: ParsableCommand {
             Staff whose day of leaving the programme has come are then marked inactive, and the audit trail gets its \
             monthly partitions three months ahead. The whole job \
             holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent \
-            and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. Prints \
+            and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. A rerun \
+            with nothing new since the last complete run (the same day and settings, nothing written by anyone since it \
+            ended, no session begun or ended) does nothing but check that, and exits 0. Prints \
             one summary line. --quiet prints nothing on success, nor when the only unplaced demand is what the run before \
             (last night's, or tonight's earlier one) also left unplaced: cron mails what is printed, so only news and \
             failures.
@@ -49,6 +51,22 @@ struct NightlyCommand: ParsableCommand {
         defer { try? store.releaseScheduleLock() }
 
         var timings = PhaseTimings()
+        // A rerun with nothing new (the same day and settings, nothing written by anyone since the last complete run
+        // ended, no session begun or ended since): every step would find what that run left, so it stands.
+        let fingerprint = Store.nightlySettingsFingerprint(settingsFile: settings.file, days: days)
+        if let last = try store.nightlyUnchanged(settings: fingerprint) {
+            timings.lap("check")
+            LocalTime.adopt(from: store)
+            if !quiet {
+                print("nightly \(try store.today()): nothing changed since the run that ended at \(LocalTime.text(last.completedAt)), "
+                      + "so nothing was done (0 sessions created, no flag changed); that run: " + last.summary)
+            }
+            timings.report(command: "nightly")
+            return
+        }
+        // Taken before any step reads: a write another connection commits after it keeps this run from being recorded.
+        let start = try store.nightlyStart()
+        timings.lap("check")
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
         timings.lap("mark")
         let flags = try store.evaluateFlags(policy: flagSettings.policy)
@@ -72,18 +90,20 @@ struct NightlyCommand: ParsableCommand {
         }
 
         let newlyUnplaced = try summary.runID.map { try store.newlyUnplacedRequirements(runID: $0) } ?? 0
-        if !quiet || newlyUnplaced > 0 {
-            print("nightly \(request.from): \(unrecorded) session(s) newly unrecorded; flags \(flags.opened) opened, "
-                  + "\(flags.reopened) re-opened, \(flags.resolved) resolved (open: \(flags.openUrgent) urgent, "
-                  + "\(flags.openConcern) concern, \(flags.openWatch) watch); "
-                  + ScheduleCommand.summaryLine(summary, dryRun: false)
-                  + (summary.unplaced > 0 ? "; \(newlyUnplaced) requirement(s) newly unplaced since the run before" : ""))
-        }
+        let line = "\(unrecorded) session(s) newly unrecorded; flags \(flags.opened) opened, "
+            + "\(flags.reopened) re-opened, \(flags.resolved) resolved (open: \(flags.openUrgent) urgent, "
+            + "\(flags.openConcern) concern, \(flags.openWatch) watch); "
+            + ScheduleCommand.summaryLine(summary, dryRun: false)
+            + (summary.unplaced > 0 ? "; \(newlyUnplaced) requirement(s) newly unplaced since the run before" : "")
+        if !quiet || newlyUnplaced > 0 { print("nightly \(request.from): " + line) }
         // Cron-friendly: standing unplaceable demand (a standing not-served flag) and demand the run before also left
         // unplaced do not make every night exit 3.
         let newlyServable = try summary.runID.map {
             try store.newlyUnplacedRequirements(runID: $0, excludingReasons: FlagPolicy.Unplaced.unplaceableReasons)
         } ?? 0
+        // Every step done: a rerun with nothing new may end after its check (and, like a full rerun, exits 0: the run
+        // before it, this one, left the same demand unplaced).
+        try store.nightlyCompleted(start, settings: fingerprint, summary: line)
         if newlyServable > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
     }
 }
