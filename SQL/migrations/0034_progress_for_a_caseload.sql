@@ -254,8 +254,12 @@ CREATE TABLE homeward.flag_evaluations (
 CREATE INDEX flag_evaluations_at_idx ON homeward.flag_evaluations (evaluated_at);
 COMMENT ON TABLE homeward.flag_evaluations IS
     'One row per flag evaluation (homeward flags evaluate, the nightly): when, by whom, how many conditions it found. A flag whose condition holds was last evaluated by the latest row (homeward.flag_last_evaluated_at).';
-GRANT SELECT ON homeward.flag_evaluations TO homeward_coordinator, homeward_scheduler, homeward_admin;
-GRANT INSERT ON homeward.flag_evaluations TO homeward_scheduler, homeward_admin;
+COMMENT ON COLUMN homeward.flag_evaluations.evaluated_at IS 'When the evaluation ran (homeward.now() of its transaction, the time it wrote on the flags it changed).';
+COMMENT ON COLUMN homeward.flag_evaluations.evaluated_by IS 'Who evaluated, as the flag events name it (homeward flags evaluate).';
+COMMENT ON COLUMN homeward.flag_evaluations.findings IS 'Conditions the evaluation found (open, kept or re-opened flags).';
+COMMENT ON COLUMN homeward.flag_evaluations.id IS 'Key.';
+GRANT SELECT ON homeward.flag_evaluations TO homeward_coordinator, homeward_scheduler;
+GRANT INSERT ON homeward.flag_evaluations TO homeward_scheduler;
 
 COMMENT ON COLUMN homeward.flags.last_evaluated_at IS
     'When an evaluation last changed the flag or noted its condition cleared. When the evaluation last looked at it: homeward.flag_last_evaluated_at(last_evaluated_at, condition_holds).';

@@ -45,9 +45,10 @@ import Testing
         try TestDatabase.withConnection { connection in
             try world(connection)
             let everyone = try rows(connection, "SELECT * FROM homeward.requirement_progress")
-            #expect(everyone.count == 4 && everyone == (try rows(connection, "SELECT * FROM homeward.requirement_progress_for(NULL)")))
+            #expect(try everyone.count == 4 && everyone == (try rows(connection, "SELECT * FROM homeward.requirement_progress_for(NULL)")))
             #expect(try rows(connection, "SELECT * FROM homeward.enrolment_progress").count == 4)
-            #expect(try rows(connection, "SELECT centre_code FROM homeward.enrolment_progress") == ["(AKT-RC)", "(AKT-RC)", "(NGO-AST)", "()"])
+            #expect(try rows(connection, "SELECT centre_code FROM homeward.enrolment_progress").sorted()
+                    == ["()", "(AKT-RC)", "(AKT-RC)", "(NGO-AST)"].sorted())
             for view in ["requirement_progress", "enrolment_progress"] {
                 for centre in ["AKT-RC", "NGO-AST"] {
                     let population = try rows(connection, "SELECT * FROM homeward.\(view) WHERE centre_code = $1", [centre])
@@ -69,8 +70,8 @@ import Testing
             #expect(akt.allSatisfy { $0.centreCode == "AKT-RC" && $0.requirements.count == 1 })
             #expect(try store.progress(centreCode: "NGO-AST").map(\.caseNumber) == ["KZ-B-0001"])
             let moved = try #require(try store.progress(centreCode: "NGO-AST").first)
-            #expect(moved == (try store.progress(caseNumber: "KZ-B-0001").first))
-            #expect(moved.attended == 2 && moved.missed == 1 && moved.planned == 1)
+            #expect(try moved == (try store.progress(caseNumber: "KZ-B-0001").first))
+            #expect(moved.attended == 2 && moved.missed == 0 && moved.planned == 1)
             // Placed nowhere today: in no centre's caseload, still read by case number.
             #expect(try store.progress(caseNumber: "KZ-X-0001").map(\.centreCode) == [nil])
         }
