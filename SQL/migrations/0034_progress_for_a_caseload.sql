@@ -57,6 +57,7 @@ WITH base AS (
                  AND (p_participant_ids IS NULL OR pl.participant_id = ANY (p_participant_ids))
                ORDER BY pl.participant_id, lower(pl.during) DESC) cc ON cc.participant_id = e.participant_id
     WHERE e.status = 'active' AND (p_participant_ids IS NULL OR e.participant_id = ANY (p_participant_ids))
+      AND (p_participant_ids IS NULL OR p.id = ANY (p_participant_ids))
 ), taken AS (
     -- every seat anyone had, with the key of the requirements it counts for, its local day and what happened
     SELECT sp.participant_id, CASE WHEN s.mode = 'family' THEN -1 ELSE s.requirement_id END AS counting_key,
@@ -169,6 +170,7 @@ WITH rolled AS (
                  AND (p_participant_ids IS NULL OR pl.participant_id = ANY (p_participant_ids))
                ORDER BY pl.participant_id, lower(pl.during) DESC) cc ON cc.participant_id = e.participant_id
     WHERE e.status = 'active' AND (p_participant_ids IS NULL OR e.participant_id = ANY (p_participant_ids))
+      AND (p_participant_ids IS NULL OR p.id = ANY (p_participant_ids))
 )
 SELECT b.enrolment_id, b.participant_id, b.case_number, b.centre_code, b.programme_code, b.phase_code, b.started_on,
        b.phase_started_on, b.planned_phase_end, b.today,
