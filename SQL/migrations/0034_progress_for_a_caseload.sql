@@ -251,7 +251,7 @@ CREATE TABLE homeward.flag_evaluations (
     id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     evaluated_at  timestamptz NOT NULL DEFAULT homeward.now(),
     evaluated_by  text        NOT NULL,
-    findings      integer     NOT NULL CHECK (findings >= 0)
+    findings      integer     NOT NULL
 );
 CREATE INDEX flag_evaluations_at_idx ON homeward.flag_evaluations (evaluated_at);
 COMMENT ON TABLE homeward.flag_evaluations IS
