@@ -144,11 +144,23 @@ extension Store {
         var inputs = FlagInputs(today: try fetchOne("SELECT homeward.today()", [], notFound: .database("no reference day")) {
             try $0.decode(0, as: LocalDate.self)
         })
+        // The reference day is read once and passed to every query: homeward.today() reads the planning zone (a
+        // SECURITY DEFINER function) wherever a plan evaluates it, which was once per seat looked at.
+        let today = inputs.today
+        // Requirement progress is computed once, for everyone, into a temporary table: the session kinds and the
+        // enrolments' own record below read the same rows (each read of the view counted every seat again).
+        try transaction {
+            try connection.execute("DROP TABLE IF EXISTS pg_temp.flag_requirement_progress")
+            // Enough memory to count everyone's seats by hash in memory (at 10k, ~40 MB spilled to disk by the default 4 MB).
+            try connection.execute("SET LOCAL work_mem = '64MB'")
+            try connection.execute("CREATE TEMPORARY TABLE flag_requirement_progress AS SELECT * FROM homeward.requirement_progress")
+        }
+        defer { _ = try? connection.execute("DROP TABLE IF EXISTS pg_temp.flag_requirement_progress") }
         inputs.sessionKinds = try fetch(
             """
             SELECT participant_id, case_number, session_type, sum(attended_last_28_days)::int, sum(counted_last_28_days)::int,
                    sum(missed)::int, sum(excused)::int, sum(cancelled_by_participant)::int, sum(cancelled_by_staff_or_centre)::int
-            FROM homeward.requirement_progress
+            FROM pg_temp.flag_requirement_progress
             GROUP BY participant_id, case_number, session_type
             """
         ) { row in
@@ -167,7 +179,7 @@ extension Store {
                 JOIN homeward.attendance a ON a.participant_id = e.participant_id
                 JOIN homeward.sessions s ON s.id = a.session_id AND s.occupies
                 JOIN homeward.centres c ON c.id = s.centre_id
-                WHERE (s.starts_at AT TIME ZONE c.time_zone)::date BETWEEN e.since AND homeward.today()
+                WHERE (s.starts_at AT TIME ZONE c.time_zone)::date BETWEEN e.since AND $1::date
             ), last_other AS (
                 SELECT participant_id, max(starts_at) FILTER (WHERE status <> 'absent_unexcused') AS at FROM outcomes GROUP BY participant_id
             )
@@ -178,7 +190,7 @@ extension Store {
             JOIN homeward.participants p ON p.id = o.participant_id
             WHERE o.status = 'absent_unexcused' AND (l.at IS NULL OR o.starts_at > l.at)
             GROUP BY o.participant_id, p.case_number
-            """
+            """, [today]
         ) { row in
             FlagInputs.AbsenceStreak(participantID: try row.decode(0), caseNumber: try row.decode(1), count: try row.decode(2),
                                      sessionIDs: try row.decode(3), firstDay: try row.decode(4), lastDay: try row.decode(5))
@@ -191,32 +203,32 @@ extension Store {
                 JOIN homeward.participants p ON p.id = e.participant_id
                 JOIN homeward.phase_requirements q ON q.phase_id = e.current_phase_id
                 WHERE e.status = 'active' AND q.session_type = ANY ($1::text[])
-                  AND homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) @> homeward.today()
+                  AND homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) @> $2::date
                 GROUP BY e.participant_id
+            ), seats AS (
+                -- Every counselling seat up to the reference day, read once by hash (attendance needs a seat: its key
+                -- references session_participants): a contact, or a session missed without excuse or cancelled by them.
+                SELECT sp.participant_id, (s.starts_at AT TIME ZONE c.time_zone)::date AS day,
+                       s.occupies AND a.status IN ('attended', 'late') AS contact,
+                       (s.occupies AND a.status = 'absent_unexcused') OR (s.status = 'cancelled' AND s.cancelled_by = 'participant') AS missed
+                FROM homeward.sessions s
+                JOIN homeward.session_participants sp ON sp.session_id = s.id
+                JOIN homeward.centres c ON c.id = s.centre_id
+                LEFT JOIN homeward.attendance a ON a.session_id = sp.session_id AND a.participant_id = sp.participant_id
+                WHERE s.session_type = ANY ($1::text[]) AND (s.starts_at AT TIME ZONE c.time_zone)::date <= $2::date
+            ), contact AS (
+                SELECT k.participant_id, k.since, max(x.day) FILTER (WHERE x.contact) AS last_on
+                FROM asked k LEFT JOIN seats x ON x.participant_id = k.participant_id
+                GROUP BY k.participant_id, k.since
             )
-            , contact AS (
-                SELECT k.participant_id, k.since,
-                       (SELECT max((s.starts_at AT TIME ZONE c.time_zone)::date)
-                        FROM homeward.attendance a
-                        JOIN homeward.sessions s ON s.id = a.session_id AND s.occupies
-                        JOIN homeward.centres c ON c.id = s.centre_id
-                        WHERE a.participant_id = k.participant_id AND a.status IN ('attended', 'late')
-                          AND s.session_type = ANY ($1::text[])
-                          AND (s.starts_at AT TIME ZONE c.time_zone)::date <= homeward.today()) AS last_on
-                FROM asked k
-            )
+            -- missed since the last contact, or since the enrolment when there was none
             SELECT k.participant_id, p.case_number, k.since, k.last_on,
-                   (SELECT count(*)::int
-                    FROM homeward.session_participants sp
-                    JOIN homeward.sessions s ON s.id = sp.session_id AND s.session_type = ANY ($1::text[])
-                    JOIN homeward.centres c ON c.id = s.centre_id
-                    LEFT JOIN homeward.attendance a ON a.session_id = s.id AND a.participant_id = sp.participant_id
-                    WHERE sp.participant_id = k.participant_id
-                      AND ((s.occupies AND a.status = 'absent_unexcused') OR (s.status = 'cancelled' AND s.cancelled_by = 'participant'))
-                      AND (s.starts_at AT TIME ZONE c.time_zone)::date > greatest(k.since - 1, k.last_on)
-                      AND (s.starts_at AT TIME ZONE c.time_zone)::date <= homeward.today())
-            FROM contact k JOIN homeward.participants p ON p.id = k.participant_id
-            """, [policy.counsellingContact.sessionTypes.map(\.rawValue)]
+                   count(*) FILTER (WHERE x.missed AND x.day > greatest(k.since - 1, k.last_on))::int
+            FROM contact k
+            JOIN homeward.participants p ON p.id = k.participant_id
+            LEFT JOIN seats x ON x.participant_id = k.participant_id
+            GROUP BY k.participant_id, p.case_number, k.since, k.last_on
+            """, [policy.counsellingContact.sessionTypes.map(\.rawValue), today]
         ) { row in
             FlagInputs.CounsellingContact(participantID: try row.decode(0), caseNumber: try row.decode(1), enrolledSince: try row.decode(2),
                                           lastContactOn: try row.decode(3), missedSinceContact: try row.decode(4))
@@ -228,12 +240,12 @@ extension Store {
                    e.school_days_recorded_last_28_days
                    - (SELECT count(*)::int FROM homeward.school_attendance sa
                       WHERE sa.participant_id = e.participant_id AND sa.status = 'absent_excused'
-                        AND sa.day > homeward.today() - 28 AND sa.day <= homeward.today()),
+                        AND sa.day > $1::date - 28 AND sa.day <= $1::date),
                    e.school_days_present_last_28_days, e.school_unexcused_days_in_a_row
             FROM homeward.enrolment_progress e
             WHERE e.school_days_recorded_last_28_days IS NOT NULL
             ORDER BY e.participant_id
-            """
+            """, [today]
         ) { row in
             FlagInputs.SchoolRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), daysRecorded: try row.decode(2),
                                     daysPresent: try row.decode(3), unexcusedInARow: try row.decode(4))
@@ -244,9 +256,9 @@ extension Store {
             FROM homeward.course_enrolments ce
             JOIN homeward.participants p ON p.id = ce.participant_id
             JOIN homeward.courses c ON c.id = ce.course_id
-            CROSS JOIN LATERAL homeward.course_progress_on(ce.id, homeward.today()) x
-            WHERE ce.status = 'active' AND ce.started_on <= homeward.today()
-            """
+            CROSS JOIN LATERAL homeward.course_progress_on(ce.id, $1::date) x
+            WHERE ce.status = 'active' AND ce.started_on <= $1::date
+            """, [today]
         ) { row in
             FlagInputs.CourseRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), courseCode: try row.decode(2),
                                     startedOn: try row.decode(3), modules: try row.decode(4), passed: try row.decode(5),
@@ -260,7 +272,7 @@ extension Store {
             WITH placed AS (
                 SELECT p.id AS participant_id, p.case_number,
                        (SELECT pl.centre_id FROM homeward.participant_placements pl
-                         WHERE pl.participant_id = p.id AND pl.during @> homeward.today() ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_id
+                         WHERE pl.participant_id = p.id AND pl.during @> $2::date ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_id
                 FROM homeward.participants p
                 WHERE EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
             ), recent AS (
@@ -270,7 +282,7 @@ extension Store {
                     SELECT night.run_id, night.planning_day, row_number() OVER (ORDER BY night.planning_day DESC) AS rn
                     FROM (SELECT DISTINCT ON (r.planning_day) r.id AS run_id, r.planning_day
                           FROM homeward.schedule_runs r
-                          WHERE (r.centre_id IS NULL OR r.centre_id = scope.centre_id) AND r.planning_day < homeward.today()
+                          WHERE (r.centre_id IS NULL OR r.centre_id = scope.centre_id) AND r.planning_day < $2::date
                           ORDER BY r.planning_day DESC, r.started_at DESC, r.id DESC) night
                     ORDER BY night.planning_day DESC LIMIT $1
                 ) n
@@ -294,7 +306,7 @@ extension Store {
               AND EXISTS (SELECT 1 FROM homeward.enrolments e
                           WHERE e.participant_id = h.participant_id AND e.status = 'active' AND e.current_phase_id = q.phase_id)
             GROUP BY h.participant_id, h.case_number, pg.code, ph.code, q.code
-            """, [nightsToLookAt]
+            """, [nightsToLookAt, today]
         ) { row in
             FlagInputs.UnplacedRecord(participantID: try row.decode(0), caseNumber: try row.decode(1), requirement: try row.decode(2),
                                       nights: try row.decode(3, as: [String].self).compactMap { LocalDate($0) }, runIDs: try row.decode(4),
@@ -307,18 +319,21 @@ extension Store {
                 -- them (attended, missed without excuse, cancelled by them), never from sessions nobody offered, so one
                 -- missed session of a requirement offered twice does not double the phase. A requirement is stalled
                 -- only when they were offered at least two of its sessions and attended none.
-                SELECT enrolment_id,
+                SELECT enrolment_id, sum(required_to_date)::int AS required_to_date, sum(attended)::int AS attended,
                        sum(attended + missed + cancelled_by_participant)::int AS offered,
                        sum(greatest(0, required_to_date - attended - missed - excused - cancelled_by_participant))::int AS not_offered,
                        count(*) FILTER (WHERE attended = 0 AND missed + cancelled_by_participant >= 2)::int AS stalled,
                        CASE WHEN sum(attended) > 0 THEN min(phase_started_on)
                             + ceil((min(planned_phase_end) - min(phase_started_on))
                                    * sum(attended + missed + cancelled_by_participant)::numeric / sum(attended))::int END AS projection
-                FROM homeward.requirement_progress
+                FROM pg_temp.flag_requirement_progress
                 GROUP BY enrolment_id
             )
             SELECT e.participant_id, e.case_number, e.programme_code, e.phase_code, e.phase_started_on, e.planned_phase_end,
-                   e.required_to_date, e.attended, e.pace, coalesce(o.stalled, 0),
+                   -- enrolment_progress's roll-up of its requirements, from the rows already read (the view's own
+                   -- roll-up is not read, so the planner leaves it out)
+                   coalesce(o.required_to_date, 0), coalesce(o.attended, 0), round(o.attended::numeric / nullif(o.required_to_date, 0), 4),
+                   coalesce(o.stalled, 0),
                    CASE WHEN coalesce(o.stalled, 0) = 0 THEN o.projection END, e.last_assessed_on, e.assessment_due_on,
                    coalesce(o.offered, 0), coalesce(o.not_offered, 0)
             FROM homeward.enrolment_progress e
@@ -390,8 +405,16 @@ extension Store {
                 INSERT INTO homeward.flag_events (flag_id, event, by, severity, inputs)
                 SELECT id, 'updated', $1, severity, inputs FROM changed
                 """, [evaluatedBy])
+            // The evaluation's time is kept once (homeward.flag_evaluations, 0034), not written on every flag it found:
+            // a flag whose condition holds was last evaluated by the latest evaluation (homeward.flag_last_evaluated_at).
+            // Only a found flag whose condition was noted as cleared (and which did not re-open) is written.
             try connection.execute(
-                "UPDATE homeward.flags f SET last_evaluated_at = homeward.now(), condition_holds = true FROM flag_findings n WHERE \(match)")
+                "INSERT INTO homeward.flag_evaluations (evaluated_by, findings) VALUES ($1, $2)", [evaluatedBy, findings.count])
+            try connection.execute(
+                """
+                UPDATE homeward.flags f SET last_evaluated_at = homeward.now(), condition_holds = true FROM flag_findings n
+                WHERE \(match) AND NOT f.condition_holds
+                """)
             let opened = try connection.execute(Self.openNewFlags, [evaluatedBy])
             let resolved = try connection.execute(
                 """
@@ -429,7 +452,8 @@ extension Store {
         SELECT f.id, p.case_number,
                (SELECT c.code FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
                  WHERE pl.participant_id = f.participant_id AND pl.during @> homeward.today() ORDER BY lower(pl.during) DESC LIMIT 1) AS centre_code,
-               f.rule, f.subject, f.severity, f.status, f.opened_at, f.last_evaluated_at, f.reopen_count, f.inputs,
+               f.rule, f.subject, f.severity, f.status, f.opened_at,
+               homeward.flag_last_evaluated_at(f.last_evaluated_at, f.condition_holds) AS last_evaluated_at, f.reopen_count, f.inputs,
                homeward.flag_kind(f.rule) AS kind
         FROM homeward.flags f JOIN homeward.participants p ON p.id = f.participant_id
         """

@@ -120,28 +120,45 @@ extension Store {
 
     /// Progress of every active enrolment of one participant, read from the views (the numbers psql users see).
     public func progress(caseNumber: String) throws -> [EnrolmentProgress] {
-        _ = try fetchOne("SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber],
-                         notFound: .notFound(what: "participant with case number", identifier: caseNumber)) { try $0.decode(0, as: Int.self) }
-        return try progress(where: "case_number = $1", [caseNumber], order: "e.programme_code, e.enrolment_id")
+        let id = try fetchOne("SELECT id FROM homeward.participants WHERE case_number = $1", [caseNumber],
+                              notFound: .notFound(what: "participant with case number", identifier: caseNumber)) { try $0.decode(0, as: Int.self) }
+        return try progress(of: [id], where: "case_number = $2", [caseNumber], order: "e.programme_code, e.enrolment_id")
     }
 
     /// Progress of the active enrolments of participants placed at a centre, worst first: lowest pace, then lowest 28-day rate.
+    ///
+    /// Reads the centre's caseload only: the participants with a placement there today are looked up first (by index),
+    /// and the progress functions count their seats alone (`homeward.enrolment_progress_for`, 0034).
     public func progress(centreCode: String) throws -> [EnrolmentProgress] {
         _ = try fetchOne("SELECT id FROM homeward.centres WHERE code = $1", [centreCode],
                          notFound: .notFound(what: "centre with code", identifier: centreCode)) { try $0.decode(0, as: Int.self) }
+        // Everyone with a placement there today: a superset of those whose placement today is there (the views' centre,
+        // the latest placement holding today), which the filter on centre_code then selects exactly.
+        let caseload = try fetch(
+            """
+            SELECT DISTINCT pl.participant_id
+            FROM homeward.participant_placements pl JOIN homeward.centres c ON c.id = pl.centre_id
+            WHERE c.code = $1 AND pl.during @> (SELECT homeward.today())
+            """, [centreCode]) { try $0.decode(0, as: Int.self) }
         return try progress(
-            where: "centre_code = $1", [centreCode],
+            of: caseload, where: "centre_code = $2", [centreCode],
             order: "e.pace ASC NULLS LAST, e.attendance_rate_last_28_days ASC NULLS LAST, e.case_number, e.enrolment_id")
     }
 
-    /// Two set-based reads, enrolments then their requirements, joined in memory.
-    private func progress(where condition: String, _ parameters: [any PostgresEncodable], order: String) throws -> [EnrolmentProgress] {
+    /// Two set-based reads of the participants `ids`, enrolments then their requirements, joined in memory; `condition`
+    /// (on the views' columns, parameters from $2) keeps the rows to show.
+    private func progress(
+        of ids: [Int], where condition: String, _ parameters: [any PostgresEncodable], order: String
+    ) throws -> [EnrolmentProgress] {
         var enrolments = try fetch(
-            "SELECT \(Self.enrolmentProgressColumns) FROM homeward.enrolment_progress e WHERE e.\(condition) ORDER BY \(order)",
-            parameters, Self.enrolmentProgress)
+            "SELECT \(Self.enrolmentProgressColumns) FROM homeward.enrolment_progress_for($1::bigint[]) e WHERE e.\(condition) ORDER BY \(order)",
+            [ids as any PostgresEncodable] + parameters, Self.enrolmentProgress)
         let requirements = try fetch(
-            "SELECT \(Self.requirementProgressColumns) FROM homeward.requirement_progress r WHERE r.\(condition) ORDER BY r.requirement_code",
-            parameters, Self.requirementProgress)
+            """
+            SELECT \(Self.requirementProgressColumns) FROM homeward.requirement_progress_for($1::bigint[]) r
+            WHERE r.\(condition) ORDER BY r.requirement_code
+            """,
+            [ids as any PostgresEncodable] + parameters, Self.requirementProgress)
         let byEnrolment = Dictionary(grouping: requirements, by: \.enrolmentID)
         for index in enrolments.indices {
             enrolments[index].requirements = byEnrolment[enrolments[index].enrolmentID] ?? []
