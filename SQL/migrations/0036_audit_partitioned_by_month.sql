@@ -59,7 +59,7 @@ $$;
 
 CREATE TABLE audit.changes (
     id               bigint GENERATED ALWAYS AS IDENTITY,
-    at               timestamptz NOT NULL DEFAULT now(),
+    at               timestamptz NOT NULL DEFAULT now(),  -- as 0005: the transaction's start
     login            name        NOT NULL DEFAULT session_user,
     application_name text        NOT NULL DEFAULT current_setting('application_name'),
     table_name       text        NOT NULL,
@@ -101,7 +101,7 @@ CREATE FUNCTION audit.ensure_month_partitions(p_through date) RETURNS int
     SET lock_timeout = '2s'
 AS $$
 DECLARE
-    v_month date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+    v_month date := date_trunc('month', homeward.now() AT TIME ZONE 'UTC')::date;
     v_name text;
     v_created int := 0;
 BEGIN
@@ -161,14 +161,14 @@ COMMENT ON FUNCTION audit.detach_months_before(date) IS
 REVOKE ALL ON FUNCTION audit.detach_months_before(date) FROM PUBLIC;
 
 -- Months for what is there and for the next three months, then the rows, in their order, with their ids.
-SELECT audit.ensure_month_partitions((greatest(now(), max(at)) + interval '3 months')::date) FROM audit.changes_unpartitioned;
+SELECT audit.ensure_month_partitions((greatest(homeward.now(), max(at)) + interval '3 months')::date) FROM audit.changes_unpartitioned;
 DO $$
 DECLARE
     v_first date;
 BEGIN
     -- Months before the current one that hold rows (a database older than a month).
     SELECT date_trunc('month', min(at) AT TIME ZONE 'UTC')::date INTO v_first FROM audit.changes_unpartitioned;
-    WHILE v_first IS NOT NULL AND v_first < date_trunc('month', now() AT TIME ZONE 'UTC')::date LOOP
+    WHILE v_first IS NOT NULL AND v_first < date_trunc('month', homeward.now() AT TIME ZONE 'UTC')::date LOOP
         EXECUTE format('CREATE TABLE audit.%I PARTITION OF audit.changes FOR VALUES FROM (%L) TO (%L)',
                        format('changes_y%sm%s', to_char(v_first, 'YYYY'), to_char(v_first, 'MM')),
                        v_first::timestamp AT TIME ZONE 'UTC', (v_first + interval '1 month')::timestamp AT TIME ZONE 'UTC');

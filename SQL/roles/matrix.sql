@@ -3,12 +3,13 @@
 -- only the rows that row-level security lets the role reach (coordinators: their centres' participants and sessions;
 -- the scheduler: the sessions of its own runs); * after a letter means only some columns; - means nothing.
 -- SQL/roles/matrix.txt declares the intended matrix; RoleMatrixTests compares the two as real logins.
+-- A partition (audit.changes_yYYYYmMM) is not listed: it grants nothing, and is read and written through its table.
 -- psql: \i SQL/roles/matrix.sql   (as any login)
 WITH objects AS (
     SELECT c.oid, n.nspname || '.' || c.relname AS object, c.relrowsecurity AS rls,
            coalesce('security_invoker=true' = ANY (c.reloptions), false) AS invoker
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname IN ('homeward', 'audit', 'oversight') AND c.relkind IN ('r', 'v')
+    WHERE n.nspname IN ('homeward', 'audit', 'oversight') AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition
 ), operations (op, letter, k) AS (
     VALUES ('SELECT', 'S', 1), ('INSERT', 'I', 2), ('UPDATE', 'U', 3), ('DELETE', 'D', 4)
 ), roles (role, k) AS (  -- the group roles, in the matrix's column order

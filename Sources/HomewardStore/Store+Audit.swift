@@ -23,7 +23,7 @@ extension Store {
     @discardableResult
     public func ensureAuditPartitions() throws -> Int {
         try translatingErrors {
-            try connection.query("SELECT audit.ensure_month_partitions((now() + interval '3 months')::date)").scalar(Int.self)
+            try connection.query("SELECT audit.ensure_month_partitions((homeward.now() + interval '3 months')::date)").scalar(Int.self)
         }
     }
 

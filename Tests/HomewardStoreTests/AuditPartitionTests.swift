@@ -63,6 +63,16 @@ import Testing
                 expectRefused("42501") { _ = try scheduler.query("SELECT audit.detach_months_before(current_date)") }
             }
             #expect(try monthsAhead(admin, 6) == 7)
+            // A partition grants nothing to any group role: the trail is read and written through audit.changes.
+            let granted = try admin.query(
+                """
+                SELECT count(*)::int FROM pg_inherits i
+                CROSS JOIN unnest(ARRAY['homeward_admin', 'homeward_coordinator', 'homeward_scheduler', 'homeward_auditor',
+                                        'homeward_oversight']) AS r(role)
+                CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p(privilege)
+                WHERE i.inhparent = 'audit.changes'::regclass AND has_table_privilege(r.role, i.inhrelid, p.privilege)
+                """).scalar(Int.self)
+            #expect(granted == 0)
             try database.withLogin(.coordinator, centres: ["SEC-A"], prefix: "audit_coord", using: admin) { coordinator, _ in
                 expectRefused("42501") { _ = try coordinator.query("SELECT audit.ensure_month_partitions(current_date + 400)") }
                 // A coordinator's writes are still audited, into this month's partition.

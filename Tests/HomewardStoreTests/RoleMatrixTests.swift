@@ -41,7 +41,7 @@ import Testing
             let objects = try admin.query(
                 """
                 SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname IN ('homeward', 'audit', 'oversight') AND c.relkind IN ('r', 'v') ORDER BY 1
+                WHERE n.nspname IN ('homeward', 'audit', 'oversight') AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition ORDER BY 1
                 """).rows.map { try $0.decode(0, as: String.self) }
             #expect(Set(objects) == Set(declared.keys), "undeclared: \(Set(objects).subtracting(declared.keys)); gone: \(Set(declared.keys).subtracting(objects))")
 
