@@ -1,5 +1,5 @@
 -- `make bench`'s baseline for `homeward import attendance`: what a psql user writes to load the same CSV into the same
--- table (Scripts/bench replaces @FILE@ with the file). One transaction, through every constraint, trigger and the audit
+-- table (Scripts/bench puts the file's path in place of the at-sign marker). One transaction, through every constraint, trigger and the audit
 -- trail, as the superuser; no row-by-row checks and no messages naming a line.
 BEGIN;
 CREATE TEMP TABLE load_attendance (session_id bigint, case_number text, status text, note text, recorded_by text) ON COMMIT DROP;
