@@ -88,10 +88,11 @@ import Testing
         """),
         // attendance: a statement that happens to change no row is a write too
         (UserRole.coordinator, "UPDATE homeward.attendance SET note = note WHERE false"),
-        // a sick day for a psychologist inside the horizon (leave is the admin's to record)
+        // a sick day for a psychologist (leave is the admin's to record), after the horizon: the repair of sessions on
+        // a leave day acts only from the real day on, and under make test-dates the pinned horizon is in the past
         (UserRole.admin, """
         INSERT INTO homeward.staff_leave (staff_id, first_day, last_day, kind)
-        SELECT st.id, '2026-12-09', '2026-12-09', 'sick' FROM homeward.staff st WHERE st.code = 'ST-01'
+        SELECT st.id, '2027-01-04', '2027-01-04', 'sick' FROM homeward.staff st WHERE st.code = 'ST-01'
         """),
     ])
     func aWriteWithPsqlBetweenRunsMakesTheRerunDoTheFullWork(role: UserRole, write: String) throws {
