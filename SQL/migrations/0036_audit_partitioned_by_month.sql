@@ -93,6 +93,24 @@ CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON audit.changes
 CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON audit.changes_default
     FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
 
+-- One month's partition with its TRUNCATE trigger: the one place that names and bounds a month (UTC).
+CREATE FUNCTION audit.create_month_partition(p_month date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name text := format('changes_y%sm%s', to_char(p_month, 'YYYY'), to_char(p_month, 'MM'));
+BEGIN
+    EXECUTE format('CREATE TABLE audit.%I PARTITION OF audit.changes FOR VALUES FROM (%L) TO (%L)', v_name,
+                   p_month::timestamp AT TIME ZONE 'UTC', (p_month + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+    EXECUTE format('CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON audit.%I '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()', v_name);
+END
+$$;
+COMMENT ON FUNCTION audit.create_month_partition(date) IS
+    'Creates the partition of audit.changes for the UTC month starting on the given day (audit.changes_yYYYYmMM), with its TRUNCATE refusal. The owner''s; audit.ensure_month_partitions calls it.';
+REVOKE ALL ON FUNCTION audit.create_month_partition(date) FROM PUBLIC;
+
 -- Creating a partition locks audit.changes for a moment: a month that cannot get that lock within two seconds (a
 -- long open transaction that wrote to the trail) is tried again the next night, three months before it is needed.
 CREATE FUNCTION audit.ensure_month_partitions(p_through date) RETURNS int
@@ -114,10 +132,7 @@ BEGIN
                 RAISE NOTICE 'audit: % stays in audit.changes_default, which already holds rows of that month', v_name;
             ELSE
                 BEGIN
-                    EXECUTE format('CREATE TABLE audit.%I PARTITION OF audit.changes FOR VALUES FROM (%L) TO (%L)', v_name,
-                                   v_month::timestamp AT TIME ZONE 'UTC', (v_month + interval '1 month')::timestamp AT TIME ZONE 'UTC');
-                    EXECUTE format('CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON audit.%I '
-                                   'FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()', v_name);
+                    PERFORM audit.create_month_partition(v_month);
                     v_created := v_created + 1;
                 EXCEPTION WHEN lock_not_available THEN
                     RAISE NOTICE 'audit: % not created, audit.changes is busy; the next run tries again', v_name;
@@ -162,22 +177,10 @@ REVOKE ALL ON FUNCTION audit.detach_months_before(date) FROM PUBLIC;
 
 -- Months for what is there and for the next three months, then the rows, in their order, with their ids.
 SELECT audit.ensure_month_partitions((greatest(homeward.now(), max(at)) + interval '3 months')::date) FROM audit.changes_unpartitioned;
-DO $$
-DECLARE
-    v_first date;
-BEGIN
-    -- Months before the current one that hold rows (a database older than a month).
-    SELECT date_trunc('month', min(at) AT TIME ZONE 'UTC')::date INTO v_first FROM audit.changes_unpartitioned;
-    WHILE v_first IS NOT NULL AND v_first < date_trunc('month', homeward.now() AT TIME ZONE 'UTC')::date LOOP
-        EXECUTE format('CREATE TABLE audit.%I PARTITION OF audit.changes FOR VALUES FROM (%L) TO (%L)',
-                       format('changes_y%sm%s', to_char(v_first, 'YYYY'), to_char(v_first, 'MM')),
-                       v_first::timestamp AT TIME ZONE 'UTC', (v_first + interval '1 month')::timestamp AT TIME ZONE 'UTC');
-        EXECUTE format('CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON audit.%I FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()',
-                       format('changes_y%sm%s', to_char(v_first, 'YYYY'), to_char(v_first, 'MM')));
-        v_first := (v_first + interval '1 month')::date;
-    END LOOP;
-END
-$$;
+-- Months before the current one that hold rows (a database older than a month).
+SELECT audit.create_month_partition(m::date)
+FROM (SELECT date_trunc('month', min(at) AT TIME ZONE 'UTC') AS first FROM audit.changes_unpartitioned) f
+CROSS JOIN generate_series(f.first, date_trunc('month', homeward.now() AT TIME ZONE 'UTC') - interval '1 month', interval '1 month') m;
 INSERT INTO audit.changes (id, at, login, application_name, table_name, primary_key, operation, participant_id, changed)
 OVERRIDING SYSTEM VALUE
 SELECT id, at, login, application_name, table_name, primary_key, operation, participant_id, changed
