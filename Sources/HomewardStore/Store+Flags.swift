@@ -76,6 +76,12 @@ public struct UnrecordedSession: Sendable, Equatable, Codable {
 }
 
 extension Store {
+    /// The staging table of an evaluation's findings, which the merge statements (`openNewFlags` among them) read.
+    static let flagFindingsTable = """
+        CREATE TEMPORARY TABLE flag_findings (participant_id bigint NOT NULL, rule text NOT NULL, subject text NOT NULL,
+                                              severity text NOT NULL, threshold jsonb NOT NULL, inputs jsonb NOT NULL) ON COMMIT DROP
+        """
+
     /// Opens a flag for every finding with no record yet, with its "opened" event. The key is the unique constraint's,
     /// so each finding costs one index probe. The bug it replaces: `WHERE NOT EXISTS (SELECT … FROM homeward.flags)`
     /// was planned, on a table with few or no flags, as a nested loop over a sequential scan of homeward.flags, which
@@ -360,11 +366,7 @@ extension Store {
         return try transaction {
             // Two evaluations at once would race on the same flags: the second waits for the first.
             try connection.execute("SELECT pg_advisory_xact_lock(hashtext('homeward flags evaluate'))")
-            try connection.execute(
-                """
-                CREATE TEMPORARY TABLE flag_findings (participant_id bigint NOT NULL, rule text NOT NULL, subject text NOT NULL,
-                                                      severity text NOT NULL, threshold jsonb NOT NULL, inputs jsonb NOT NULL) ON COMMIT DROP
-                """)
+            try connection.execute(Self.flagFindingsTable)
             try connection.copy(
                 "COPY flag_findings (participant_id, rule, subject, severity, threshold, inputs) FROM STDIN",
                 rows: findings.map { finding -> [any PostgresEncodable] in

@@ -10,21 +10,22 @@ import Testing
 @Suite struct FlagMergePlanTests {
     @Test func newFlagsAreOpenedByTheUniqueKeyNotByScanningFlags() throws {
         try TestDatabase.withConnection { connection in
-            try connection.runScript(
-                """
-                CREATE TEMPORARY TABLE flag_findings (participant_id bigint NOT NULL, rule text NOT NULL, subject text NOT NULL,
-                                                      severity text NOT NULL, threshold jsonb NOT NULL, inputs jsonb NOT NULL);
-                INSERT INTO flag_findings
-                SELECT g, 'no_counselling_contact', 'counselling', 'watch', '{}', '{}' FROM generate_series(1, 5000) g;
-                CREATE INDEX ON flag_findings (participant_id, rule, subject);
-                ANALYZE flag_findings;
-                ANALYZE homeward.flags;
-                """)
-            let plan = try connection.query("EXPLAIN " + Store.openNewFlags, ["test"]).rows.map { try $0.decode(0, as: String.self) }
-                .joined(separator: "\n")
-            #expect(plan.contains("Conflict Arbiter Indexes: flags_one_per_condition"), "\(plan)")
-            let readsFlags = plan.split(separator: "\n").contains { $0.contains(" on flags") && !$0.contains("Insert on flags") }
-            #expect(!plan.contains("Join") && !readsFlags, "no join with, nor scan of, homeward.flags:\n\(plan)")
+            try connection.transaction { transaction in
+                try transaction.execute(Store.flagFindingsTable)
+                try transaction.runScript(
+                    """
+                    INSERT INTO flag_findings
+                    SELECT g, 'no_counselling_contact', 'counselling', 'watch', '{}', '{}' FROM generate_series(1, 5000) g;
+                    CREATE INDEX ON flag_findings (participant_id, rule, subject);
+                    ANALYZE flag_findings;
+                    ANALYZE homeward.flags;
+                    """)
+                let plan = try transaction.query("EXPLAIN " + Store.openNewFlags, ["test"]).rows
+                    .map { try $0.decode(0, as: String.self) }.joined(separator: "\n")
+                #expect(plan.contains("Conflict Arbiter Indexes: flags_one_per_condition"), "\(plan)")
+                let readsFlags = plan.split(separator: "\n").contains { $0.contains(" on flags") && !$0.contains("Insert on flags") }
+                #expect(!plan.contains("Join") && !readsFlags, "no join with, nor scan of, homeward.flags:\n\(plan)")
+            }
         }
     }
 }
