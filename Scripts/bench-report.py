@@ -36,6 +36,11 @@ def seconds(ms):
     return "—" if ms is None else (f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms")
 
 
+def speed(baseline_ms, ours_ms):
+    """How fast ours runs against a baseline doing the same work (1.00× = as fast), or — without both figures."""
+    return f"{baseline_ms / ours_ms:.2f}× the speed" if baseline_ms and ours_ms else "—"
+
+
 def timed(figures, size, metric, notes=None):
     """The median, or why there is none (a run that failed: exit 75 is a statement or lock timeout; or a note)."""
     value = median(figures, size, metric)
@@ -173,8 +178,7 @@ def main():
     for size in sizes:
         imp, copy = median(figures, size, "import_participants"), median(figures, size, "psql_copy")
         psql_load = median(figures, size, "psql_load")
-        ratio = f"{copy / imp:.2f}× the speed" if imp and copy else "—"
-        load_ratio = f"{psql_load / imp:.2f}× the speed" if imp and psql_load else "—"
+        ratio, load_ratio = speed(copy, imp), speed(psql_load, imp)
         lines.append(f"| {size:,} | " + " | ".join(timed(figures, size, m) for m in [
             "nightly_rerun", "flags_evaluate", "progress_centre", "schedule_show", "participant_show", "psql_select_1",
             "import_participants", "psql_copy"]) + f" | {ratio} | {timed(figures, size, 'psql_load')} | {load_ratio} |")
@@ -193,7 +197,7 @@ def main():
         imp, loaded = median(figures, size, "import_attendance"), median(figures, size, "psql_load_attendance")
         if not rows:
             continue
-        ratio = f"{loaded / imp:.2f}× the speed" if imp and loaded else "—"
+        ratio = speed(loaded, imp)
         rate = f"{rows / (imp / 1000):,.0f}" if imp else "—"
         lines.append(f"| {size:,} | {rows:,.0f} | {timed(figures, size, 'import_attendance')} | "
                      f"{timed(figures, size, 'psql_load_attendance')} | {ratio} | {rate} |")
