@@ -50,6 +50,9 @@ public enum ScheduleJob {
 
         /// How long each phase of the first run took, in milliseconds (read the instance, solve and check, write).
         public var phaseMilliseconds: (read: Int, solve: Int, write: Int) = (0, 0, 0)
+
+        /// How long the run waited in `beforeWrite` between its solve and its write, in milliseconds.
+        public var waitedBeforeWriteMilliseconds = 0
     }
 
     /// One session a plan adds, in the store's words.
@@ -64,10 +67,12 @@ public enum ScheduleJob {
     }
 
     /// Runs the job. The advisory lock is held for the connection's life (released when it closes, even if killed);
-    /// the write is one transaction, so a run stopped at any point leaves the database as it was.
+    /// the write is one transaction, so a run stopped at any point leaves the database as it was. `inspect` sees the
+    /// problem once read; `beforeWrite` runs once the plan is solved and checked, before anything is written (the
+    /// nightly waits there for the flags it evaluates alongside; what it throws stops the run, nothing written).
     public static func run(
         store: Store, request: ScheduleRequest, settings: SchedulingSettings, dryRun: Bool,
-        inspect: (SchedulingProblem) throws -> Void = { _ in }
+        inspect: (SchedulingProblem) throws -> Void = { _ in }, beforeWrite: () throws -> Void = {}
     ) throws -> Outcome {
         // The run's start is the database's moment (the one clock); its duration is measured here, on a monotonic clock.
         let started = try store.now()
@@ -86,6 +91,8 @@ public enum ScheduleJob {
         if knownGaps { solved.instance.budget.maxIterations = 0 }
         let solution = try solveChecked(solved)
         let solvedAt = ContinuousClock.now
+        try beforeWrite()
+        let writeStarts = ContinuousClock.now
         let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
@@ -101,7 +108,8 @@ public enum ScheduleJob {
         var outcome = Outcome(problem: problem, solution: solution, summary: summary)
         outcome.retriedKnownGapsOnly = knownGaps
         func ms(_ duration: Duration) -> Int { Int(duration / .milliseconds(1)) }
-        outcome.phaseMilliseconds = (ms(read - clock), ms(solvedAt - inspected), ms(ContinuousClock.now - solvedAt))
+        outcome.phaseMilliseconds = (ms(read - clock), ms(solvedAt - inspected), ms(ContinuousClock.now - writeStarts))
+        outcome.waitedBeforeWriteMilliseconds = ms(writeStarts - solvedAt)
         return outcome
     }
 

@@ -34,15 +34,22 @@ extension Store {
         }
     }
 
-    /// Records that the nightly begun at `start` ran all its steps, unless another connection wrote meanwhile; returns
+    /// Records that the nightly begun at `start` ran all its steps, unless a connection other than this one and
+    /// `ownBackends` (the server processes of the nightly's other connections, `backendPID()`) wrote meanwhile; returns
     /// whether it was recorded (a rerun with nothing new can then end after `nightlyUnchanged`).
     @discardableResult
-    public func nightlyCompleted(_ start: NightlyStart, settings: String, summary: String) throws -> Bool {
+    public func nightlyCompleted(_ start: NightlyStart, settings: String, summary: String, ownBackends: [Int] = []) throws -> Bool {
         try translatingErrors {
             try connection.query(
-                "SELECT homeward.nightly_complete($1::text::pg_snapshot, $2, $3, $4)", [start.snapshot, start.startedAt, settings, summary]
+                "SELECT homeward.nightly_complete($1::text::pg_snapshot, $2, $3, $4, $5::int[])",
+                [start.snapshot, start.startedAt, settings, summary, ownBackends]
             ).scalar(Bool.self)
         }
+    }
+
+    /// The server process serving this store's connection (`pg_backend_pid()`), as the change notes record writers.
+    public func backendPID() throws -> Int {
+        try translatingErrors { try connection.query("SELECT pg_backend_pid()").scalar(Int.self) }
     }
 
     /// A fingerprint of what the nightly's result depends on outside the database: the settings file's text (nil: the

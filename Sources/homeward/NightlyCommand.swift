@@ -7,13 +7,14 @@ import HomewardStore
 struct NightlyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightly",
-        abstract: "The nightly job: mark unrecorded sessions, evaluate flags, repair what disruptions broke, then generate the schedule.",
+        abstract: "The nightly job: mark unrecorded sessions, repair what disruptions broke, evaluate flags and generate the schedule.",
         discussion: """
-            In that order, so tonight's flags see yesterday's paperwork and the schedule sees tonight's flags. The repair \
+            In that order, so tonight's flags see yesterday's paperwork and the repaired plan. The repair \
             (`homeward schedule repair` over the same days) re-places the planned sessions that leave, sickness, a departure \
             or a closure made impossible; what it cannot re-place is cancelled and planned again by the generation after it. \
             Staff whose day of leaving the programme has come are then marked inactive, and the audit trail gets its \
-            monthly partitions three months ahead. The whole job \
+            monthly partitions three months ahead. The flags are evaluated on a second connection while the schedule is \
+            read and solved; the schedule's write waits for them, so they never see tonight's new plan. The whole job \
             holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent \
             and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. A rerun \
             with nothing new since the last complete run (the same day and settings, nothing written by anyone since it \
@@ -69,22 +70,31 @@ struct NightlyCommand: ParsableCommand {
         timings.lap("check")
         let unrecorded = try store.markUnrecordedSessions(graceDays: flagSettings.unrecordedGraceDays)
         timings.lap("mark")
-        let flags = try store.evaluateFlags(policy: flagSettings.policy)
-        timings.lap("flags")
         let repair = try ScheduleCommand.Repair.repair(
             store: store, request: RepairRequest(from: try store.today(), days: days), settings: scheduling, dryRun: false)
         timings.lap("repair")
         if (!quiet && repair.broken > 0) || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
         try store.retireDepartedStaff()
         try store.ensureAuditPartitions()
+        // The flags are evaluated on a connection of their own while this one reads and solves the schedule; the write
+        // waits for them, so they see the repaired plan and not tonight's new one, and a failure stops the night unwritten.
+        let alongside = FlagsAlongside.start(
+            conninfo: connection.conninfo, applicationName: CommandPath.of(Self.self), timeouts: settings.database.nightly,
+            policy: flagSettings.policy)
+        defer { alongside.wait() }
+        var evaluated: FlagEvaluationSummary?
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
-        let outcome = try ScheduleCommand.runJob(store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil)
+        let outcome = try ScheduleCommand.runJob(
+            store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil,
+            beforeWrite: { evaluated = try alongside.result() })
+        let flags = try evaluated ?? alongside.result()
         let summary = outcome.summary
         timings.lap("schedule")
         defer {
             timings.lap("summary")
             timings.report(command: "nightly", parts: [
+                ("flags", alongside.durationMilliseconds), ("flags_wait", outcome.waitedBeforeWriteMilliseconds),
                 ("read", outcome.phaseMilliseconds.read), ("solve", outcome.phaseMilliseconds.solve),
                 ("write", outcome.phaseMilliseconds.write)])
         }
@@ -103,7 +113,7 @@ struct NightlyCommand: ParsableCommand {
         } ?? 0
         // Every step done: a rerun with nothing new may end after its check (and, like a full rerun, exits 0: the run
         // before it, this one, left the same demand unplaced).
-        try store.nightlyCompleted(start, settings: fingerprint, summary: line)
+        try store.nightlyCompleted(start, settings: fingerprint, summary: line, ownBackends: alongside.backendPID.map { [$0] } ?? [])
         if newlyServable > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
     }
 }

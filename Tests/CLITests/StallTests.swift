@@ -62,6 +62,36 @@ import Testing
         }
     }
 
+    /// The nightly evaluates its flags on a second connection while it reads and solves the schedule; the schedule's
+    /// write waits for them. Flags that cannot be written (their table locked by a forgotten psql) stop the night there:
+    /// exit 75, one line, and no schedule written although it was read and solved.
+    @Test func theNightlyWhoseFlagsWaitBehindALockWritesNoSchedule() throws {
+        try ScheduleFixture.withWorld { database in
+            let config = try ScheduleFixture.config()
+            defer { try? FileManager.default.removeItem(at: config) }
+            try (String(contentsOf: config, encoding: .utf8) + "\ndatabase:\n  nightly:\n    lock_timeout: 1s\n")
+                .write(to: config, atomically: true, encoding: .utf8)
+            let connection = try database.connect()
+            let before = try connection.query("SELECT count(*)::int FROM homeward.schedule_runs").scalar(Int.self)
+            let blocker = try database.connect(applicationName: "a forgotten psql")
+            try blocker.execute("BEGIN")
+            try blocker.execute("LOCK TABLE homeward.flags IN ACCESS EXCLUSIVE MODE")
+            let outcome = try CLI.run(["nightly", "--days", "7", "--config", config.path], database: database,
+                                      environment: ["PGOPTIONS": "-c homeward.today=2026-12-07"])
+            _ = try blocker.execute("ROLLBACK")
+            #expect(outcome.status == 75, "\(outcome)")
+            #expect(outcome.stderr.contains("canceling statement due to lock timeout"), "\(outcome)")
+            #expect(outcome.stderr.split(separator: "\n").count == 1, "\(outcome)")
+            #expect(try connection.query("SELECT count(*)::int FROM homeward.schedule_runs").scalar(Int.self) == before)
+            #expect(try connection.query("SELECT count(*)::int FROM homeward.flags").scalar(Int.self) == 0)
+            // Without the lock, the same night runs whole: its flags and its schedule.
+            let next = try CLI.run(["nightly", "--days", "7", "--config", config.path], database: database,
+                                   environment: ["PGOPTIONS": "-c homeward.today=2026-12-07"])
+            #expect([0, 3].contains(next.status), "\(next)")
+            #expect(try connection.query("SELECT count(*)::int FROM homeward.schedule_runs").scalar(Int.self) == before + 1)
+        }
+    }
+
     @Test(arguments: [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")])
     func aSignalCancelsTheStatementRollsBackAndExits(_ signalNumber: Int32, _ name: String) throws {
         try ParticipantCommandTests.withCentres { database in
