@@ -89,7 +89,11 @@ public enum ScheduleJob {
         let knownGaps = try !problem.instance.demands.isEmpty && store.isRerunOfLastRun(problem.instance, request: request)
         var solved = problem
         if knownGaps { solved.instance.budget.maxIterations = 0 }
-        let solution = try solveChecked(solved)
+        let solution = Scheduler.solve(solved.instance)
+        // The independent checker runs on a thread of its own while the write works on the server; the write's
+        // transaction waits for it before COMMIT, so a plan that breaks a hard rule is never committed.
+        let check = PlanCheck.start(solution, of: problem.instance)
+        if dryRun { try check.requireNoViolations() }
         let solvedAt = ContinuousClock.now
         try beforeWrite()
         let writeStarts = ContinuousClock.now
@@ -103,7 +107,8 @@ public enum ScheduleJob {
         } else {
             summary = try replanningConflicts(
                 store: store, request: request, settings: settings, startedAt: started, clock: clock,
-                first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds))
+                first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds,
+                                              beforeCommit: check.requireNoViolations))
         }
         var outcome = Outcome(problem: problem, solution: solution, summary: summary)
         outcome.retriedKnownGapsOnly = knownGaps
@@ -116,9 +121,36 @@ public enum ScheduleJob {
     /// Solves, and re-checks the plan with the independent checker: a plan that breaks a hard rule is never written.
     static func solveChecked(_ problem: SchedulingProblem) throws -> Solution {
         let solution = Scheduler.solve(problem.instance)
-        let violations = solution.violations(of: problem.instance)
-        guard violations.isEmpty else { throw Failure.brokeHardRules(violations) }
+        try PlanCheck.start(solution, of: problem.instance).requireNoViolations()
         return solution
+    }
+
+    /// The independent checker (`Solution.violations(of:)`) of one plan, run on a thread of its own from `start`.
+    final class PlanCheck: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var violations: [Violation]?
+
+        static func start(_ solution: Solution, of instance: Instance) -> PlanCheck {
+            let check = PlanCheck()
+            let thread = Thread {
+                let found = solution.violations(of: instance)
+                check.lock.withLock { check.violations = found }
+                check.done.signal()
+            }
+            thread.name = "homeward plan check"
+            thread.start()
+            return check
+        }
+
+        /// Waits for the check; throws `Failure.brokeHardRules` when the plan breaks a hard rule.
+        func requireNoViolations() throws {
+            let found = lock.withLock { violations } ?? {
+                done.wait()
+                return lock.withLock { violations! }
+            }()
+            guard found.isEmpty else { throw Failure.brokeHardRules(found) }
+        }
     }
 
     /// How many times a run plans again the demand that bookings made meanwhile kept it from writing.

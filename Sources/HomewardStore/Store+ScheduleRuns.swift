@@ -74,14 +74,21 @@ extension Store {
     /// the sessions are written one by one, each under its own savepoint; those the database refuses are dropped and
     /// recorded as unplaced with reason `conflict_with_booking` and the refusal's words, the rest is written. Open seats
     /// are written the same way. A serialization failure or a deadlock retries the whole write against fresh data.
+    ///
+    /// `beforeCommit` runs inside the transaction once everything is written: what it throws rolls the write back (the
+    /// job's independent check of the plan, which runs meanwhile on a thread of its own).
     public func saveSchedule(
-        _ problem: SchedulingProblem, _ solution: Solution, request: ScheduleRequest, startedAt: Date, durationMilliseconds: Int
+        _ problem: SchedulingProblem, _ solution: Solution, request: ScheduleRequest, startedAt: Date, durationMilliseconds: Int,
+        beforeCommit: () throws -> Void = {}
     ) throws -> ScheduleRunSummary {
         var attempt = 0
         while true {
             do {
                 return try connection.transaction { _ in
-                    try writeSchedule(problem, solution, request: request, startedAt: startedAt, durationMilliseconds: durationMilliseconds)
+                    let summary = try writeSchedule(
+                        problem, solution, request: request, startedAt: startedAt, durationMilliseconds: durationMilliseconds)
+                    try beforeCommit()
+                    return summary
                 }
             } catch let error as PostgresError {
                 let retryable = error.condition == .serializationFailure || error.condition == .deadlockDetected
@@ -165,7 +172,8 @@ extension Store {
                 CREATE TEMP TABLE schedule_staging (
                     k int, session_type text, requirement_id bigint, mode text, centre_code text, room_code text,
                     starts_at timestamptz, ends_at timestamptz, family_id bigint, staff_codes text[], participant_cases text[],
-                    session_id bigint
+                    -- each staged session's id, drawn as COPY stores it, in the plan's order
+                    session_id bigint DEFAULT nextval(pg_get_serial_sequence('homeward.sessions', 'id'))
                 ) ON COMMIT DROP
                 """)
             let rows = solution.sessions.enumerated().map { index, session -> [any PostgresEncodable] in
@@ -174,12 +182,11 @@ extension Store {
                     ? session.demandIds.first.flatMap { $0.split(separator: "/").first }.flatMap { Int($0.dropFirst()) } : nil
                 return [index, session.sessionType, Int(session.requirementId), session.mode.rawValue, session.centreId, roomCode,
                         instant(session.start), instant(session.start + session.durationSlots), familyID, [session.staffId],
-                        session.participantIds, Optional<Int>.none]
+                        session.participantIds]
             }
             try connection.copy(
-                "COPY schedule_staging (k, session_type, requirement_id, mode, centre_code, room_code, starts_at, ends_at, family_id, staff_codes, participant_cases, session_id) FROM STDIN",
+                "COPY schedule_staging (k, session_type, requirement_id, mode, centre_code, room_code, starts_at, ends_at, family_id, staff_codes, participant_cases) FROM STDIN",
                 rows: rows)
-            try connection.execute("UPDATE schedule_staging SET session_id = nextval(pg_get_serial_sequence('homeward.sessions', 'id'))")
             // The staged sessions with index `k` (all when nil): the session rows, then their staff, then their seats. Staff
             // and seats carry their session's time and state (its foreign key holds them to the session's; a session the
             // login cannot read gets them from the database's trigger).
