@@ -16,7 +16,9 @@
 /// inside the horizon: `Participant.maxSessions(onDay:)`) and staff weekly limits; the demand's window.
 ///
 /// **Algorithm.**
-/// 0. *Open seats first.* A group demand may take a free seat in an existing group session of its requirement
+/// 0. *Independent parts.* Centres that share no staff member, participant, booked session or linked pair are separate
+///    problems (`parts(of:)`): each is planned on its own with its share of the budget, and the plans are put together.
+///    *Open seats first.* A group demand may take a free seat in an existing group session of its requirement
 ///    (`ExistingSession.openSeats`) when every hard rule holds for the newcomer there (`OpenSeats`); such seats are
 ///    `Solution.joins` and the rest is planned around them. If filling seats would leave fewer than a pool's minimum
 ///    behind who could otherwise have met as a new group, the plan without those seats is solved too and the better wins.
@@ -72,6 +74,18 @@ public enum Scheduler {
     /// Plans `instance` reading time only through `elapsedMilliseconds` (milliseconds since the solve began),
     /// so tests can simulate a slow machine; time only ever decides "stop now, the cap is hit".
     public static func solve(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
+        // Centres that share nobody are planned apart (`parts(of:)`), each with its share of the budget.
+        let parts = parts(of: instance, budget: budget)
+        guard parts.count > 1 else { return solveWhole(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds) }
+        let plans = parts.map { part -> Solution in
+            let start = elapsedMilliseconds()
+            return solvePart(part, elapsedMilliseconds: { elapsedMilliseconds() - start })
+        }
+        return combine(plans, of: instance, totalMilliseconds: elapsedMilliseconds())
+    }
+
+    /// Plans `instance` as one problem (one of `parts(of:)`, or an instance of one part): open seats, then the search.
+    public static func solveWhole(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
         // Open seats of existing groups are filled first; the rest of the demand is planned around those seats. When
         // filling seats could strand a pool's last few, the plan without those seats is solved too and the better wins.
         var best: Solution?

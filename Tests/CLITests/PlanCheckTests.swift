@@ -6,14 +6,28 @@ import Scheduler
 import TestSupport
 import Testing
 
-/// The independent checker of a plan runs on its own thread while the write works on the server, and the write's
-/// transaction waits for it before COMMIT: a plan that breaks a hard rule is still never committed.
+/// The solve and check around the write: the independent parts of an instance are solved side by side with the plan
+/// they make one after the other; the independent checker of a plan runs on its own thread while the write works on the
+/// server, and the write's transaction waits for it before COMMIT: a plan that breaks a hard rule is never committed.
 @Suite struct PlanCheckTests {
     private static func problem(_ store: Store) throws -> SchedulingProblem {
         var settings = SchedulingSettings()
         settings.budgetIterations = 2_000
         return try store.schedulingProblem(
             ScheduleRequest(from: try #require(LocalDate(ScheduleFixture.from)), days: 7), settings: settings)
+    }
+
+    /// The job solves the independent parts side by side; the plan is the one `Scheduler.solve` makes part after part.
+    @Test func partsSolvedSideBySideMakeThePlanSolvedPartAfterPart() throws {
+        try ScheduleFixture.withWorld { database in
+            let problem = try Self.problem(Store(connection: try database.connect()))
+            #expect(Scheduler.parts(of: problem.instance).count == 2, "AKT-RC and ALM-NGO share nobody")
+            let sideBySide = ScheduleJob.solveSideBySide(problem.instance)
+            let oneByOne = Scheduler.solve(problem.instance)
+            #expect(sideBySide.sessions == oneByOne.sessions && sideBySide.unplaced == oneByOne.unplaced)
+            #expect(sideBySide.score == oneByOne.score && sideBySide.stats.iterations == oneByOne.stats.iterations)
+            #expect(sideBySide.violations(of: problem.instance).isEmpty && !sideBySide.sessions.isEmpty)
+        }
     }
 
     @Test func aPlanThatBreaksAHardRuleIsFoundAndNothingOfItIsCommitted() throws {
