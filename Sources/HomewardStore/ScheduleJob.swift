@@ -125,9 +125,11 @@ public enum ScheduleJob {
         return solution
     }
 
-    /// `Scheduler.solve`, with the instance's independent parts (`Scheduler.parts(of:)`: centres that share nobody)
-    /// solved side by side on the machine's cores, largest first: the same plan, sooner.
-    static func solveSideBySide(_ instance: Instance) -> Solution {
+    /// `Scheduler.solve`, with the independent parts (`Scheduler.parts(of:)`: centres that share nobody) of an instance
+    /// of `splitFromUnits` demand units or more solved side by side on the machine's cores, largest first: the same
+    /// plan, sooner.
+    static func solveSideBySide(_ instance: Instance, splitFromUnits: Int = Scheduler.splitFromUnits) -> Solution {
+        guard instance.demands.count >= splitFromUnits else { return Scheduler.solve(instance) }
         let parts = Scheduler.parts(of: instance)
         guard parts.count > 1 else { return Scheduler.solve(instance) }
         let started = ContinuousClock.now

@@ -2,11 +2,16 @@
 ///
 /// Centres that share nobody are separate problems: no staff member works at both, no participant can be seen at both,
 /// no session already booked or link between people (mother ↔ child) joins them. Nothing one part places can change
-/// what another can, so each part is solved on its own and the plans are put together (`Scheduler.solve` does so in
-/// order; `HomewardStore`'s job solves them side by side on the machine's cores, with the same result). A part gets the
+/// what another can, so at national scale (`splitFromUnits`) each part is solved on its own and the plans are put
+/// together (`Scheduler.solve` does so in order; `HomewardStore`'s job solves them side by side on the machine's cores, with the same result). A part gets the
 /// share of the work budget its demand units are of the whole (rounded up), and the same share of the safety cap, timed
 /// from its own start. An instance of one part is solved as it always was.
 extension Scheduler {
+    /// The size (demand units) from which `solve` plans an instance's independent parts apart: a night of some 2,000
+    /// participants. Below it the search moves its budget between centres, which places a little more (at 10,000
+    /// participants the one-piece plan placed 0.05 % more units); above it the parts bound the memory and use the cores.
+    public static let splitFromUnits = 20_000
+
     /// The independent parts of `instance`, each a whole instance with its share of `budget` (the instance's own when
     /// nil), in the order of their first centre in the instance; one part (the instance itself, unchanged) when its
     /// centres are all joined.

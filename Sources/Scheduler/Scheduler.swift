@@ -16,8 +16,10 @@
 /// inside the horizon: `Participant.maxSessions(onDay:)`) and staff weekly limits; the demand's window.
 ///
 /// **Algorithm.**
-/// 0. *Independent parts.* Centres that share no staff member, participant, booked session or linked pair are separate
-///    problems (`parts(of:)`): each is planned on its own with its share of the budget, and the plans are put together.
+/// 0. *Independent parts, at national scale.* In an instance of `splitFromUnits` demand units or more, centres that share
+///    no staff member, participant, booked session or linked pair are separate problems (`parts(of:)`): each is planned
+///    on its own with its share of the budget, and the plans are put together. A smaller instance is planned in one
+///    piece, so the search can move its budget to wherever it gains.
 ///    *Open seats first.* A group demand may take a free seat in an existing group session of its requirement
 ///    (`ExistingSession.openSeats`) when every hard rule holds for the newcomer there (`OpenSeats`); such seats are
 ///    `Solution.joins` and the rest is planned around them. If filling seats would leave fewer than a pool's minimum
@@ -74,7 +76,16 @@ public enum Scheduler {
     /// Plans `instance` reading time only through `elapsedMilliseconds` (milliseconds since the solve began),
     /// so tests can simulate a slow machine; time only ever decides "stop now, the cap is hit".
     public static func solve(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
-        // Centres that share nobody are planned apart (`parts(of:)`), each with its share of the budget.
+        // At national scale, centres that share nobody are planned apart (`parts(of:)`), each with its share of the budget.
+        guard instance.demands.count >= splitFromUnits else {
+            return solveWhole(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds)
+        }
+        return solveInParts(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds)
+    }
+
+    /// Plans each of `instance`'s independent parts (`parts(of:)`) on its own, one after the other, and puts the plans
+    /// together; an instance of one part is planned whole.
+    public static func solveInParts(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
         let parts = parts(of: instance, budget: budget)
         guard parts.count > 1 else { return solveWhole(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds) }
         let plans = parts.map { part -> Solution in

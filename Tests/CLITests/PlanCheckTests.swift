@@ -17,13 +17,14 @@ import Testing
             ScheduleRequest(from: try #require(LocalDate(ScheduleFixture.from)), days: 7), settings: settings)
     }
 
-    /// The job solves the independent parts side by side; the plan is the one `Scheduler.solve` makes part after part.
+    /// The job solves the independent parts side by side; the plan is the one `Scheduler.solveInParts` makes part after
+    /// part. (The fixture is far below `splitFromUnits`, which the job is told to ignore here.)
     @Test func partsSolvedSideBySideMakeThePlanSolvedPartAfterPart() throws {
         try ScheduleFixture.withWorld { database in
             let problem = try Self.problem(Store(connection: try database.connect()))
             #expect(Scheduler.parts(of: problem.instance).count == 2, "AKT-RC and ALM-NGO share nobody")
-            let sideBySide = ScheduleJob.solveSideBySide(problem.instance)
-            let oneByOne = Scheduler.solve(problem.instance)
+            let sideBySide = ScheduleJob.solveSideBySide(problem.instance, splitFromUnits: 0)
+            let oneByOne = Scheduler.solveInParts(problem.instance, budget: nil, elapsedMilliseconds: { 0 })
             #expect(sideBySide.sessions == oneByOne.sessions && sideBySide.unplaced == oneByOne.unplaced)
             #expect(sideBySide.score == oneByOne.score && sideBySide.stats.iterations == oneByOne.stats.iterations)
             #expect(sideBySide.violations(of: problem.instance).isEmpty && !sideBySide.sessions.isEmpty)

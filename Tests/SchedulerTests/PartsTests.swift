@@ -3,7 +3,8 @@ import Testing
 
 /// Centres that share nobody are planned apart (`Scheduler.parts(of:)`): what joins two centres (a staff member or a
 /// participant available at both, a booked session, a linked pair) keeps them one part; a part is planned as if it were
-/// the whole instance, with its share of the budget; an instance of one part is planned as before.
+/// the whole instance, with its share of the budget; an instance of one part, or below `splitFromUnits`, is planned in
+/// one piece as before.
 @Suite struct PartsTests {
     /// The same small centre twice, as `a` and `b`: each its own staff, room, participants and demand.
     static func twoCentres(joinedBy join: (inout [Participant], inout [Staff]) -> Void = { _, _ in }) -> Instance {
@@ -47,7 +48,7 @@ import Testing
 
     @Test func eachPartIsPlannedAsIfItWereTheWholeInstance() {
         let instance = Self.twoCentres()
-        let whole = Scheduler.solve(instance, budget: .iterations(1_000))
+        let whole = Scheduler.solveInParts(instance, budget: .iterations(1_000), elapsedMilliseconds: { 0 })
         #expect(whole.violations(of: instance).isEmpty)
         // Three demands a centre, one staff member with three free hours a day: everything is placed.
         #expect(whole.score.placed == 6 && whole.unplaced.isEmpty)
@@ -57,8 +58,12 @@ import Testing
             #expect(whole.sessions.filter { $0.centreId == centre } == alone.sessions)
         }
         // The same plan every time, and the parts in the whole plan keep a plan's order (by start, then staff).
-        let again = Scheduler.solve(instance, budget: .iterations(1_000))
+        let again = Scheduler.solveInParts(instance, budget: .iterations(1_000), elapsedMilliseconds: { 0 })
         #expect(again.sessions == whole.sessions && again.unplaced == whole.unplaced && again.score == whole.score)
         #expect(whole.sessions.map(\.start) == whole.sessions.map(\.start).sorted())
+        // An instance this small is planned in one piece by `solve` (below `splitFromUnits`).
+        #expect(instance.demands.count < Scheduler.splitFromUnits)
+        let onePiece = Scheduler.solve(instance, budget: .iterations(1_000))
+        #expect(onePiece.sessions == Scheduler.solveWhole(instance, budget: .iterations(1_000), elapsedMilliseconds: { 0 }).sessions)
     }
 }
