@@ -1,0 +1,263 @@
+-- 0039_instance_read_costs_what_it_touches: the nightly's read of the scheduling instance costs what it touches (issue 15).
+--
+-- Run by `homeward db migrate` (as homeward_owner) in one transaction. Forward only. Requires 0001…0038.
+-- Nothing here changes what is read (the instance at 10,000 participants is byte for byte the one of 0037); only how:
+--   * participants' free hours (instance_participant_windows): a centre's day (opening hours minus timetable blocks,
+--     and its slots) is computed once per centre and day, not once per participant and day; school hours and busy
+--     times are joined to the days of those who have them, not probed for every participant and day;
+
+------------------------------------------------------------------------------------------------
+-- Participants' free hours
+------------------------------------------------------------------------------------------------
+
+-- 0028's function with the same rows in the same order. Most participants have no hours of their own: their free
+-- ranges are their centre's day, whose slots are computed once (centre_slots) and joined; only the days of those with
+-- school hours or busy times subtract them, per person.
+CREATE OR REPLACE FUNCTION homeward.instance_participant_windows(p_from date, p_days integer, p_centre text, p_slot integer)
+ RETURNS TABLE(case_number text, centre text, start_slot integer, end_slot integer)
+ LANGUAGE sql
+ STABLE
+AS $function$
+    WITH placed AS MATERIALIZED (
+        SELECT p.id AS participant_id, p.case_number, d.day, c.id AS centre_id, c.code AS centre, c.time_zone
+        FROM homeward.participants p
+        JOIN homeward.participant_placements pl ON pl.participant_id = p.id
+        CROSS JOIN generate_series(p_from, p_from + (p_days - 1), interval '1 day') g
+        CROSS JOIN LATERAL (SELECT g::date AS day) d
+        JOIN homeward.centres c ON c.id = pl.centre_id
+        WHERE pl.during @> d.day AND p.status NOT IN ('completed', 'withdrawn') AND (p_centre IS NULL OR c.code = p_centre)
+          AND EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
+    ), centre_days AS MATERIALIZED (
+        -- a centre's free hours on a day: opening hours minus timetable blocks (NULL when it does not open)
+        SELECT x.centre_id, x.day,
+               (SELECT range_agg(tstzrange((x.day + h.opens_at) AT TIME ZONE x.time_zone, (x.day + h.closes_at) AT TIME ZONE x.time_zone))
+                FROM homeward.centre_opening_hours h
+                WHERE h.centre_id = x.centre_id AND h.weekday = extract(isodow FROM x.day))
+               - coalesce((SELECT range_agg(tstzrange((x.day + b.starts_at) AT TIME ZONE x.time_zone, (x.day + b.ends_at) AT TIME ZONE x.time_zone))
+                           FROM homeward.centre_timetable_blocks b
+                           WHERE b.centre_id = x.centre_id AND b.weekday = extract(isodow FROM x.day)), '{}'::tstzmultirange) AS open
+        FROM (SELECT DISTINCT pl.centre_id, pl.day, pl.time_zone FROM placed pl) x
+    ), personal AS MATERIALIZED (
+        -- school hours (plus travel) and personal busy times (0024), on the days of those who have any
+        SELECT y.participant_id, y.day, range_agg(y.x) AS m
+        FROM (
+            SELECT pl.participant_id, pl.day,
+                   tstzrange((pl.day + se.school_day_starts_at) AT TIME ZONE pl.time_zone,
+                             (pl.day + se.school_day_ends_at) AT TIME ZONE pl.time_zone + homeward.after_school_buffer()) AS x
+            FROM placed pl
+            JOIN homeward.school_enrolments se ON se.participant_id = pl.participant_id
+            WHERE se.enrolled_from <= pl.day AND (se.enrolled_to IS NULL OR se.enrolled_to >= pl.day)
+              AND extract(isodow FROM pl.day)::smallint = ANY (se.school_weekdays)
+            UNION ALL
+            SELECT pl.participant_id, pl.day, bt.during
+            FROM placed pl
+            JOIN homeward.participant_busy_times bt ON bt.participant_id = pl.participant_id
+            WHERE bt.during && tstzrange(pl.day::timestamp AT TIME ZONE pl.time_zone, (pl.day + 1)::timestamp AT TIME ZONE pl.time_zone)
+        ) y
+        GROUP BY y.participant_id, y.day
+    ), centre_slots AS MATERIALIZED (
+        -- the slots of each centre's free ranges on a day, once
+        SELECT cd.centre_id, cd.day, lower(r) AS starts,
+               homeward.slot_at(lower(r), (SELECT homeward.horizon_start(p_from)), p_slot, true) AS start_slot,
+               homeward.slot_at(upper(r), (SELECT homeward.horizon_start(p_from)), p_slot, false) AS end_slot
+        FROM centre_days cd CROSS JOIN LATERAL unnest(cd.open) AS r
+    ), free AS (
+        -- those without hours of their own: their centre's day
+        SELECT pl.case_number, pl.centre, cs.starts, cs.start_slot, cs.end_slot
+        FROM placed pl
+        JOIN centre_slots cs ON cs.centre_id = pl.centre_id AND cs.day = pl.day
+        WHERE NOT EXISTS (SELECT 1 FROM personal pe WHERE pe.participant_id = pl.participant_id AND pe.day = pl.day)
+        UNION ALL
+        -- the others: their centre's day minus their own hours
+        SELECT pl.case_number, pl.centre, lower(r),
+               homeward.slot_at(lower(r), (SELECT homeward.horizon_start(p_from)), p_slot, true),
+               homeward.slot_at(upper(r), (SELECT homeward.horizon_start(p_from)), p_slot, false)
+        FROM placed pl
+        JOIN centre_days cd ON cd.centre_id = pl.centre_id AND cd.day = pl.day
+        JOIN personal pe ON pe.participant_id = pl.participant_id AND pe.day = pl.day
+        CROSS JOIN LATERAL unnest(cd.open - pe.m) AS r
+    )
+    SELECT f.case_number, f.centre, f.start_slot, f.end_slot
+    FROM free f
+    ORDER BY f.case_number, f.starts
+$function$;
+
+------------------------------------------------------------------------------------------------
+-- The need: a family per participant and week joined once
+------------------------------------------------------------------------------------------------
+
+-- 0035's function with the same rows: the family of each participant in each week of the horizon (the lowest family
+-- they are a member of that week) is one aggregate over the family members joined on equal keys, not a subquery per
+-- requirement row.
+CREATE OR REPLACE FUNCTION homeward.instance_need_of(p_from date, p_days int, p_freeze int, p_participants bigint[])
+RETURNS TABLE (enrolment_id bigint, participant_id bigint, case_number text, requirement_id bigint, requirement_code text,
+               session_type text, mode text, staff_role text, group_min int, group_max int, duration_minutes int,
+               room_kind text, requires_child_clearance boolean, paediatric_only boolean, week_start date,
+               window_from date, window_to date, required int, due_in_week int, eligible_until date, family_id bigint)
+LANGUAGE sql STABLE AS $$
+    WITH weeks AS MATERIALIZED (
+        SELECT DISTINCT date_trunc('week', g)::date AS week_start
+        FROM generate_series(p_from, p_from + (p_days - 1), interval '1 day') g
+    ), families AS MATERIALIZED (
+        SELECT fm.participant_id, w.week_start, min(fm.family_id) AS family_id
+        FROM homeward.family_members fm
+        JOIN weeks w ON homeward.family_member_on(fm.left_on, w.week_start)
+        WHERE p_participants IS NULL OR fm.participant_id = ANY (p_participants)
+        GROUP BY fm.participant_id, w.week_start
+    ), base AS MATERIALIZED (
+        SELECT e.id AS enrolment_id, p.id AS participant_id, p.case_number, q.id AS requirement_id, q.code, q.session_type, q.mode,
+               q.staff_role, q.group_min, q.group_max, q.duration_minutes, q.room_kind, q.requires_child_clearance, q.paediatric_only,
+               w.week_start, e.phase_started_on, coalesce(ip.sessions_per_week, q.sessions_per_week) AS rate, pa.paused,
+               lower(d.plan_days) AS plan_from, upper(d.plan_days) AS plan_to, upper(el.days) AS eligible_until,
+               greatest(win.first_day, pz.pause_ends) AS window_from, least(win.end_day, pz.pause_starts) AS window_to,
+               f.family_id
+        FROM homeward.enrolments e
+        JOIN homeward.participants p ON p.id = e.participant_id AND p.status NOT IN ('completed', 'withdrawn')
+        JOIN homeward.programme_phases ph ON ph.id = e.current_phase_id
+        JOIN homeward.phase_requirements q ON q.phase_id = ph.id
+        JOIN weeks w ON w.week_start + 7 > e.phase_started_on AND w.week_start < e.phase_started_on + ph.duration_days
+        LEFT JOIN families f ON f.participant_id = p.id AND f.week_start = w.week_start
+        LEFT JOIN homeward.individual_plans ip ON ip.participant_id = p.id AND ip.requirement_id = q.id
+        -- the paused days of each plan, aggregated once
+        LEFT JOIN (SELECT pp.participant_id, pp.requirement_id, range_agg(pp.during) AS paused FROM homeward.plan_pauses pp GROUP BY 1, 2) pa
+               ON pa.participant_id = p.id AND pa.requirement_id = q.id
+        -- OFFSET 0: the age band is computed once per row, not once per use
+        CROSS JOIN LATERAL (SELECT homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) AS days OFFSET 0) el
+        CROSS JOIN LATERAL (SELECT daterange(w.week_start, least(w.week_start + 7, p_from + p_days)) * el.days AS plan_days) d
+        CROSS JOIN LATERAL (SELECT greatest(w.week_start, p_from + p_freeze, e.phase_started_on, lower(el.days)) AS first_day,
+                                   least(w.week_start + 7, p_from + p_days, e.phase_started_on + ph.duration_days, upper(el.days)) AS end_day) win
+        -- a pause at the start or the end of the window narrows it: no session is planned on a paused day
+        CROSS JOIN LATERAL (SELECT CASE WHEN pa.paused IS NOT NULL THEN
+                                       (SELECT max(upper(pp.during)) FROM homeward.plan_pauses pp
+                                        WHERE pp.participant_id = p.id AND pp.requirement_id = q.id AND pp.during @> win.first_day) END AS pause_ends,
+                                   CASE WHEN pa.paused IS NOT NULL THEN
+                                       (SELECT min(lower(pp.during)) FROM homeward.plan_pauses pp
+                                        WHERE pp.participant_id = p.id AND pp.requirement_id = q.id AND pp.during @> (win.end_day - 1)) END AS pause_starts) pz
+        WHERE e.status = 'active' AND el.days && daterange(w.week_start, w.week_start + 7)
+          AND (p_participants IS NULL OR p.id = ANY (p_participants))
+    )
+    SELECT b.enrolment_id, b.participant_id, b.case_number, b.requirement_id, b.code, b.session_type, b.mode, b.staff_role,
+           b.group_min, b.group_max, b.duration_minutes, b.room_kind, b.requires_child_clearance, b.paediatric_only, b.week_start,
+           b.window_from, b.window_to,
+           coalesce(homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.plan_to)
+                    - homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.plan_from), 0),
+           homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.week_start + 7)
+               - homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.week_start),
+           b.eligible_until, b.family_id
+    FROM base b
+$$;
+
+------------------------------------------------------------------------------------------------
+-- The demand
+------------------------------------------------------------------------------------------------
+
+-- 0028's function with the same rows in the same order:
+--   * only requirement-weeks with sessions required go on to be counted (a week with none can miss none); the
+--     families' windows are still taken from every requirement-week of theirs;
+--   * the staff member a participant saw last is read from the seats and the session's staff alone (a seat carries its
+--     session's time and whether it occupies it: 0002's foreign key), without a third join to sessions; of two staff
+--     members of the same role in the same latest session, the one with the lowest code (0028 took either).
+CREATE OR REPLACE FUNCTION homeward.instance_demand(p_from date, p_days integer, p_centre text, p_freeze integer, p_slot integer)
+ RETURNS TABLE(enrolment_id bigint, case_number text, requirement_id bigint, requirement_code text, session_type text, mode text,
+               staff_role text, group_min integer, group_max integer, duration_minutes integer, room_kind text,
+               requires_child_clearance boolean, paediatric_only boolean, week_start date, window_start integer, window_end integer,
+               missing integer, centre text, previous_staff text, family_id bigint, family_members text[])
+ LANGUAGE sql
+ STABLE
+AS $function$
+    WITH need_all AS MATERIALIZED (
+        -- the columns used below (due_in_week and eligible_until are instance_ages_out's)
+        SELECT n.enrolment_id, n.participant_id, n.case_number, n.requirement_id, n.requirement_code, n.session_type, n.mode,
+               n.staff_role, n.group_min, n.group_max, n.duration_minutes, n.room_kind, n.requires_child_clearance,
+               n.paediatric_only, n.week_start, n.window_from, n.window_to, n.required, n.family_id
+        FROM homeward.instance_need(p_from, p_days, p_freeze) n WHERE n.window_from < n.window_to
+    ), need AS MATERIALIZED (
+        SELECT * FROM need_all n WHERE n.required > 0
+    ), span AS (
+        SELECT (min(week_start)::timestamp AT TIME ZONE (SELECT homeward.planning_zone())) AS from_at,
+               ((max(week_start) + 7)::timestamp AT TIME ZONE (SELECT homeward.planning_zone())) AS to_at
+        FROM need
+    ), booked AS MATERIALIZED (
+        -- sessions planned or held in the horizon's weeks, once each, with their ISO week in the planning zone
+        SELECT s.id, s.requirement_id, s.mode, s.family_id, date_trunc('week', (s.starts_at AT TIME ZONE (SELECT homeward.planning_zone()))::date)::date AS week_start
+        FROM homeward.sessions s, span
+        WHERE s.occupies AND s.starts_at >= span.from_at AND s.starts_at < span.to_at
+    ), held_by_participant AS MATERIALIZED (
+        SELECT sp.participant_id, b.requirement_id, b.week_start, count(*)::int AS sessions
+        FROM booked b JOIN homeward.session_participants sp ON sp.session_id = b.id
+        WHERE b.requirement_id IS NOT NULL
+        GROUP BY 1, 2, 3
+    ), held_by_family AS MATERIALIZED (
+        -- one family session a week serves every member's family requirement
+        SELECT b.family_id, b.week_start, count(*)::int AS sessions
+        FROM booked b WHERE b.mode = 'family' AND b.family_id IS NOT NULL
+        GROUP BY 1, 2
+    ), previous AS MATERIALIZED (
+        -- the staff member of each role a participant saw last (planned or held), for continuity
+        SELECT DISTINCT ON (sp.participant_id, sr.role) sp.participant_id, sr.role, st.code
+        FROM homeward.session_participants sp
+        JOIN homeward.session_staff ss ON ss.session_id = sp.session_id
+        JOIN homeward.staff st ON st.id = ss.staff_id AND st.active
+        JOIN homeward.staff_roles sr ON sr.staff_id = st.id
+        WHERE sp.occupies
+        ORDER BY sp.participant_id, sr.role, lower(sp.during) DESC, st.code
+    ), families AS MATERIALIZED (
+        -- the members who remain through the week's window (a member who leaves inside it is no longer expected, and the
+        -- window starts on the day she leaves: before it, the family session would have to seat her); the window is
+        -- the latest of every member's requirement-week, sessions required or not
+        SELECT fw.family_id, fw.week_start, array_agg(p.case_number ORDER BY p.case_number) AS members,
+               (SELECT max(d.left_on) FROM homeward.family_members d WHERE d.family_id = fw.family_id AND d.left_on < fw.window_to) AS since
+        FROM (SELECT n.family_id, n.week_start, max(n.window_to) AS window_to FROM need_all n
+              WHERE n.mode = 'family' AND n.family_id IS NOT NULL GROUP BY 1, 2) fw
+        JOIN homeward.family_members fm ON fm.family_id = fw.family_id AND homeward.family_member_on(fm.left_on, fw.window_to - 1)
+        JOIN homeward.participants p ON p.id = fm.participant_id AND p.status NOT IN ('completed', 'withdrawn')
+        -- members the scheduler knows (homeward.instance_participants): a discharged member is not expected
+        WHERE EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
+        GROUP BY fw.family_id, fw.week_start, fw.window_to
+    ), preferred AS MATERIALIZED (
+        -- the individual plan's preferred staff member, or else one who speaks its preferred language (the previous
+        -- staff member when they do): soft, through the scheduler's continuity weight; once per plan
+        SELECT ip.participant_id, ip.requirement_id,
+               coalesce(st.code,
+                        CASE WHEN pv.code IS NOT NULL AND ip.preferred_language = ANY (pvs.languages) THEN pv.code END,
+                        (SELECT min(ls.code) FROM homeward.staff ls JOIN homeward.staff_roles lr ON lr.staff_id = ls.id
+                         WHERE ls.active AND lr.role = q.staff_role AND ip.preferred_language = ANY (ls.languages))) AS code
+        FROM homeward.individual_plans ip
+        JOIN homeward.phase_requirements q ON q.id = ip.requirement_id
+        LEFT JOIN homeward.staff st ON st.id = ip.preferred_staff_id AND st.active
+        LEFT JOIN previous pv ON pv.participant_id = ip.participant_id AND pv.role = q.staff_role
+        LEFT JOIN homeward.staff pvs ON pvs.code = pv.code
+        WHERE ip.preferred_staff_id IS NOT NULL OR ip.preferred_language IS NOT NULL
+    ), counted AS MATERIALIZED (
+        -- MATERIALIZED: the filters below stay below, so these joins stay outer joins on equal keys, planned for every
+        -- requirement-week (the planner cannot estimate how many of them miss sessions, and took one row for 80,000)
+        SELECT n.*,
+               n.required - coalesce(CASE WHEN n.mode = 'family' THEN hf.sessions ELSE hp.sessions END, 0) AS missing,
+               c.code AS centre, coalesce(pf.code, pv.code) AS previous_staff, f.members AS family_members, f.since AS family_since
+        FROM need n
+        LEFT JOIN held_by_participant hp ON n.mode <> 'family' AND hp.participant_id = n.participant_id
+                                        AND hp.requirement_id = n.requirement_id AND hp.week_start = n.week_start
+        LEFT JOIN held_by_family hf ON n.mode = 'family' AND hf.family_id = n.family_id AND hf.week_start = n.week_start
+        LEFT JOIN homeward.participant_placements pl ON pl.participant_id = n.participant_id AND pl.during @> n.window_from
+        LEFT JOIN homeward.centres c ON c.id = pl.centre_id
+        LEFT JOIN previous pv ON pv.participant_id = n.participant_id AND pv.role = n.staff_role
+        LEFT JOIN families f ON n.mode = 'family' AND f.family_id = n.family_id AND f.week_start = n.week_start
+        LEFT JOIN preferred pf ON pf.participant_id = n.participant_id AND pf.requirement_id = n.requirement_id
+    )
+    -- One family session a week serves every member's family requirement: one demand per family and week, from the
+    -- member whose programme asks for the most.
+    SELECT DISTINCT ON (CASE WHEN x.mode = 'family' THEN 'f' || coalesce(x.family_id::text, x.case_number) ELSE x.case_number END,
+                        CASE WHEN x.mode = 'family' THEN 0 ELSE x.requirement_id END, x.week_start)
+           x.enrolment_id, x.case_number, x.requirement_id, x.requirement_code, x.session_type, x.mode, x.staff_role,
+           coalesce(x.group_min, 2), coalesce(x.group_max, 8), x.duration_minutes, x.room_kind, x.requires_child_clearance,
+           x.paediatric_only, x.week_start,
+           homeward.slot_at(greatest(x.window_from, x.family_since)::timestamp AT TIME ZONE (SELECT homeward.planning_zone()), (SELECT homeward.horizon_start(p_from)), p_slot, false),
+           homeward.slot_at(x.window_to::timestamp AT TIME ZONE (SELECT homeward.planning_zone()), (SELECT homeward.horizon_start(p_from)), p_slot, false),
+           x.missing, x.centre, x.previous_staff, x.family_id, x.family_members
+    FROM counted x
+    WHERE x.missing > 0 AND x.centre IS NOT NULL AND (p_centre IS NULL OR x.centre = p_centre)
+    ORDER BY CASE WHEN x.mode = 'family' THEN 'f' || coalesce(x.family_id::text, x.case_number) ELSE x.case_number END,
+             CASE WHEN x.mode = 'family' THEN 0 ELSE x.requirement_id END, x.week_start, x.missing DESC, x.requirement_id,
+             -- ties between family members (the same requirement, as many missing) go to the lowest case number (0028)
+             x.case_number
+$function$;
