@@ -105,8 +105,7 @@ LANGUAGE sql STABLE AS $$
         WHERE p_participants IS NULL OR fm.participant_id = ANY (p_participants)
         GROUP BY fm.participant_id, w.week_start
     ), base AS MATERIALIZED (
-        SELECT e.id AS enrolment_id, p.id AS participant_id, p.case_number, q.id AS requirement_id, q.code, q.session_type, q.mode,
-               q.staff_role, q.group_min, q.group_max, q.duration_minutes, q.room_kind, q.requires_child_clearance, q.paediatric_only,
+        SELECT e.id AS enrolment_id, p.id AS participant_id, q.id AS requirement_id,
                w.week_start, e.phase_started_on, coalesce(ip.sessions_per_week, q.sessions_per_week) AS rate, pa.paused,
                lower(d.plan_days) AS plan_from, upper(d.plan_days) AS plan_to, upper(el.days) AS eligible_until,
                greatest(win.first_day, pz.pause_ends) AS window_from, least(win.end_day, pz.pause_starts) AS window_to,
@@ -136,8 +135,8 @@ LANGUAGE sql STABLE AS $$
         WHERE e.status = 'active' AND el.days && daterange(w.week_start, w.week_start + 7)
           AND (p_participants IS NULL OR p.id = ANY (p_participants))
     )
-    SELECT b.enrolment_id, b.participant_id, b.case_number, b.requirement_id, b.code, b.session_type, b.mode, b.staff_role,
-           b.group_min, b.group_max, b.duration_minutes, b.room_kind, b.requires_child_clearance, b.paediatric_only, b.week_start,
+    SELECT b.enrolment_id, b.participant_id, p.case_number, b.requirement_id, q.code, q.session_type, q.mode, q.staff_role,
+           q.group_min, q.group_max, q.duration_minutes, q.room_kind, q.requires_child_clearance, q.paediatric_only, b.week_start,
            b.window_from, b.window_to,
            coalesce(homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.plan_to)
                     - homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.plan_from), 0),
@@ -145,6 +144,10 @@ LANGUAGE sql STABLE AS $$
                - homeward.plan_due_to_date(b.rate, b.phase_started_on, b.paused, b.week_start),
            b.eligible_until, b.family_id
     FROM base b
+    -- the participant's and the requirement's columns, joined to the rows computed (on their keys: a caller that does
+    -- not read them does not join them)
+    LEFT JOIN homeward.participants p ON p.id = b.participant_id
+    LEFT JOIN homeward.phase_requirements q ON q.id = b.requirement_id
 $$;
 
 ------------------------------------------------------------------------------------------------
@@ -166,17 +169,15 @@ CREATE OR REPLACE FUNCTION homeward.instance_demand(p_from date, p_days integer,
  STABLE
 AS $function$
     WITH need_all AS MATERIALIZED (
-        -- the columns used below (due_in_week and eligible_until are instance_ages_out's)
-        SELECT n.enrolment_id, n.participant_id, n.case_number, n.requirement_id, n.requirement_code, n.session_type, n.mode,
-               n.staff_role, n.group_min, n.group_max, n.duration_minutes, n.room_kind, n.requires_child_clearance,
-               n.paediatric_only, n.week_start, n.window_from, n.window_to, n.required, n.family_id
+        -- the keys and the values the demand computes with; the requirement's and the participant's columns are joined
+        -- to the few rows left at the end
+        SELECT n.enrolment_id, n.participant_id, n.requirement_id, n.mode, n.staff_role, n.week_start, n.window_from,
+               n.window_to, n.required, n.family_id
         FROM homeward.instance_need(p_from, p_days, p_freeze) n WHERE n.window_from < n.window_to
-    ), need AS MATERIALIZED (
-        SELECT * FROM need_all n WHERE n.required > 0
     ), span AS (
         SELECT (min(week_start)::timestamp AT TIME ZONE (SELECT homeward.planning_zone())) AS from_at,
                ((max(week_start) + 7)::timestamp AT TIME ZONE (SELECT homeward.planning_zone())) AS to_at
-        FROM need
+        FROM need_all
     ), booked AS MATERIALIZED (
         -- sessions planned or held in the horizon's weeks, once each, with their ISO week in the planning zone
         SELECT s.id, s.requirement_id, s.mode, s.family_id, date_trunc('week', (s.starts_at AT TIME ZONE (SELECT homeward.planning_zone()))::date)::date AS week_start
@@ -193,14 +194,17 @@ AS $function$
         FROM booked b WHERE b.mode = 'family' AND b.family_id IS NOT NULL
         GROUP BY 1, 2
     ), previous AS MATERIALIZED (
-        -- the staff member of each role a participant saw last (planned or held), for continuity
-        SELECT DISTINCT ON (sp.participant_id, sr.role) sp.participant_id, sr.role, st.code
-        FROM homeward.session_participants sp
-        JOIN homeward.session_staff ss ON ss.session_id = sp.session_id
-        JOIN homeward.staff st ON st.id = ss.staff_id AND st.active
+        -- the staff member of each role a participant saw last (planned or held), for continuity: each participant's
+        -- latest seat with each staff member first (one aggregate over the seats), then the latest of those per role
+        SELECT DISTINCT ON (x.participant_id, sr.role) x.participant_id, sr.role, st.code
+        FROM (SELECT sp.participant_id, ss.staff_id, max(lower(sp.during)) AS latest
+              FROM homeward.session_participants sp
+              JOIN homeward.session_staff ss ON ss.session_id = sp.session_id
+              WHERE sp.occupies
+              GROUP BY sp.participant_id, ss.staff_id) x
+        JOIN homeward.staff st ON st.id = x.staff_id AND st.active
         JOIN homeward.staff_roles sr ON sr.staff_id = st.id
-        WHERE sp.occupies
-        ORDER BY sp.participant_id, sr.role, lower(sp.during) DESC, st.code
+        ORDER BY x.participant_id, sr.role, x.latest DESC, st.code
     ), families AS MATERIALIZED (
         -- the members who remain through the week's window (a member who leaves inside it is no longer expected, and the
         -- window starts on the day she leaves: before it, the family session would have to seat her); the window is
@@ -229,35 +233,121 @@ AS $function$
         LEFT JOIN homeward.staff pvs ON pvs.code = pv.code
         WHERE ip.preferred_staff_id IS NOT NULL OR ip.preferred_language IS NOT NULL
     ), counted AS MATERIALIZED (
-        -- MATERIALIZED: the filters below stay below, so these joins stay outer joins on equal keys, planned for every
-        -- requirement-week (the planner cannot estimate how many of them miss sessions, and took one row for 80,000)
-        SELECT n.*,
+        -- the requirement-weeks with sessions required. MATERIALIZED: the filters below stay below, so these joins stay
+        -- outer joins on equal keys, planned for every requirement-week (the planner cannot estimate how many of them
+        -- miss sessions, and took one row for 80,000)
+        SELECT n.enrolment_id, n.participant_id, n.requirement_id, n.mode, n.week_start, n.window_from, n.window_to, n.family_id,
                n.required - coalesce(CASE WHEN n.mode = 'family' THEN hf.sessions ELSE hp.sessions END, 0) AS missing,
-               c.code AS centre, coalesce(pf.code, pv.code) AS previous_staff, f.members AS family_members, f.since AS family_since
-        FROM need n
+               pl.centre_id, coalesce(pf.code, pv.code) AS previous_staff, f.members AS family_members, f.since AS family_since
+        FROM need_all n
         LEFT JOIN held_by_participant hp ON n.mode <> 'family' AND hp.participant_id = n.participant_id
                                         AND hp.requirement_id = n.requirement_id AND hp.week_start = n.week_start
         LEFT JOIN held_by_family hf ON n.mode = 'family' AND hf.family_id = n.family_id AND hf.week_start = n.week_start
         LEFT JOIN homeward.participant_placements pl ON pl.participant_id = n.participant_id AND pl.during @> n.window_from
-        LEFT JOIN homeward.centres c ON c.id = pl.centre_id
         LEFT JOIN previous pv ON pv.participant_id = n.participant_id AND pv.role = n.staff_role
         LEFT JOIN families f ON n.mode = 'family' AND f.family_id = n.family_id AND f.week_start = n.week_start
         LEFT JOIN preferred pf ON pf.participant_id = n.participant_id AND pf.requirement_id = n.requirement_id
+        WHERE n.required > 0
+    ), short AS (
+        SELECT x.*, p.case_number, c.code AS centre
+        FROM counted x
+        JOIN homeward.participants p ON p.id = x.participant_id
+        JOIN homeward.centres c ON c.id = x.centre_id
+        WHERE x.missing > 0 AND (p_centre IS NULL OR c.code = p_centre)
     )
     -- One family session a week serves every member's family requirement: one demand per family and week, from the
     -- member whose programme asks for the most.
     SELECT DISTINCT ON (CASE WHEN x.mode = 'family' THEN 'f' || coalesce(x.family_id::text, x.case_number) ELSE x.case_number END,
                         CASE WHEN x.mode = 'family' THEN 0 ELSE x.requirement_id END, x.week_start)
-           x.enrolment_id, x.case_number, x.requirement_id, x.requirement_code, x.session_type, x.mode, x.staff_role,
-           coalesce(x.group_min, 2), coalesce(x.group_max, 8), x.duration_minutes, x.room_kind, x.requires_child_clearance,
-           x.paediatric_only, x.week_start,
+           x.enrolment_id, x.case_number, x.requirement_id, q.code, q.session_type, x.mode, q.staff_role,
+           coalesce(q.group_min, 2), coalesce(q.group_max, 8), q.duration_minutes, q.room_kind, q.requires_child_clearance,
+           q.paediatric_only, x.week_start,
            homeward.slot_at(greatest(x.window_from, x.family_since)::timestamp AT TIME ZONE (SELECT homeward.planning_zone()), (SELECT homeward.horizon_start(p_from)), p_slot, false),
            homeward.slot_at(x.window_to::timestamp AT TIME ZONE (SELECT homeward.planning_zone()), (SELECT homeward.horizon_start(p_from)), p_slot, false),
            x.missing, x.centre, x.previous_staff, x.family_id, x.family_members
-    FROM counted x
-    WHERE x.missing > 0 AND x.centre IS NOT NULL AND (p_centre IS NULL OR x.centre = p_centre)
+    FROM short x
+    JOIN homeward.phase_requirements q ON q.id = x.requirement_id
     ORDER BY CASE WHEN x.mode = 'family' THEN 'f' || coalesce(x.family_id::text, x.case_number) ELSE x.case_number END,
              CASE WHEN x.mode = 'family' THEN 0 ELSE x.requirement_id END, x.week_start, x.missing DESC, x.requirement_id,
              -- ties between family members (the same requirement, as many missing) go to the lowest case number (0028)
              x.case_number
+$function$;
+
+------------------------------------------------------------------------------------------------
+-- Participants
+------------------------------------------------------------------------------------------------
+
+-- 0028's function with the same rows in the same order: the daily limits of the three age groups are read from the
+-- settings once (homeward.max_sessions_per_day is a SECURITY DEFINER function the planner cannot inline: twice a
+-- participant, it was most of the cost), and the linked participants are one aggregate over the links, not a query per
+-- participant.
+CREATE OR REPLACE FUNCTION homeward.instance_participants(p_from date, p_days integer)
+ RETURNS TABLE(case_number text, languages text[], age integer, is_child boolean, birthday_day integer, limit_before integer,
+               limit_after integer, sex text, family_id text, linked text[])
+ LANGUAGE sql
+ STABLE
+AS $function$
+    WITH limits AS MATERIALIZED (
+        SELECT homeward.max_sessions_per_day('young_child') AS young_child, homeward.max_sessions_per_day('child') AS child,
+               homeward.max_sessions_per_day('adult') AS adult
+    ), links AS MATERIALIZED (
+        -- each link seen from both ends (a link to a relative who is not a participant has no other end)
+        SELECT x.participant_id, array_agg(other.case_number ORDER BY other.case_number) AS linked
+        FROM (SELECT fl.participant_id, fl.related_participant_id AS other_id FROM homeward.family_links fl
+              WHERE fl.related_participant_id IS NOT NULL
+              UNION ALL
+              SELECT fl.related_participant_id, fl.participant_id FROM homeward.family_links fl
+              WHERE fl.related_participant_id IS NOT NULL) x
+        JOIN homeward.participants other ON other.id = x.other_id
+        GROUP BY x.participant_id
+    ), families AS MATERIALIZED (
+        SELECT fm.participant_id, min(fm.family_id)::text AS family_id
+        FROM homeward.family_members fm WHERE homeward.family_member_on(fm.left_on, p_from)
+        GROUP BY fm.participant_id
+    )
+    SELECT p.case_number, p.languages, a.age, homeward.is_child_on(p.birth_date, p_from),
+           nullif(least(b.day - p_from, p_days), p_days),
+           CASE homeward.age_group_on(p.birth_date, p_from) WHEN 'young_child' THEN l.young_child WHEN 'child' THEN l.child
+                                                            ELSE l.adult END,
+           CASE homeward.age_group_on(p.birth_date, b.day) WHEN 'young_child' THEN l.young_child WHEN 'child' THEN l.child
+                                                           ELSE l.adult END,
+           p.sex::text, f.family_id, coalesce(k.linked, '{}')
+    FROM homeward.participants p
+    CROSS JOIN limits l
+    CROSS JOIN LATERAL (SELECT homeward.age_on(p.birth_date, p_from) AS age) a
+    CROSS JOIN LATERAL (SELECT homeward.day_turning(p.birth_date, a.age + 1) AS day) b
+    LEFT JOIN families f ON f.participant_id = p.id
+    LEFT JOIN links k ON k.participant_id = p.id
+    WHERE p.status NOT IN ('completed', 'withdrawn')
+      AND EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
+    ORDER BY 1
+$function$;
+
+------------------------------------------------------------------------------------------------
+-- Staff's hours
+------------------------------------------------------------------------------------------------
+
+-- 0028's function with the same rows in the same order: each availability row is joined to the horizon's days of its
+-- weekday (equal keys), not to every day and filtered, and leave is one anti-join on the staff member.
+CREATE OR REPLACE FUNCTION homeward.instance_staff_windows(p_from date, p_days integer, p_centre text, p_slot integer)
+ RETURNS TABLE(staff text, centre text, start_slot integer, end_slot integer)
+ LANGUAGE sql
+ STABLE
+AS $function$
+    WITH days AS MATERIALIZED (
+        SELECT g::date AS day, extract(isodow FROM g)::int AS weekday
+        FROM generate_series(p_from, p_from + (p_days - 1), interval '1 day') g
+    )
+    SELECT st.code, c.code,
+           homeward.slot_at((d.day + a.starts_at) AT TIME ZONE c.time_zone, (SELECT homeward.horizon_start(p_from)), p_slot, true),
+           homeward.slot_at((d.day + a.ends_at) AT TIME ZONE c.time_zone, (SELECT homeward.horizon_start(p_from)), p_slot, false)
+    FROM homeward.staff_availability a
+    JOIN days d ON d.weekday = a.weekday
+    JOIN homeward.staff st ON st.id = a.staff_id AND st.active
+    JOIN homeward.centres c ON c.id = a.centre_id
+    WHERE a.valid_from <= d.day AND (a.valid_to IS NULL OR a.valid_to >= d.day)
+      AND (p_centre IS NULL OR c.code = p_centre)
+      AND NOT EXISTS (SELECT 1 FROM homeward.staff_leave l WHERE l.staff_id = st.id AND l.during @> d.day)
+      AND (st.left_on IS NULL OR d.day < st.left_on)
+    ORDER BY 1, 2, 3
 $function$;
