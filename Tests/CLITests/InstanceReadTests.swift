@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Scheduler
 import TestSupport
 import Testing
 
@@ -45,6 +46,48 @@ import Testing
                 "SELECT count(*)::int FROM homeward.instance_participants('2026-12-07', 14) WHERE birthday_day IS NOT NULL AND limit_before <> limit_after") > 0)
             #expect(try connection.int(
                 "SELECT count(*)::int FROM homeward.instance_demand('2026-12-07', 14, NULL, 0, 15) WHERE previous_staff IS NOT NULL") > 0)
+        }
+    }
+
+    /// The store turns each demand row into one unit per missing session, numbered from 1, with the row's values (the row
+    /// is decoded once for all its units).
+    @Test func eachDemandRowIsOneUnitPerMissingSession() throws {
+        try ScheduleFixture.withWorld { world in
+            let connection = try world.connect()
+            try connection.runScript(Self.edgeCases)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("instance-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let run = try ScheduleFixture.generate(world, ["--dry-run", "--export-instance", file.path])
+            #expect([0, 3].contains(run.status), "\(run)")
+            let demands = try JSONDecoder().decode(Instance.self, from: Data(contentsOf: file)).demands
+            #expect(Set(demands.map(\.id)).count == demands.count)
+
+            let rows = try connection.query(
+                """
+                SELECT CASE WHEN mode = 'family' THEN 'F' || family_id ELSE case_number END || '/R' || requirement_id || '/' || week_start,
+                       missing, session_type, centre, window_start, window_end, coalesce(previous_staff, '')
+                FROM homeward.instance_demand($1::date, 14, NULL, 0, 15)
+                WHERE mode <> 'family' OR cardinality(family_members) > 0
+                """, [ScheduleFixture.from]).rows
+            #expect(rows.count > 10)
+            var expected: [String: (String, String, SlotRange, String)] = [:]
+            var units = 0
+            for row in rows {
+                let missing: Int = try row.decode(1)
+                #expect(missing > 0)
+                for number in 1...missing {
+                    expected[try row.decode(0, as: String.self) + "/\(number)"] = (
+                        try row.decode(2), try row.decode(3), SlotRange(start: try row.decode(4), end: try row.decode(5)), try row.decode(6))
+                }
+                units += missing
+            }
+            #expect(units > rows.count, "some requirement-week misses more than one session")
+            // Units of families that never meet are reported as gaps instead: every unit read is a row's.
+            for demand in demands {
+                guard let row = expected[demand.id] else { Issue.record("\(demand.id) is no demand row's unit"); continue }
+                #expect(row.0 == demand.sessionType && row.1 == demand.centreId && row.2 == demand.window
+                        && row.3 == (demand.preferredStaffId ?? ""), "\(demand.id)")
+            }
         }
     }
 
