@@ -15,8 +15,7 @@
 --     (no third join to sessions), the individual plan's preference is computed once per plan, and the counted rows
 --     are MATERIALIZED so that their joins stay outer joins on equal keys whatever the planner estimates;
 --   * participants (instance_participants): the daily limits are read from the settings once, not twice a participant,
---     and the linked participants and the families are aggregates joined once;
---   * staff hours (instance_staff_windows): availability joined to the horizon's days of its weekday.
+--     and the linked participants and the families are aggregates joined once.
 
 ------------------------------------------------------------------------------------------------
 -- Participants' free hours
@@ -338,33 +337,4 @@ AS $function$
     WHERE p.status NOT IN ('completed', 'withdrawn')
       AND EXISTS (SELECT 1 FROM homeward.enrolments e WHERE e.participant_id = p.id AND e.status = 'active')
     ORDER BY 1
-$function$;
-
-------------------------------------------------------------------------------------------------
--- Staff's hours
-------------------------------------------------------------------------------------------------
-
--- 0028's function with the same rows in the same order: each availability row is joined to the horizon's days of its
--- weekday (equal keys), not to every day and filtered by weekday.
-CREATE OR REPLACE FUNCTION homeward.instance_staff_windows(p_from date, p_days integer, p_centre text, p_slot integer)
- RETURNS TABLE(staff text, centre text, start_slot integer, end_slot integer)
- LANGUAGE sql
- STABLE
-AS $function$
-    WITH days AS MATERIALIZED (
-        SELECT g::date AS day, extract(isodow FROM g)::int AS weekday
-        FROM generate_series(p_from, p_from + (p_days - 1), interval '1 day') g
-    )
-    SELECT st.code, c.code,
-           homeward.slot_at((d.day + a.starts_at) AT TIME ZONE c.time_zone, (SELECT homeward.horizon_start(p_from)), p_slot, true),
-           homeward.slot_at((d.day + a.ends_at) AT TIME ZONE c.time_zone, (SELECT homeward.horizon_start(p_from)), p_slot, false)
-    FROM homeward.staff_availability a
-    JOIN days d ON d.weekday = a.weekday
-    JOIN homeward.staff st ON st.id = a.staff_id AND st.active
-    JOIN homeward.centres c ON c.id = a.centre_id
-    WHERE a.valid_from <= d.day AND (a.valid_to IS NULL OR a.valid_to >= d.day)
-      AND (p_centre IS NULL OR c.code = p_centre)
-      AND NOT EXISTS (SELECT 1 FROM homeward.staff_leave l WHERE l.staff_id = st.id AND l.during @> d.day)
-      AND (st.left_on IS NULL OR d.day < st.left_on)
-    ORDER BY 1, 2, 3
 $function$;

@@ -4,12 +4,12 @@ import Scheduler
 import TestSupport
 import Testing
 
-/// 0039 rewrote the nightly's read (the need, the demand, participants and their free hours, staff hours) to cost what it
+/// 0039 rewrote the nightly's read (the need, the demand, participants and their free hours) to cost what it
 /// touches; it must read the same instance. Each rewritten function is compared, row for row and in order, with the
 /// function as the landed migrations defined it (read from their files, created under pg_temp), on the schedule fixture
 /// with the cases a rewrite could get wrong: a move between centres and a placement ending inside the horizon, birthdays
-/// that change a daily limit or end an age band, a family member leaving, school hours and a court hearing, staff leave,
-/// a departure and availability that ends, individual plans with a preferred staff member or language, a pause, links
+/// that change a daily limit or end an age band, a family member leaving, school hours and a court hearing, staff leave
+/// and a departure, individual plans with a preferred staff member or language, a pause, links
 /// seen from both ends, and sessions already planned (counted against the need, and the staff last seen).
 @Suite struct InstanceReadTests {
     /// (file, function) of the definitions 0039 replaced, in the order they can be created.
@@ -19,7 +19,6 @@ import Testing
         ("0035_rerun_with_nothing_new.sql", "instance_ages_out"),
         ("0028_nightly_costs_what_it_touches.sql", "instance_demand"),
         ("0028_nightly_costs_what_it_touches.sql", "instance_participant_windows"),
-        ("0028_nightly_costs_what_it_touches.sql", "instance_staff_windows"),
         ("0024_individual_plans_and_families.sql", "instance_participants"),
     ]
 
@@ -102,7 +101,6 @@ import Testing
             for centre in [nil, "ALM-NGO"] as [String?] {
                 calls += [
                     ("instance_participant_windows($1::date, $2::int, $3::text, 15)", [h.from, h.days, centre]),
-                    ("instance_staff_windows($1::date, $2::int, $3::text, 15)", [h.from, h.days, centre]),
                     ("instance_demand($1::date, $2::int, $3::text, $4::int, 15)", [h.from, h.days, centre, h.freeze]),
                 ]
             }
