@@ -240,17 +240,21 @@ extension Store {
             }
             let weekStart: LocalDate = try row.decode(13)
             let missing: Int = try row.decode(16)
-            for unit in 0..<missing {
-                let owner = mode == .family ? "F\(familyID!)" : caseNumber
-                demands.append(Demand(
-                    id: "\(owner)/R\(requirementID)/\(weekStart)/\(unit + 1)", requirementId: String(requirementID),
-                    sessionType: try row.decode(4), mode: mode, participants: members,
-                    groupKey: mode == .group ? "R\(requirementID)" : nil,
-                    groupMin: try row.decode(7), groupMax: try row.decode(8), staffRole: try row.decode(6),
-                    paediatricOnly: try row.decode(12), requiresChildClearance: try row.decode(11),
-                    durationSlots: (try row.decode(9, as: Int.self)) / settings.slotMinutes,
-                    window: SlotRange(start: try row.decode(14), end: try row.decode(15)), weekLabel: weekStart.isoWeek,
-                    roomKinds: [try row.decode(10)], centreId: try row.decode(17), preferredStaffId: try row.decode(18)))
+            // One demand per missing session, all alike but for the id: the row is decoded once, not once per session.
+            let unit = Demand(
+                id: "", requirementId: String(requirementID),
+                sessionType: try row.decode(4), mode: mode, participants: members,
+                groupKey: mode == .group ? "R\(requirementID)" : nil,
+                groupMin: try row.decode(7), groupMax: try row.decode(8), staffRole: try row.decode(6),
+                paediatricOnly: try row.decode(12), requiresChildClearance: try row.decode(11),
+                durationSlots: (try row.decode(9, as: Int.self)) / settings.slotMinutes,
+                window: SlotRange(start: try row.decode(14), end: try row.decode(15)), weekLabel: weekStart.isoWeek,
+                roomKinds: [try row.decode(10)], centreId: try row.decode(17), preferredStaffId: try row.decode(18))
+            let prefix = "\(mode == .family ? "F\(familyID!)" : caseNumber)/R\(requirementID)/\(weekStart)/"
+            for number in stride(from: 1, through: missing, by: 1) {
+                var demand = unit
+                demand.id = prefix + String(number)
+                demands.append(demand)
             }
         }
         return (demands, noFamily + (try agesOut(request)))
