@@ -221,19 +221,24 @@ extension Store {
                 WHERE e.status = 'active' AND q.session_type = ANY ($1::text[])
                   AND homeward.eligible_during(p.birth_date, p.sex::text, q.min_age, q.max_age, q.sex::text) @> $2::date
                 GROUP BY e.participant_id
+            ), counselling AS (
+                -- the counselling sessions up to the reference day, each with its local day (computed once)
+                SELECT s.id, s.occupies, s.status, s.cancelled_by, (s.starts_at AT TIME ZONE c.time_zone)::date AS day
+                FROM homeward.sessions s JOIN homeward.centres c ON c.id = s.centre_id
+                WHERE s.session_type = ANY ($1::text[]) AND (s.starts_at AT TIME ZONE c.time_zone)::date <= $2::date
             ), seats AS (
-                -- Every counselling seat up to the reference day, read once by hash (attendance needs a seat: its key
-                -- references session_participants): a contact, or a session missed without excuse or cancelled by them.
-                -- The local day is a column of a LATERAL (OFFSET 0): computed once per seat, not in the filter and again.
-                SELECT sp.participant_id, d.day,
-                       s.occupies AND a.status IN ('attended', 'late') AS contact,
+                -- The counselling seats up to the reference day that say something: a contact, or a session missed
+                -- without excuse or cancelled by them. Those are the seats with attendance (read from attendance, whose
+                -- key is a seat's), and the seats of sessions they cancelled that have none: not every seat joined to
+                -- every attendance row by hash.
+                SELECT a.participant_id, s.day, s.occupies AND a.status IN ('attended', 'late') AS contact,
                        (s.occupies AND a.status = 'absent_unexcused') OR (s.status = 'cancelled' AND s.cancelled_by = 'participant') AS missed
-                FROM homeward.sessions s
-                JOIN homeward.session_participants sp ON sp.session_id = s.id
-                JOIN homeward.centres c ON c.id = s.centre_id
-                CROSS JOIN LATERAL (SELECT (s.starts_at AT TIME ZONE c.time_zone)::date AS day OFFSET 0) d
-                LEFT JOIN homeward.attendance a ON a.session_id = sp.session_id AND a.participant_id = sp.participant_id
-                WHERE s.session_type = ANY ($1::text[]) AND d.day <= $2::date
+                FROM homeward.attendance a JOIN counselling s ON s.id = a.session_id
+                UNION ALL
+                SELECT sp.participant_id, s.day, false, true
+                FROM counselling s JOIN homeward.session_participants sp ON sp.session_id = s.id
+                WHERE s.status = 'cancelled' AND s.cancelled_by = 'participant'
+                  AND NOT EXISTS (SELECT 1 FROM homeward.attendance a WHERE a.session_id = sp.session_id AND a.participant_id = sp.participant_id)
             ), contact AS (
                 SELECT k.participant_id, k.since, max(x.day) FILTER (WHERE x.contact) AS last_on
                 FROM asked k LEFT JOIN seats x ON x.participant_id = k.participant_id

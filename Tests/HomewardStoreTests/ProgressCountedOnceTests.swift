@@ -8,7 +8,7 @@ import Testing
 /// Requirement progress counts each seat once per (enrolment, counting key) (0040): the same numbers as before for the
 /// cases that rewrite could get wrong — seats before the phase start, an individual rate and a pause, both kinds of
 /// cancellation, a requirement with no seat, a second enrolment with a requirement outside the age band — and the
-/// flag rules read the same sums from their narrow copy as from the view.
+/// flag rules read the same sums from their narrow copy as from the view, and the counselling contact its seats.
 @Suite struct ProgressCountedOnceTests {
     /// KZ-A-0001 (WOMEN, phase restarted on 2026-10-10, 2 a week by an individual plan, paused 15–18 October) with one
     /// seat of each outcome and one before the phase start; KZ-A-0002 enrolled the day before with no seat; KZ-C-0001,
@@ -142,6 +142,14 @@ import Testing
             let adult = try #require(inputs.enrolments.first { $0.caseNumber == "KZ-A-0001" })
             #expect(adult.requiredToDate == 3 && adult.attended == 2 && adult.offered == 4 && adult.notOffered == 0)
             #expect(adult.phaseStartedOn == LocalDate("2026-10-10") && adult.plannedPhaseEnd == LocalDate("2026-11-28"))
+
+            // The counselling contact, read from attendance and the sessions they cancelled: last contact the late
+            // arrival of 14 October; missed since, the unexcused absence and the session they cancelled (not the
+            // excused one, the one staff cancelled, the unrecorded one or the one ahead).
+            let contact = inputs.counselling.sorted { $0.caseNumber < $1.caseNumber }.map { c in
+                "\(c.caseNumber) \(c.enrolledSince) \(c.lastContactOn.map { "\($0)" } ?? "-") \(c.missedSinceContact)"
+            }
+            #expect(contact == ["KZ-A-0001 2026-10-03 2026-10-14 2", "KZ-A-0002 2026-10-30 - 0", "KZ-C-0001 2026-10-03 2026-10-07 0"])
         }
     }
 
