@@ -10,7 +10,8 @@ import Testing
     static let probe: String = {
         let extra = (1...45).map { "c\($0) int DEFAULT \($0)" }.joined(separator: ", ")
         return """
-            CREATE TABLE homeward.audit_probe (a int, b text, participant_id bigint, note text, during tstzrange, \(extra),
+            CREATE TABLE homeward.audit_probe (a int, b text, participant_id bigint, note text, during tstzrange,
+                                               tags text[], ratio numeric, yes boolean, seen timestamptz, doc jsonb, \(extra),
                                                PRIMARY KEY (a, b));
             CREATE TRIGGER audit_probe_insert AFTER INSERT ON homeward.audit_probe REFERENCING NEW TABLE AS new_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes();
@@ -51,7 +52,14 @@ import Testing
                 VALUES (1, 'x', 7, NULL, tstzrange('2026-01-05 09:00+00', '2026-01-05 10:00+00')),
                        (2, 'y', NULL, 'it''s "quoted"', NULL), (3, 'z', 9, 'three', 'empty')
                 """)
-            #expect(try connection.query(Self.recorded, ["insert"]).rows.count == 3)
+            // Values whose JSON text needs escaping or is not a string (0042 writes the record as JSON text).
+            try connection.execute(
+                #"""
+                INSERT INTO homeward.audit_probe (a, b, participant_id, note, tags, ratio, yes, seen, doc)
+                VALUES (4, E'w\\"\n', 11, E'back\\slash, tab\t, Мадина \u00e9', '{a,"b c",NULL}', 1.50, true,
+                        '2026-01-05 09:00+05', '{"k": [1, "два", null], "": {}}')
+                """#)
+            #expect(try connection.query(Self.recorded, ["insert"]).rows.count == 4)
             #expect(try Self.missing(connection, Self.recordOf0005, Self.recorded, "insert") == 0)
             #expect(try Self.missing(connection, Self.recorded, Self.recordOf0005, "insert") == 0)
 
@@ -59,7 +67,7 @@ import Testing
             try connection.execute("CREATE TABLE expected_deletes AS \(Self.recordOf0005.replacingOccurrences(of: "$1", with: "'delete'"))")
             try connection.execute("DELETE FROM homeward.audit_probe")
             let expected = "SELECT * FROM expected_deletes WHERE $1::text IS NOT NULL"
-            #expect(try connection.query(Self.recorded, ["delete"]).rows.count == 3)
+            #expect(try connection.query(Self.recorded, ["delete"]).rows.count == 4)
             #expect(try Self.missing(connection, expected, Self.recorded, "delete") == 0)
             #expect(try Self.missing(connection, Self.recorded, expected, "delete") == 0)
         }
@@ -95,7 +103,7 @@ import Testing
             #expect(try moved[1].decode(1) as String? == "y")
             #expect(try moved[1].decode(2) as String? == nil)
             #expect(try moved[1].decode(3) as String? == "n")
-            #expect(try moved.map { try $0.decode(5) as Int } == [50, 50])
+            #expect(try moved.map { try $0.decode(5) as Int } == [55, 55])
         }
     }
 }
