@@ -51,8 +51,8 @@ public enum ScheduleJob {
         /// How long each phase of the first run took, in milliseconds (read the instance, solve and check, write).
         public var phaseMilliseconds: (read: Int, solve: Int, write: Int) = (0, 0, 0)
 
-        /// How long the run waited in `beforeWrite` between its solve and its write, in milliseconds.
-        public var waitedBeforeWriteMilliseconds = 0
+        /// How long the first write waited in `beforeCommit` before its COMMIT, in milliseconds.
+        public var waitedBeforeCommitMilliseconds = 0
     }
 
     /// One session a plan adds, in the store's words.
@@ -68,11 +68,13 @@ public enum ScheduleJob {
 
     /// Runs the job. The advisory lock is held for the connection's life (released when it closes, even if killed);
     /// the write is one transaction, so a run stopped at any point leaves the database as it was. `inspect` sees the
-    /// problem once read; `beforeWrite` runs once the plan is solved and checked, before anything is written (the
-    /// nightly waits there for the flags it evaluates alongside; what it throws stops the run, nothing written).
+    /// problem once read; `beforeWrite` runs once the plan is solved, before anything is written, and `beforeCommit` once
+    /// the first write is done, before its COMMIT (the nightly evaluates its flags on another connection in between, while
+    /// the server writes; what either throws stops the run with nothing written).
     public static func run(
         store: Store, request: ScheduleRequest, settings: SchedulingSettings, dryRun: Bool,
-        inspect: (SchedulingProblem) throws -> Void = { _ in }, beforeWrite: () throws -> Void = {}
+        inspect: (SchedulingProblem) throws -> Void = { _ in }, beforeWrite: () throws -> Void = {},
+        beforeCommit: () throws -> Void = {}
     ) throws -> Outcome {
         // The run's start is the database's moment (the one clock); its duration is measured here, on a monotonic clock.
         let started = try store.now()
@@ -97,6 +99,7 @@ public enum ScheduleJob {
         let solvedAt = ContinuousClock.now
         try beforeWrite()
         let writeStarts = ContinuousClock.now
+        var waited = Duration.zero
         let milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
         let summary: ScheduleRunSummary
         if dryRun {
@@ -108,13 +111,18 @@ public enum ScheduleJob {
             summary = try replanningConflicts(
                 store: store, request: request, settings: settings, startedAt: started, clock: clock,
                 first: try store.saveSchedule(problem, solution, request: request, startedAt: started, durationMilliseconds: milliseconds,
-                                              beforeCommit: check.requireNoViolations))
+                                              beforeCommit: {
+                    try check.requireNoViolations()
+                    let waiting = ContinuousClock.now
+                    defer { waited = ContinuousClock.now - waiting }
+                    try beforeCommit()
+                }))
         }
         var outcome = Outcome(problem: problem, solution: solution, summary: summary)
         outcome.retriedKnownGapsOnly = knownGaps
         func ms(_ duration: Duration) -> Int { Int(duration / .milliseconds(1)) }
         outcome.phaseMilliseconds = (ms(read - clock), ms(solvedAt - inspected), ms(ContinuousClock.now - writeStarts))
-        outcome.waitedBeforeWriteMilliseconds = ms(writeStarts - solvedAt)
+        outcome.waitedBeforeCommitMilliseconds = ms(waited)
         return outcome
     }
 

@@ -2,11 +2,11 @@ import Foundation
 import Homeward
 import HomewardStore
 
-/// The nightly's flag evaluation, run on a connection and a thread of its own while the main connection reads and
-/// solves the schedule: the server evaluates the flags on one core while it reads the schedule's instance (and the client
-/// solves) on the other. The two share nothing until the schedule's write, which waits for the flags (`result()`):
-/// the flags never see tonight's plan, as when they ran first, and a flag evaluation that fails stops the night before
-/// anything is written, as it did then.
+/// The nightly's flag evaluation, run on a connection and a thread of its own while the main connection writes the
+/// schedule: the server evaluates the flags on one core while it writes the plan on the other (the client, which has
+/// read and solved by then, waits for the server). The write's COMMIT waits for the flags (`result()`): the flags never
+/// see tonight's plan, as when they ran first, and a flag evaluation that fails rolls the write back, so the night stops
+/// with nothing of the schedule written, as it did then.
 ///
 /// The connection stays open until the object goes (after the nightly has recorded its completion), so the server
 /// process that wrote the flags (`backendPID`) is still this nightly's when the completion leaves its writes out.

@@ -14,7 +14,7 @@ struct NightlyCommand: ParsableCommand {
             or a closure made impossible; what it cannot re-place is cancelled and planned again by the generation after it. \
             Staff whose day of leaving the programme has come are then marked inactive, and the audit trail gets its \
             monthly partitions three months ahead. The flags are evaluated on a second connection while the schedule is \
-            read and solved; the schedule's write waits for them, so they never see tonight's new plan. The whole job \
+            written; the write's COMMIT waits for them, so they never see tonight's new plan. The whole job \
             holds the scheduler's lock: a run that finds another in progress does nothing at all. Each step is idempotent \
             and commits on its own: a rerun the same day changes no flag, and a run after a kill simply carries on. A rerun \
             with nothing new since the last complete run (the same day and settings, nothing written by anyone since it \
@@ -76,25 +76,31 @@ struct NightlyCommand: ParsableCommand {
         if (!quiet && repair.broken > 0) || !repair.unrepaired.isEmpty { print(ScheduleCommand.Repair.summaryLine(repair)) }
         try store.retireDepartedStaff()
         try store.ensureAuditPartitions()
-        // The flags are evaluated on a connection of their own while this one reads and solves the schedule; the write
-        // waits for them, so they see the repaired plan and not tonight's new one, and a failure stops the night unwritten.
-        let alongside = FlagsAlongside.start(
-            conninfo: connection.conninfo, applicationName: CommandPath.of(Self.self), timeouts: settings.database.nightly,
-            policy: flagSettings.policy)
-        defer { alongside.wait() }
+        // The flags are evaluated on a connection of their own while this one writes the schedule (the server's other core
+        // is idle while one writes); the write's COMMIT waits for them, so they see the repaired plan and not tonight's new
+        // one, and a flag evaluation that fails rolls the write back: the night stops with nothing of the schedule written.
+        var alongside: FlagsAlongside?
+        defer { alongside?.wait() }
+        let startFlags = { () -> FlagsAlongside in
+            let job = FlagsAlongside.start(
+                conninfo: connection.conninfo, applicationName: CommandPath.of(Self.self), timeouts: settings.database.nightly,
+                policy: flagSettings.policy)
+            alongside = job
+            return job
+        }
         var evaluated: FlagEvaluationSummary?
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(
             store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil,
-            beforeWrite: { evaluated = try alongside.result() })
-        let flags = try evaluated ?? alongside.result()
+            beforeWrite: { _ = startFlags() }, beforeCommit: { evaluated = try (alongside ?? startFlags()).result() })
+        let flags = try evaluated ?? (alongside ?? startFlags()).result()
         let summary = outcome.summary
         timings.lap("schedule")
         defer {
             timings.lap("summary")
             timings.report(command: "nightly", parts: [
-                ("flags", alongside.durationMilliseconds), ("flags_wait", outcome.waitedBeforeWriteMilliseconds),
+                ("flags", alongside?.durationMilliseconds ?? 0), ("flags_wait", outcome.waitedBeforeCommitMilliseconds),
                 ("read", outcome.phaseMilliseconds.read), ("solve", outcome.phaseMilliseconds.solve),
                 ("write", outcome.phaseMilliseconds.write)])
         }
@@ -113,7 +119,7 @@ struct NightlyCommand: ParsableCommand {
         } ?? 0
         // Every step done: a rerun with nothing new may end after its check (and, like a full rerun, exits 0: the run
         // before it, this one, left the same demand unplaced).
-        try store.nightlyCompleted(start, settings: fingerprint, summary: line, ownBackends: alongside.backendPID.map { [$0] } ?? [])
+        try store.nightlyCompleted(start, settings: fingerprint, summary: line, ownBackends: alongside?.backendPID.map { [$0] } ?? [])
         if newlyServable > 0 { throw ExitCode(ExitStatus.unplacedDemand.rawValue) }
     }
 }

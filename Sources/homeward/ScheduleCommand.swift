@@ -74,7 +74,7 @@ extension ScheduleCommand {
     /// Runs the shared job, turning its failures into the CLI's exit statuses.
     static func runJob(
         store: Store, request: ScheduleRequest, settings: SchedulingSettings, dryRun: Bool, exportInstance: String?,
-        beforeWrite: () throws -> Void = {}
+        beforeWrite: () throws -> Void = {}, beforeCommit: () throws -> Void = {}
     ) throws -> ScheduleJob.Outcome {
         do {
             let outcome = try ScheduleJob.run(store: store, request: request, settings: settings, dryRun: dryRun, inspect: { problem in
@@ -83,7 +83,7 @@ extension ScheduleCommand {
                     Log.info("wrote the scheduling instance to \(exportInstance)")
                 }
                 if Log.isInteractive { Log.info("solving \(problem.demandCount) session units…") }
-            }, beforeWrite: beforeWrite)
+            }, beforeWrite: beforeWrite, beforeCommit: beforeCommit)
             let phases = outcome.phaseMilliseconds
             Log.debug("schedule phases: read \(phases.read) ms, solve \(phases.solve) ms, write \(phases.write) ms"
                       + (outcome.retriedKnownGapsOnly ? " (only the demand the run before left unplaced, nothing changed: no search)" : ""))
