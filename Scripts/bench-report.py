@@ -163,7 +163,8 @@ def main():
                      f"{mib(median(figures, size, 'nightly.rss_kib'))} | {len(figures[size].get('nightly', []))} |")
         previous = nightly
     lines += ["", "Phases of the nightly (`HOMEWARD_TIMINGS=1`: one `timings nightly …` line on stderr); read, solve and "
-              "write are the schedule generation's:", "",
+              "write are the schedule generation's. The flags are evaluated on a second connection while the schedule is "
+              "written (0038), so their time is inside the write's, not added to the total:", "",
               "| participants | mark unrecorded | flags | repair | schedule: read | solve | write | total |",
               "|---|---|---|---|---|---|---|---|"]
     for size in sizes:
