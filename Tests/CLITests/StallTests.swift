@@ -62,9 +62,9 @@ import Testing
         }
     }
 
-    /// The nightly evaluates its flags on a second connection while it reads and solves the schedule; the schedule's
-    /// write waits for them. Flags that cannot be written (their table locked by a forgotten psql) stop the night there:
-    /// exit 75, one line, and no schedule written although it was read and solved.
+    /// The nightly evaluates its flags on a second connection while it writes the schedule; the write's COMMIT waits for
+    /// them. Flags that cannot be written (their table locked by a forgotten psql) stop the night there: exit 75, one
+    /// line, and the schedule's write rolled back although it was read, solved and written.
     @Test func theNightlyWhoseFlagsWaitBehindALockWritesNoSchedule() throws {
         try ScheduleFixture.withWorld { database in
             let config = try ScheduleFixture.config()
