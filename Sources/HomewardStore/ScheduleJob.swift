@@ -137,10 +137,10 @@ public enum ScheduleJob {
     /// of `splitFromUnits` demand units or more solved side by side on the machine's cores, largest first: the same
     /// plan, sooner.
     static func solveSideBySide(_ instance: Instance, splitFromUnits: Int = Scheduler.splitFromUnits) -> Solution {
-        guard instance.demands.count >= splitFromUnits else { return Scheduler.solve(instance) }
-        let parts = Scheduler.parts(of: instance)
-        guard parts.count > 1 else { return Scheduler.solve(instance) }
+        @Sendable func milliseconds(since start: ContinuousClock.Instant) -> Int { Int((ContinuousClock.now - start) / .milliseconds(1)) }
         let started = ContinuousClock.now
+        let parts = Scheduler.plannedParts(of: instance, splitFromUnits: splitFromUnits)
+        guard parts.count > 1 else { return Scheduler.solveWhole(instance, budget: nil, elapsedMilliseconds: { milliseconds(since: started) }) }
         let largestFirst = parts.indices.sorted { (parts[$0].demands.count, $1) > (parts[$1].demands.count, $0) }
         final class Plans: @unchecked Sendable {
             let lock = NSLock()
@@ -152,10 +152,10 @@ public enum ScheduleJob {
             let k = largestFirst[turn]
             // each part timed from its own start, as Scheduler.solve times it
             let partStart = ContinuousClock.now
-            let plan = Scheduler.solvePart(parts[k], elapsedMilliseconds: { Int((ContinuousClock.now - partStart) / .milliseconds(1)) })
+            let plan = Scheduler.solvePart(parts[k], elapsedMilliseconds: { milliseconds(since: partStart) })
             plans.lock.withLock { plans.plans[k] = plan }
         }
-        return Scheduler.combine(plans.plans.map { $0! }, of: instance, totalMilliseconds: Int((ContinuousClock.now - started) / .milliseconds(1)))
+        return Scheduler.combine(plans.plans.map { $0! }, of: instance, totalMilliseconds: milliseconds(since: started))
     }
 
     /// The independent checker (`Solution.violations(of:)`) of one plan, run on a thread of its own from `start`.

@@ -13,7 +13,7 @@ extension Engine {
                 sessionType: first.sessionType, requirementId: first.requirementId, mode: first.mode,
                 language: x.lang >= 0 ? languages[x.lang] : ""))
         }
-        out.sort { ($0.start, $0.staffId, $0.roomId) < ($1.start, $1.staffId, $1.roomId) }
+        out.sort(by: PlacedSession.inPlanOrder)
         var unplaced: [UnplacedDemand] = []
         var seen = Set<String>()
         for d in dem.indices where dSession[d] < 0 {

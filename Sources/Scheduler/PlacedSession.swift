@@ -45,3 +45,10 @@ public struct PlacedSession: Sendable, Codable, Equatable {
     /// The slots the session occupies.
     public var slots: SlotRange { SlotRange(start: start, end: start + durationSlots) }
 }
+
+extension PlacedSession {
+    /// The order of a plan's sessions (`Solution.sessions`): by start, then staff, then room.
+    static func inPlanOrder(_ a: PlacedSession, _ b: PlacedSession) -> Bool {
+        (a.start, a.staffId, a.roomId) < (b.start, b.staffId, b.roomId)
+    }
+}

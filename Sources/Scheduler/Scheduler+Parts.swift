@@ -12,6 +12,12 @@ extension Scheduler {
     /// participants the one-piece plan placed 0.05 % more units); above it the parts bound the memory and use the cores.
     public static let splitFromUnits = 20_000
 
+    /// What `solve` plans apart: the independent parts of an instance of `splitFromUnits` demand units or more, each with
+    /// its share of `budget`; the instance itself, alone, when smaller or of one part.
+    public static func plannedParts(of instance: Instance, budget: Budget? = nil, splitFromUnits: Int = splitFromUnits) -> [Instance] {
+        instance.demands.count >= splitFromUnits ? parts(of: instance, budget: budget) : [instance]
+    }
+
     /// The independent parts of `instance`, each a whole instance with its share of `budget` (the instance's own when
     /// nil), in the order of their first centre in the instance; one part (the instance itself, unchanged) when its
     /// centres are all joined.
@@ -41,7 +47,12 @@ extension Scheduler {
         // Centres in the order the instance names them: rooms, staff, participants, demand, booked sessions.
         for r in instance.rooms { _ = find(r.centreId) }
         var participantCentres: [String: [String]] = [:]
-        for s in instance.staff { union(s.available.keys.sorted()) }
+        var staffCentres: [String: [String]] = [:]
+        for s in instance.staff {
+            let centres = s.available.keys.sorted()
+            staffCentres[s.id] = centres
+            union(centres)
+        }
         for p in instance.participants {
             let centres = p.available.keys.sorted()
             participantCentres[p.id] = centres
@@ -50,8 +61,6 @@ extension Scheduler {
         for p in instance.participants {
             for q in p.linkedParticipants { union((participantCentres[p.id] ?? []) + (participantCentres[q] ?? [])) }
         }
-        var staffCentres: [String: [String]] = [:]
-        for s in instance.staff { staffCentres[s.id] = s.available.keys.sorted() }
         for d in instance.demands { union([d.centreId] + d.participants.flatMap { participantCentres[$0] ?? [] }) }
         for e in instance.existingSessions {
             union((e.centreId.map { [$0] } ?? []) + e.staffIds.flatMap { staffCentres[$0] ?? [] }
@@ -128,8 +137,8 @@ extension Scheduler {
             if precedence.firstIndex(of: plan.stats.stopReason)! > precedence.firstIndex(of: stop)! { stop = plan.stats.stopReason }
         }
         stats.stopReason = stop
-        // the orders a plan keeps (Solution): sessions by start, then staff; joins and unplaced demand by demand id
-        combined.sessions.sort { ($0.start, $0.staffId) < ($1.start, $1.staffId) }
+        // the orders a plan keeps (Solution): sessions in plan order; joins and unplaced demand by demand id
+        combined.sessions.sort(by: PlacedSession.inPlanOrder)
         combined.joins.sort { $0.demandId < $1.demandId }
         combined.unplaced.sort { $0.demandId < $1.demandId }
         stats.totalMs = totalMilliseconds

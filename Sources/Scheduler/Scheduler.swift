@@ -76,17 +76,17 @@ public enum Scheduler {
     /// Plans `instance` reading time only through `elapsedMilliseconds` (milliseconds since the solve began),
     /// so tests can simulate a slow machine; time only ever decides "stop now, the cap is hit".
     public static func solve(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
-        // At national scale, centres that share nobody are planned apart (`parts(of:)`), each with its share of the budget.
-        guard instance.demands.count >= splitFromUnits else {
-            return solveWhole(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds)
-        }
-        return solveInParts(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds)
+        // At national scale, centres that share nobody are planned apart (`plannedParts`), each with its share of the budget.
+        solveInParts(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds, splitFromUnits: splitFromUnits)
     }
 
-    /// Plans each of `instance`'s independent parts (`parts(of:)`) on its own, one after the other, and puts the plans
-    /// together; an instance of one part is planned whole.
-    public static func solveInParts(_ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int) -> Solution {
-        let parts = parts(of: instance, budget: budget)
+    /// Plans each of `instance`'s independent parts (`plannedParts(of:)`, from `splitFromUnits` units: by default
+    /// whatever its size) on its own, one after the other, and puts the plans together; an instance of one part is
+    /// planned whole.
+    public static func solveInParts(
+        _ instance: Instance, budget: Budget?, elapsedMilliseconds: () -> Int, splitFromUnits: Int = 0
+    ) -> Solution {
+        let parts = plannedParts(of: instance, budget: budget, splitFromUnits: splitFromUnits)
         guard parts.count > 1 else { return solveWhole(instance, budget: budget, elapsedMilliseconds: elapsedMilliseconds) }
         let plans = parts.map { part -> Solution in
             let start = elapsedMilliseconds()

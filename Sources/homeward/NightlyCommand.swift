@@ -81,20 +81,18 @@ struct NightlyCommand: ParsableCommand {
         // one, and a flag evaluation that fails rolls the write back: the night stops with nothing of the schedule written.
         var alongside: FlagsAlongside?
         defer { alongside?.wait() }
-        let startFlags = { () -> FlagsAlongside in
-            let job = FlagsAlongside.start(
-                conninfo: connection.conninfo, applicationName: CommandPath.of(Self.self), timeouts: settings.database.nightly,
-                policy: flagSettings.policy)
-            alongside = job
-            return job
-        }
-        var evaluated: FlagEvaluationSummary?
         let request = ScheduleRequest(
             from: try store.today(), days: days, freezeDays: scheduling.freezeDays)
         let outcome = try ScheduleCommand.runJob(
             store: store, request: request, settings: scheduling, dryRun: false, exportInstance: nil,
-            beforeWrite: { _ = startFlags() }, beforeCommit: { evaluated = try (alongside ?? startFlags()).result() })
-        let flags = try evaluated ?? (alongside ?? startFlags()).result()
+            beforeWrite: {
+                alongside = FlagsAlongside.start(
+                    conninfo: connection.conninfo, applicationName: CommandPath.of(Self.self), timeouts: settings.database.nightly,
+                    policy: flagSettings.policy)
+            },
+            beforeCommit: { _ = try alongside?.result() })
+        // (the job starts the flags before every write, and a job that returns has written)
+        guard let flags = try alongside?.result() else { throw CommandFailure("the flags were not evaluated", status: .failure) }
         let summary = outcome.summary
         timings.lap("schedule")
         defer {
