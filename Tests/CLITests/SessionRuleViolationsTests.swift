@@ -10,17 +10,6 @@ import Testing
 /// exclusion constraints hold): moved in time, given other staff and other participants, so that every kind of rule is
 /// broken somewhere; then every rule's findings over every session are compared with 0024's body, run as written.
 @Suite struct SessionRuleViolationsTests {
-    /// 0024's `homeward.session_rule_violations`, read from its migration, as the function `pg_temp.violations_0024`.
-    static func rulesAsWrittenIn0024() throws -> String {
-        let text = try String(
-            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("SQL/migrations/0024_individual_plans_and_families.sql"),
-            encoding: .utf8)
-        let head = "CREATE OR REPLACE FUNCTION homeward.session_rule_violations(p_session_ids bigint[])"
-        let start = try #require(text.range(of: head))
-        let end = try #require(text.range(of: "\n$fn$;", range: start.upperBound..<text.endIndex))
-        return "CREATE FUNCTION pg_temp.violations_0024(p_session_ids bigint[])" + text[start.upperBound..<end.upperBound]
-    }
-
     @Test func everyRuleFindsWhatItFoundAsWrittenIn0024() throws {
         try ScheduleFixture.withWorld { database in
             let generated = try ScheduleFixture.generate(database)
@@ -73,7 +62,8 @@ import Testing
             let added = try connection.query("SELECT count(*)::int FROM pg_temp.added").scalar(Int.self)
             #expect(added > 100, "\(added) copies")
             try connection.execute("SET session_replication_role = origin")
-            try connection.execute(try Self.rulesAsWrittenIn0024())
+            // 0024's `homeward.session_rule_violations`, read from its migration, as pg_temp.session_rule_violations_landed.
+            try connection.execute(try InstanceReadTests.landedFunction("0024_individual_plans_and_families.sql", "session_rule_violations"))
 
             let findings = """
                 SELECT coalesce(array_agg(v.rule || ' ' || v.session_id || ': ' || v.detail ORDER BY v.rule, v.session_id, v.detail), '{}')
@@ -81,7 +71,7 @@ import Testing
                 """
             let now = try connection.query(findings.replacingOccurrences(of: "%@", with: "homeward.session_rule_violations_of"))
                 .scalar([String].self)
-            let then = try connection.query(findings.replacingOccurrences(of: "%@", with: "pg_temp.violations_0024")).scalar([String].self)
+            let then = try connection.query(findings.replacingOccurrences(of: "%@", with: "pg_temp.session_rule_violations_landed")).scalar([String].self)
             #expect(now.count == then.count)
             #expect(Set(now).subtracting(then).sorted() == [], "found only now")
             #expect(Set(then).subtracting(now).sorted() == [], "found only as written in 0024")
