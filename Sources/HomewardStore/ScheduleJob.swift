@@ -159,29 +159,16 @@ public enum ScheduleJob {
     }
 
     /// The independent checker (`Solution.violations(of:)`) of one plan, run on a thread of its own from `start`.
-    final class PlanCheck: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private let lock = NSLock()
-        private var violations: [Violation]?
+    struct PlanCheck {
+        private let violations: Alongside<[Violation]>
 
         static func start(_ solution: Solution, of instance: Instance) -> PlanCheck {
-            let check = PlanCheck()
-            let thread = Thread {
-                let found = solution.violations(of: instance)
-                check.lock.withLock { check.violations = found }
-                check.done.signal()
-            }
-            thread.name = "homeward plan check"
-            thread.start()
-            return check
+            PlanCheck(violations: Alongside(name: "homeward plan check") { solution.violations(of: instance) })
         }
 
         /// Waits for the check; throws `Failure.brokeHardRules` when the plan breaks a hard rule.
         func requireNoViolations() throws {
-            let found = lock.withLock { violations } ?? {
-                done.wait()
-                return lock.withLock { violations! }
-            }()
+            let found = try violations.value()
             guard found.isEmpty else { throw Failure.brokeHardRules(found) }
         }
     }

@@ -10,58 +10,42 @@ import HomewardStore
 ///
 /// The connection stays open until the object goes (after the nightly has recorded its completion), so the server
 /// process that wrote the flags (`backendPID`) is still this nightly's when the completion leaves its writes out.
-final class FlagsAlongside: @unchecked Sendable {
-    private let finished = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var outcome: Result<FlagEvaluationSummary, any Error>?
-    private var store: Store?
-    private var pid: Int?
-    private var milliseconds = 0
-    private var collected = false
+final class FlagsAlongside: Sendable {
+    /// What the evaluation left: its summary, its connection (kept open) and server process, and how long it took.
+    private struct Evaluated: @unchecked Sendable {
+        var summary: FlagEvaluationSummary
+        var store: Store
+        var pid: Int
+        var milliseconds: Int
+    }
+
+    private let evaluation: Alongside<Evaluated>
+
+    private init(_ evaluation: Alongside<Evaluated>) { self.evaluation = evaluation }
 
     /// Starts evaluating the flags under `policy` over a new connection to `conninfo`, labelled `applicationName`, with
     /// `timeouts`; a SIGINT or SIGTERM cancels it like the main connection.
     static func start(conninfo: String, applicationName: String, timeouts: SessionTimeouts, policy: FlagPolicy) -> FlagsAlongside {
-        let job = FlagsAlongside()
-        let thread = Thread {
+        FlagsAlongside(Alongside(name: "homeward nightly flags") {
             let clock = ContinuousClock.now
-            let result = Result<FlagEvaluationSummary, any Error> {
-                let store = try Store.open(conninfo: conninfo, applicationName: applicationName)
-                Interrupts.watch(store)
-                let pid = try store.backendPID()
-                job.lock.withLock { job.store = store; job.pid = pid }
-                try store.apply(timeouts)
-                return try store.evaluateFlags(policy: policy)
-            }
-            job.lock.withLock {
-                job.outcome = result
-                job.milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
-            }
-            job.finished.signal()
-        }
-        thread.name = "homeward nightly flags"
-        thread.start()
-        return job
+            let store = try Store.open(conninfo: conninfo, applicationName: applicationName)
+            Interrupts.watch(store)
+            let pid = try store.backendPID()
+            try store.apply(timeouts)
+            let summary = try store.evaluateFlags(policy: policy)
+            return Evaluated(summary: summary, store: store, pid: pid, milliseconds: Int((ContinuousClock.now - clock) / .milliseconds(1)))
+        })
     }
 
     /// Waits for the evaluation and returns its summary, or throws what stopped it.
-    func result() throws -> FlagEvaluationSummary {
-        wait()
-        return try lock.withLock { outcome! }.get()
-    }
+    func result() throws -> FlagEvaluationSummary { try evaluation.value().summary }
 
     /// Waits for the evaluation to end, however it ends (also when the night stops before its write).
-    func wait() {
-        let first = lock.withLock { () -> Bool in
-            defer { collected = true }
-            return !collected
-        }
-        if first { finished.wait() }
-    }
+    func wait() { evaluation.wait() }
 
-    /// The server process that wrote the flags (nil when the connection could not be opened).
-    var backendPID: Int? { lock.withLock { pid } }
+    /// The server process that wrote the flags (nil when the evaluation did not end well).
+    var backendPID: Int? { try? evaluation.value().pid }
 
-    /// How long the evaluation took on its own connection, in milliseconds.
-    var durationMilliseconds: Int { lock.withLock { milliseconds } }
+    /// How long the evaluation took on its own connection, in milliseconds (0 when it did not end well).
+    var durationMilliseconds: Int { (try? evaluation.value().milliseconds) ?? 0 }
 }
